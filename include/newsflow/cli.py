@@ -1,0 +1,154 @@
+"""The ``newsflow`` command line: a stable contract for scripts and other tools.
+
+    newsflow process INPUT... --out DIR [--run-id ID]
+    newsflow query "SQL" --data DIR [--format table|csv|json]
+    newsflow summary --data DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsflow.settings import get_settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"newsflow: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="newsflow", description="News articles to validated, queryable Parquet.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    pr = sub.add_parser("process", help="run clean..land on local files or folders")
+    pr.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files or folders")
+    pr.add_argument("--out", required=True, type=Path, help="data root to land the tables under")
+    pr.add_argument("--run-id", help="rerunning with the same id replaces that run's rows")
+
+    q = sub.add_parser("query", help="SQL over the landed tables with DuckDB")
+    q.add_argument("sql")
+    q.add_argument("--data", required=True, type=Path, help="data root")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    s = sub.add_parser("summary", help="what the lake holds")
+    s.add_argument("--data", required=True, type=Path)
+    return p
+
+
+def _fail(msg: str, code: int = 1) -> int:
+    print(f"newsflow: error: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from newsflow import pipeline
+    from newsflow.lake import Lake
+    from newsflow.runs import RunInfo
+
+    missing = [i for i in args.inputs if not Path(i).exists()]
+    if len(missing) == len(args.inputs):
+        return _fail(f"no such input: {', '.join(missing)}", 2)
+    if args.out.exists() and not args.out.is_dir():
+        return _fail(f"--out {args.out} exists and is not a directory", 2)
+    settings = get_settings()
+    try:
+        run = RunInfo.for_cli(args.run_id, datetime.now(UTC))
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    lake = Lake(args.out)
+
+    def progress(done: int, total: int) -> None:
+        if total > 1:
+            print(f"\rprocessing batch {done}/{total}", end="" if done < total else "\n",
+                  file=sys.stderr, flush=True)
+
+    try:
+        manifest = pipeline.run_all(lake, run, settings, pipeline.local_sources(args.inputs, settings), progress)
+    except pipeline.ValidationFailed as exc:
+        return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
+    print(format_run(manifest))
+    return 0
+
+
+def format_run(m: dict) -> str:
+    c, f = m["counts"], m.get("fetch", {})
+    lines = [
+        f"run {m['run_id']} landed: {c['articles']} articles, {c['sentences']} sentences, "
+        f"{c['entities']} entities, {c['numbers']} numbers, {c['quarantine']} quarantined",
+    ]
+    if f.get("already_landed"):
+        lines.append(f"skipped {f['already_landed']} articles already landed by earlier runs (no duplicates)")
+    lines.append("validation: " + ", ".join(f"{t} {s}" for t, s in m["validation"].items()))
+    lines.extend(f"  warning: {w}" for w in m.get("warnings", [])[:5])
+    return "\n".join(lines)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from newsflow.query import connect
+
+    if not args.data.is_dir():
+        return _fail(f"--data {args.data} is not a directory", 2)
+    con = connect(args.data)
+    try:
+        rel = con.sql(args.sql)
+    except duckdb.Error as exc:
+        return _fail(str(exc).splitlines()[0])
+    if rel is None:
+        return 0
+    df = rel.df()
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(df.to_json(orient="records", date_format="iso", force_ascii=False))
+    else:
+        with _pd_display():
+            print(df.to_string(index=False) if len(df) else "(no rows)")
+    return 0
+
+
+class _pd_display:
+    def __enter__(self):
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.max_colwidth", 80, "display.width", 200)
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from newsflow.query import connect, views
+
+    con = connect(args.data)
+    names = views(con)
+    if not names:
+        return _fail(f"no tables under {args.data}")
+    for name in names:
+        n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        print(f"{name:12s} {n:8d} rows")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

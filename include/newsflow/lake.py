@@ -1,0 +1,110 @@
+"""Stage 7, land: the Parquet lake. Storage only; no pipeline logic.
+
+Layout under the data root::
+
+    <table>/ingest_date=YYYY-MM-DD/part-<run_id>.parquet   one file per table per run
+    _staging/<run_id>/...                                  work in progress, invisible to readers
+    _runs/<run_id>.json                                    what each published run landed
+
+Files are written to a temporary name and renamed, so a reader sees a whole file or none;
+a run's files are named by its run id, so re-running it replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from newsflow import tables
+from newsflow.runs import RunInfo
+
+log = logging.getLogger(__name__)
+
+ROW_GROUP_SIZE = 128 * 1024
+
+
+def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id") -> Path:
+    """Atomically write an analytics-friendly Parquet file (zstd, dictionary labels, sorted)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if sort_by and sort_by in table.column_names and table.num_rows:
+        keys = [(sort_by, "ascending")]
+        for extra in ("sentence_index", "start"):
+            if extra in table.column_names:
+                keys.append((extra, "ascending"))
+        table = table.sort_by(keys)
+    spec = tables.TABLES.get(table.schema.metadata.get(b"table", b"").decode() if table.schema.metadata else "")
+    dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=dict_cols,
+                   row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+    os.replace(tmp, path)
+    return path
+
+
+def read_parquet(path: Path) -> pa.Table:
+    return pq.read_table(path)
+
+
+class Lake:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    # -- layout ---------------------------------------------------------------------------
+    def staging(self, run: RunInfo) -> Path:
+        return self.root / "_staging" / run.run_id
+
+    def partition_file(self, table: str, run: RunInfo) -> Path:
+        return self.root / table / f"ingest_date={run.ingest_date.isoformat()}" / f"part-{run.run_id}.parquet"
+
+    def table_files(self, table: str) -> list[Path]:
+        return sorted((self.root / table).glob("ingest_date=*/part-*.parquet"))
+
+    # -- reads -----------------------------------------------------------------------------
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """The landed table (all partitions); empty with the contract schema if nothing landed."""
+        files = self.table_files(table)
+        spec = tables.TABLES[table]
+        if not files:
+            return spec.empty().select(columns) if columns else spec.empty()
+        dataset = ds.dataset([str(f) for f in files], format="parquet", schema=spec.schema)
+        return dataset.to_table(columns=columns)
+
+    def landed_article_ids(self, exclude_run: str | None = None) -> set[str]:
+        t = self.read_table("articles", ["article_id", "run_id"])
+        return {a for a, r in zip(t["article_id"].to_pylist(), t["run_id"].to_pylist(), strict=True)
+                if r != exclude_run}
+
+    # -- publish ---------------------------------------------------------------------------
+    def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any]) -> dict[str, str]:
+        """Move a run's staged files into place, replacing that run's earlier files."""
+        landed = {}
+        for table, src in staged.items():
+            target = self.partition_file(table, run)
+            for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet"):
+                if old != target:
+                    old.unlink()  # the same run landed under another date before
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, target)
+            landed[table] = str(target)
+        runs = self.root / "_runs"
+        runs.mkdir(parents=True, exist_ok=True)
+        tmp = runs / f".{run.run_id}.json.tmp"
+        tmp.write_text(json.dumps({**manifest, "files": landed}, indent=2, default=str))
+        os.replace(tmp, runs / f"{run.run_id}.json")
+        log.info("published run %s: %s", run.run_id, {t: Path(p).name for t, p in landed.items()})
+        return landed
+
+    def clear_staging(self, run: RunInfo) -> None:
+        shutil.rmtree(self.staging(run), ignore_errors=True)
+
+    def last_manifest(self) -> dict[str, Any] | None:
+        runs = sorted((self.root / "_runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return json.loads(runs[-1].read_text()) if runs else None

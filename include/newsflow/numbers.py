@@ -1,0 +1,480 @@
+"""Stage 5, numbers: money, percentages, quantities with units, counts, with normalised values.
+
+A hand-written scanner rather than a model: amounts need exact, explainable normalisation
+("around $11 billion" -> 11e9 USD, qualifier "~") and must run at thousands of sentences a
+second. It finds a numeric core (digits or words), then reads the context to its left
+(currency symbol, qualifier, change verb) and right (scale, range, unit, counted noun, object).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# --------------------------------------------------------------------------- vocabularies
+
+SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+    "hundred": 1e2,
+}
+# Abbreviated scales that only count as scales next to a currency ("$5m"), never alone ("5m").
+_MONEY_ONLY_SCALES = {"m", "b", "k", "tr"}
+
+ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "hundredth": 100,
+}
+FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
+
+# Prefix currency markers, longest first so "US$" wins over "$".
+CURRENCY_PREFIX = {
+    "US$": "USD", "U.S.$": "USD", "USD": "USD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
+    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "HK$": "HKD", "HKD": "HKD", "NZ$": "NZD",
+    "NZD": "NZD", "S$": "SGD", "SGD": "SGD", "R$": "BRL", "$": "USD", "£": "GBP", "GBP": "GBP",
+    "€": "EUR", "EUR": "EUR", "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "₹": "INR", "Rs.": "INR", "Rs": "INR", "INR": "INR", "₩": "KRW", "KRW": "KRW", "₽": "RUB",
+    "RUB": "RUB", "CHF": "CHF", "₺": "TRY", "₦": "NGN", "ZAR": "ZAR", "R": "ZAR",
+}
+# Suffix currency words -> (code, factor): "50 pence" is 0.5 GBP.
+CURRENCY_WORDS = {
+    "dollar": ("USD", 1.0), "dollars": ("USD", 1.0), "euro": ("EUR", 1.0), "euros": ("EUR", 1.0),
+    "pound": ("GBP", 1.0), "pounds": ("GBP", 1.0), "sterling": ("GBP", 1.0),
+    "yen": ("JPY", 1.0), "yuan": ("CNY", 1.0), "renminbi": ("CNY", 1.0),
+    "rupee": ("INR", 1.0), "rupees": ("INR", 1.0), "pence": ("GBP", 0.01), "penny": ("GBP", 0.01),
+    "cent": ("USD", 0.01), "cents": ("USD", 0.01), "franc": ("CHF", 1.0), "francs": ("CHF", 1.0),
+    "won": ("KRW", 1.0), "rouble": ("RUB", 1.0), "roubles": ("RUB", 1.0), "ruble": ("RUB", 1.0),
+    "rubles": ("RUB", 1.0), "rand": ("ZAR", 1.0), "naira": ("NGN", 1.0), "lira": ("TRY", 1.0),
+    "pesos": ("MXN", 1.0), "peso": ("MXN", 1.0),
+}
+CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "HKD", "NZD", "SGD",
+                  "CHF", "KRW", "RUB", "BRL", "ZAR", "MXN", "TRY", "NGN", "SEK", "NOK", "DKK"}
+# Adjectives that change which dollar is meant.
+DOLLAR_KIND = {"canadian": "CAD", "australian": "AUD", "hong kong": "HKD", "new zealand": "NZD",
+               "singapore": "SGD", "us": "USD", "u.s.": "USD", "american": "USD", "taiwan": "TWD"}
+
+# Unit surface pattern -> canonical singular name. Longest alternatives first.
+_UNITS: list[tuple[str, str]] = [
+    (r"barrels?\s+(?:a|per)\s+day|bpd|b/d", "barrel per day"),
+    (r"kilomet(?:re|er)s?\s+(?:an|per)\s+hour|km/h|kph", "kilometre per hour"),
+    (r"miles?\s+(?:an|per)\s+hour|mph", "mile per hour"),
+    (r"square\s+kilomet(?:re|er)s?|sq\.?\s*km|km2|km²", "square kilometre"),
+    (r"square\s+miles?|sq\.?\s*mi", "square mile"),
+    (r"square\s+met(?:re|er)s?|m2|m²", "square metre"),
+    (r"cubic\s+met(?:re|er)s?|m3|m³", "cubic metre"),
+    (r"metric\s+tons?|tonnes?|mt", "tonne"),
+    (r"tons?", "ton"),
+    (r"kilograms?|kilos?|kg", "kilogram"),
+    (r"grams?", "gram"),
+    (r"lbs?", "pound"),
+    (r"ounces?|oz", "ounce"),
+    (r"kilomet(?:re|er)s?|km", "kilometre"),
+    (r"centimet(?:re|er)s?|cm", "centimetre"),
+    (r"millimet(?:re|er)s?|mm", "millimetre"),
+    (r"met(?:re|er)s?", "metre"),
+    (r"miles?", "mile"),
+    (r"feet|foot|ft", "foot"),
+    (r"inch(?:es)?", "inch"),
+    (r"hectares?|ha", "hectare"),
+    (r"acres?", "acre"),
+    (r"litres?|liters?", "litre"),
+    (r"gallons?", "gallon"),
+    (r"barrels?", "barrel"),
+    (r"°\s?C|degrees?\s+Celsius|degrees?\s+centigrade|degrees?\s+C\b", "degree Celsius"),
+    (r"°\s?F|degrees?\s+Fahrenheit|degrees?\s+F\b", "degree Fahrenheit"),
+    (r"degrees?", "degree"),
+    (r"gigawatt[- ]hours?|GWh", "gigawatt hour"),
+    (r"terawatt[- ]hours?|TWh", "terawatt hour"),
+    (r"megawatt[- ]hours?|MWh", "megawatt hour"),
+    (r"kilowatt[- ]hours?|kWh", "kilowatt hour"),
+    (r"gigawatts?|GW", "gigawatt"),
+    (r"megawatts?|MW", "megawatt"),
+    (r"kilowatts?|kW", "kilowatt"),
+    (r"knots?", "knot"),
+    (r"bushels?", "bushel"),
+    (r"gigabytes?|GB", "gigabyte"),
+    (r"terabytes?|TB", "terabyte"),
+]
+PERCENT_UNITS: list[tuple[str, str]] = [
+    (r"percentage\s+points?|pp|ppts?", "percentage point"),
+    (r"basis\s+points?|bps|bp", "basis point"),
+    (r"%|per\s*cent|percent|pct", "percent"),
+]
+
+QUALIFIERS: list[tuple[str, str]] = [
+    (r"more\s+than|over|above|at\s+least|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|"
+     r"higher\s+than|north\s+of|a\s+minimum\s+of", ">"),
+    (r"less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|no\s+more\s+than|lower\s+than|"
+     r"just\s+under|a\s+maximum\s+of|as\s+(?:much|many)\s+as", "<"),
+    (r"around|about|roughly|approximately|approx\.|nearly|almost|some|an\s+estimated|"
+     r"estimated|close\s+to|circa|c\.|just\s+over|more\s+or\s+less|an\s+approximate", "~"),
+    (r"(?:rose|rise[sn]?|rising|increased|increases?|increasing|grew|grow(?:s|n|ing)?|climbed|"
+     r"climbs?|jumped|jumps?|gained|gains?|surged|surges?|soared|soars?|added|adds?|"
+     r"up|higher)(?:\s+(?:by|from))?|(?:an?\s+)?(?:increase|rise|jump|gain|growth)\s+of", "up"),
+    (r"(?:fell|falls?|fallen|falling|dropped|drops?|declined|declines?|decreased|decreases?|"
+     r"slid|slides?|slumped|slumps?|plunged|plunges?|shrank|shrinks?|lost|loses?|down|lower|"
+     r"cut|cuts?|reduced|reduces?)(?:\s+(?:by|from))?|(?:an?\s+)?(?:decrease|fall|drop|decline|"
+     r"cut|loss)\s+of", "down"),
+]
+
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+
+# Words that cannot be a counted noun straight after a number.
+_NOT_NOUNS = frozenset(
+    """
+    of to in on at and or from for by with per than as a an the is was were are be been
+    this that these those it its his her their our my your he she they we i you who which what
+    percent per cent times time over under about around up down more less after before into
+    against between while when if but so than then also only just even still yet nor
+    said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
+    million billion trillion thousand hundred new
+    """.split()
+)
+_IRREGULAR_PLURALS = {
+    "people": "person", "children": "child", "men": "man", "women": "woman", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife",
+    "knives": "knife", "leaves": "leaf", "halves": "half", "thieves": "thief", "series": "series",
+    "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
+    "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff",
+}
+
+
+def singular(noun: str) -> str:
+    """Cheap English singularisation, enough for counted nouns in news."""
+    w = noun.lower()
+    if w in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[w]
+    if len(w) <= 3 or w.endswith(("ss", "us", "is")):
+        return w
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "zes", "sses", "oes")):
+        return w[:-2]
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+# --------------------------------------------------------------------------- patterns
+
+def _alt(keys) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
+_WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
+# A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
+CORE = re.compile(
+    rf"(?<![\w.,])(?<!\w-)(?P<digits>{_DIGITS})(?![\d])"
+    rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    rf"(?:{_WORD_NUM})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_WORD_NUM}))*)\b"
+    rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
+    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|{_alt(ORDINAL_WORDS)})\b",
+    re.IGNORECASE,
+)
+# The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.
+_CORE_PLAIN = re.compile(rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b(?P<article>(?!))?", re.I)
+_SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE)
+_SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
+_UNIT_RE = [(re.compile(rf"\s*-?\s*(?:{p})(?![\w])", re.IGNORECASE), name) for p, name in _UNITS]
+_PERCENT_RE = [(re.compile(rf"\s*(?:{p})(?![\w])", re.IGNORECASE), name) for p, name in PERCENT_UNITS]
+_CUR_WORD_RE = re.compile(rf"\s+(?:(?P<adj>{_alt(DOLLAR_KIND)})\s+)?(?P<word>{_alt(CURRENCY_WORDS)})\b", re.IGNORECASE)
+_CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCY_CODES))})\b")
+_QUALIFIER_BEFORE = [(re.compile(rf"(?:^|(?<=[\s(\[“\"']))(?P<q>{p})\s+$", re.IGNORECASE), q) for p, q in QUALIFIERS]
+_BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+(?:-\s*)?(?P<noun>[a-z][a-z'’-]*[a-z])\b")
+_OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
+_OBJECT_STOP = frozenset(
+    "up down from to in on at for by with that which who and or but as than per was were is are "
+    "be been will would could should has have had a an currently now this last next each every "
+    "over under since after before into its their his her".split()
+)
+_MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b)", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w]*|No\.|no\.|#)\s?$")
+_SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
+_PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
+_AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    qualifier: str
+    object: str | None
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+def _parse_digits(s: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+", s):  # 1.234,5 (continental)
+        return float(s.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        return float(s.replace(",", ""))
+    if re.fullmatch(r"\d+,\d{1,2}", s):  # 8,2 (decimal comma)
+        return float(s.replace(",", "."))
+    if re.fullmatch(r"\d+,\d+", s):
+        return float(s.replace(",", ""))
+    return float(s)
+
+
+def parse_words(s: str) -> float | None:
+    """Value of a run of number words: "twenty-five" 25, "a dozen" 12, "half a" 0.5."""
+    words = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
+    total, current, seen = 0.0, 0.0, False
+    for w in words:
+        if w in ("a", "an"):
+            current = max(current, 1.0)
+        elif w == "half":
+            current = 0.5
+            seen = True
+        elif w in ONES:
+            current += ONES[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w == "dozen":
+            current = (current or 1.0) * 12
+            seen = True
+        elif w == "hundred":
+            current = (current or 1.0) * 100
+            seen = True
+        else:
+            return None
+    return total + current if seen or current else None
+
+
+def _scaled(value: float, factor: float) -> float:
+    """value * factor without binary noise: 8.2 * 1e9 is 8200000000.0, not 8199999999.999999."""
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
+
+
+def _match_table(table, text: str, pos: int):
+    for rx, name in table:
+        m = rx.match(text, pos)
+        if m:
+            return m, name
+    return None, None
+
+
+@dataclass
+class _Core:
+    start: int
+    end: int
+    value: float
+    is_words: bool
+
+
+def _read_core(text: str, m: re.Match) -> _Core | None:
+    if m.group("digits"):
+        return _Core(m.start(), m.end(), _parse_digits(m.group("digits")), False)
+    if m.group("words"):
+        v = parse_words(m.group("words"))
+        return None if v is None else _Core(m.start(), m.end(), v, True)
+    if m.group("article"):
+        return _Core(m.start(), m.end(), 0.5 if m.group("article").lower().startswith("half") else 1.0, True)
+    return None
+
+
+def _read_scale(text: str, pos: int, money: bool) -> tuple[float, int]:
+    """Multiply by any scale words after pos ("million", "bn", "half a million")."""
+    factor = 1.0
+    while True:
+        m = _SCALE_ATTACHED.match(text, pos) if pos < len(text) and text[pos - 1].isdigit() else None
+        m = m or _SCALE_RE.match(text, pos)
+        if not m:
+            return factor, pos
+        word = m.group("scale").lower()
+        if word in _MONEY_ONLY_SCALES and not money:
+            return factor, pos
+        if word == "hundred" and factor != 1.0:
+            return factor, pos
+        factor *= SCALES[word]
+        pos = m.end()
+
+
+# --------------------------------------------------------------------------- extraction
+
+def extract(sentence: str, offset: int = 0) -> list[Amount]:
+    """All amounts in one sentence; offsets are shifted by ``offset`` (the sentence start)."""
+    out: list[Amount] = []
+    pos = 0
+    while True:
+        m = CORE.search(sentence, pos)
+        if not m:
+            break
+        amount, end = _amount_at(sentence, m)
+        pos = max(end, m.end())
+        if amount:
+            out.append(amount)
+    # "20 million tonnes of US soybeans, up from 12 million tonnes": the second shares the object.
+    for i, a in enumerate(out):
+        if a.object is None and a.kind in ("quantity", "money"):
+            prev = next((p for p in reversed(out[:i]) if p.unit == a.unit and p.object), None)
+            if prev:
+                out[i] = Amount(**{**a.__dict__, "object": prev.object})
+    if offset:
+        out = [Amount(**{**a.__dict__, "start": a.start + offset, "end": a.end + offset}) for a in out]
+    return out
+
+
+def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
+    if m.group("ordinal"):
+        tok = m.group("ordinal")
+        val = float(re.match(r"\d+", tok).group()) if tok[0].isdigit() else float(ORDINAL_WORDS[tok.lower()])
+        return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None), m.end()
+    core = _read_core(s, m)
+    if core is None:
+        return None, m.end()
+    start, end = core.start, core.end
+    before = s[:start]
+
+    currency = None
+    cm = _CURRENCY_BEFORE.search(before)
+    if cm and not core.is_words:
+        currency = CURRENCY_PREFIX[cm.group("cur")]
+        start = cm.start("cur")
+    neg = re.search(r"(?:(?<=[\s(])|^)(?:[-−]|minus\s+)$", s[:start], re.I)
+    negative = neg is not None
+    if neg:
+        start = neg.start()
+
+    factor, end = _read_scale(s, end, money=currency is not None)
+    value = _scaled(core.value, factor)
+    value_max = None
+
+    # Ranges: "$5-6 billion", "5 to 6 per cent", "between 8 and 10 per cent".
+    between = _BETWEEN_BEFORE.search(s[:start])
+    rs = _RANGE_SEP.match(s, end)
+    if rs and ("and" not in rs.group().lower() or between):
+        after = rs.end()
+        cm2 = re.match(rf"(?:{_alt(CURRENCY_PREFIX)})\s?", s[after:]) if currency else None
+        if cm2:
+            after += cm2.end()
+        m2 = _CORE_PLAIN.match(s, after)
+        core2 = _read_core(s, m2) if m2 else None
+        if core2 is not None and core2.is_words == core.is_words:
+            factor2, end2 = _read_scale(s, core2.end, money=currency is not None)
+            if factor2 != 1.0 and factor == 1.0:
+                value, factor = _scaled(core.value, factor2), factor2
+            value_max = _scaled(core2.value, factor2 if factor2 != 1.0 else factor)
+            if value_max > value:
+                end = end2
+                if between:
+                    start = between.start()
+            else:
+                value_max = None
+
+    kind, unit, obj = "cardinal", None, None
+    if currency is None:
+        cw = _CUR_WORD_RE.match(s, end)
+        cc = _CUR_CODE_AFTER.match(s, end)
+        if cw and not (cw.group("word").lower() in ("pound", "pounds") and re.match(r"\s+of\b", s[cw.end():])):
+            code, frac = CURRENCY_WORDS[cw.group("word").lower()]
+            if cw.group("adj") and code == "USD":
+                code = DOLLAR_KIND[cw.group("adj").lower()]
+            if code == "USD" and frac < 1 and re.search(r"€|euro", s, re.I):
+                code = "EUR"
+            currency, value = code, _scaled(value, frac)
+            value_max = _scaled(value_max, frac) if value_max is not None else None
+            end = cw.end()
+        elif cc:
+            currency, end = cc.group("code"), cc.end()
+    if currency:
+        kind, unit = "money", currency
+    else:
+        pm, pname = _match_table(_PERCENT_RE, s, end)
+        um, uname = (None, None) if pm else _match_table(_UNIT_RE, s, end)
+        if pm:
+            kind, unit, end = "percent", pname, pm.end()
+        elif um and not (uname == "ton" and False):
+            kind, unit, end = "quantity", uname, um.end()
+        else:
+            nm = _NOUN_AFTER.match(s, end)
+            noun = nm.group("noun").lower().strip("'’-") if nm else None
+            if noun and noun not in _NOT_NOUNS and noun not in SCALES:
+                if noun in MONTHS:
+                    return None, nm.end()
+                kind, unit, end = "count", singular(noun), nm.end()
+
+    if kind in ("quantity", "money", "count"):
+        om = _OBJECT_AFTER.match(s, end)
+        if om:
+            words = []
+            for w in om.group("obj").split():
+                bare = w.strip(".,;:’'")
+                if bare.lower() in _OBJECT_STOP or not bare:
+                    break
+                words.append(bare)
+                if w != bare:
+                    break
+            obj = " ".join(words) or None
+
+    if kind in ("cardinal", "count") and not _plausible_cardinal(s, core, start, end, factor, kind):
+        return None, end
+    if core.is_words and kind == "cardinal" and value <= 1 and factor == 1.0:
+        return None, end  # "one" alone is a pronoun more often than a number
+
+    qualifier = "="
+    for rx, q in _QUALIFIER_BEFORE:
+        qm = rx.search(s[:start])
+        if qm:
+            qualifier, start = q, qm.start("q")
+            break
+    if between and value_max is not None:
+        qualifier = "="
+    if negative and kind != "count":
+        value = -value
+    if not math.isfinite(value):
+        return None, end
+    text = s[start:end].rstrip(" ,.")
+    return Amount(start, start + len(text), text, kind, value, value_max, unit, qualifier, obj), end
+
+
+def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float, kind: str) -> bool:
+    """Filter bare numbers that are years, dates, times, names or phone numbers."""
+    if factor != 1.0:
+        return True
+    digits = s[core.start:core.end]
+    before = s[:start]
+    if not core.is_words:
+        if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
+            return False  # a year
+        if _MONTH_NEAR.search(before) or _MONTH_AFTER.match(s, end):
+            return False  # a date
+        if _TIME_AFTER.match(s, core.end):
+            return False
+        if _PHONE_AFTER.match(s, core.end) and "," not in digits:
+            return False
+        if _AGE_CONTEXT.search(before):
+            return False  # "Smith, 45, said"
+        nm = _NAME_BEFORE.search(before)
+        if nm and nm.group().strip().lower() not in _NOT_NOUNS | _SENTENCE_OPENERS:
+            return False  # "Section 427", "Boeing 737", "No. 10"
+    return True
+
+
+def normalise_records(amounts: list[Amount]) -> list[dict]:
+    return [a.__dict__.copy() for a in amounts]

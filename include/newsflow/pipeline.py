@@ -1,0 +1,148 @@
+"""The pipeline's steps as plain functions over a lake and a run.
+
+The Airflow DAG calls these one task each (``process`` mapped over batches); the CLI calls
+them in a loop. They exchange only paths and counts, never article data, so they fit in XCom.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from newsflow import tables
+from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
+from newsflow.lake import Lake, read_parquet, write_parquet
+from newsflow.process import article_id_for, process_batch, quarantine_table
+from newsflow.runs import RunInfo
+from newsflow.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RAW_FIELDS = [f for f in RawArticle.__dataclass_fields__]
+PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine")
+
+
+class ValidationFailed(RuntimeError):
+    """A critical expectation failed; nothing of the run was published."""
+
+
+def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
+    return [LocalSource(tuple(paths), name="local", max_bytes=settings.max_input_bytes)]
+
+
+def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source]) -> dict[str, Any]:
+    """Fetch, drop what already landed in another run, stage raw batches. Returns their paths."""
+    lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
+    result = fetch_all(sources)
+    landed = lake.landed_article_ids(exclude_run=run.run_id)
+    fresh: list[RawArticle] = []
+    seen: dict[str, str] = {}
+    rejected = list(result.rejected)
+    skipped = 0
+    for a in result.articles:
+        aid = article_id_for(a)
+        if aid in landed:
+            skipped += 1
+        elif aid in seen:
+            rejected.append(Rejected("fetch", a.source, a.external_id,
+                                     f"duplicate of {seen[aid]!r} (article {aid}) in the same run",
+                                     json.dumps(asdict(a), ensure_ascii=False)))
+        else:
+            seen[aid] = a.external_id
+            fresh.append(a)
+    staging = lake.staging(run)
+    batches = []
+    size = max(1, settings.batch_size)
+    for i in range(0, len(fresh), size):
+        chunk = fresh[i : i + size]
+        t = pa.Table.from_pylist([asdict(a) for a in chunk],
+                                 schema=pa.schema([(f, pa.string()) for f in RAW_FIELDS]))
+        batches.append(str(write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)))
+    write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
+    log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
+             run.run_id, len(fresh), len(batches), skipped, len(rejected))
+    return {"batches": batches, "articles": len(fresh), "already_landed": skipped,
+            "rejected": len(rejected)}
+
+
+def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> dict[str, Any]:
+    """Clean, segment and extract one staged batch; stage its tables."""
+    raw = [RawArticle(**row) for row in read_parquet(Path(batch_path)).to_pylist()]
+    result = process_batch(raw, run, settings)
+    out = lake.staging(run) / "out" / Path(batch_path).stem
+    for name, table in result.tables.items():
+        write_parquet(table, out / f"{name}.parquet")
+    write_parquet(quarantine_table(result.rejected, run), out / "quarantine.parquet", sort_by=None)
+    return {"dir": str(out), "counts": {**result.counts(), "quarantine": len(result.rejected)}}
+
+
+def _combine(lake: Lake, run: RunInfo) -> dict[str, Path]:
+    """Concatenate every staged batch per table into one staged file per table."""
+    staging = lake.staging(run)
+    final = staging / "final"
+    paths = {}
+    for name in PUBLISHED_TABLES:
+        parts = sorted(staging.glob(f"out/*/{name}.parquet"))
+        if name == "quarantine":
+            parts += sorted(staging.glob("quarantine/*.parquet"))
+        spec = tables.TABLES[name]
+        combined = pa.concat_tables([read_parquet(p).cast(spec.schema) for p in parts]) if parts else spec.empty()
+        paths[name] = write_parquet(combined, final / f"{name}.parquet",
+                                    sort_by="article_id" if name != "quarantine" else None)
+    return paths
+
+
+def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
+    """Combine the staged batches and run the expectation suites; raise on a critical failure."""
+    from newsflow.validate import validate_frames
+
+    paths = _combine(lake, run)
+    frames = {name: read_parquet(p).to_pandas() for name, p in paths.items()}
+    report = validate_frames(frames)
+    status = {name: report.status(name) for name in frames}
+    summary = {
+        "run_id": run.run_id,
+        "status": status,
+        "counts": {name: len(df) for name, df in frames.items()},
+        "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
+        "failures": report.describe_failures().splitlines(),
+    }
+    (lake.staging(run) / "validation.json").write_text(json.dumps(summary, indent=2))
+    if report.critical_failures:
+        raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures())
+    return summary
+
+
+def publish(lake: Lake, run: RunInfo, validation: dict[str, Any], fetched: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Move the validated run into the lake; rerunning the same run replaces its files."""
+    final = lake.staging(run) / "final"
+    staged = {name: final / f"{name}.parquet" for name in PUBLISHED_TABLES}
+    missing = [n for n, p in staged.items() if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"run {run.run_id} has no validated staging for {missing}; run validate first")
+    manifest = {"run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
+                "ingest_date": run.ingest_date.isoformat(), "counts": validation["counts"],
+                "validation": validation["status"], "warnings": validation["warnings"],
+                "fetch": {k: v for k, v in (fetched or {}).items() if k != "batches"}}
+    manifest["files"] = lake.publish(run, staged, manifest)
+    lake.clear_staging(run)
+    return manifest
+
+
+def run_all(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source],
+            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """The whole pipeline in-process (what the CLI runs)."""
+    fetched = fetch(lake, run, settings, sources)
+    batches = fetched["batches"]
+    for i, batch in enumerate(batches, 1):
+        process(lake, run, settings, batch)
+        if progress:
+            progress(i, len(batches))
+    validation = validate(lake, run)
+    return publish(lake, run, validation, fetched)

@@ -1,0 +1,49 @@
+"""All configuration in one place: defaults, overridable by ``NEWSFLOW_*`` environment variables.
+
+Reading the environment at call time (not import time) lets tests and Airflow tasks change
+settings without reloading modules.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SAMPLES_DIR = PACKAGE_DIR / "samples"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"NEWSFLOW_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+    sources: tuple[str, ...] = (str(SAMPLES_DIR),)
+    batch_size: int = 50
+    spacy_model: str = "en_core_web_sm"
+    nlp_batch_size: int = 32
+    schedule: str = "@hourly"
+    # Languages that go through the English NER and number extraction.
+    nlp_languages: tuple[str, ...] = ("en",)
+    max_input_bytes: int = 20_000_000
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        sources = _env("SOURCES", "")
+        return cls(
+            data_dir=Path(_env("DATA_DIR", "data")).expanduser(),
+            sources=tuple(s for s in sources.split(os.pathsep) if s) or (str(SAMPLES_DIR),),
+            batch_size=int(_env("BATCH_SIZE", "50")),
+            spacy_model=_env("SPACY_MODEL", "en_core_web_sm"),
+            nlp_batch_size=int(_env("NLP_BATCH_SIZE", "32")),
+            schedule=_env("SCHEDULE", "@hourly"),
+            nlp_languages=tuple(_env("NLP_LANGUAGES", "en").split(",")),
+            max_input_bytes=int(_env("MAX_INPUT_BYTES", "20000000")),
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,227 @@
+"""The table contract: each table's schema, column docs and expectation suite, written once.
+
+Everything downstream derives from these definitions: the Parquet schema (with column
+descriptions stored as field metadata), the README table docs, the Great Expectations suites
+(see :mod:`newsflow.validate`) and the DuckDB views (see :mod:`newsflow.query`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+CRITICAL = "critical"
+WARNING = "warning"
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+
+ENTITY_LABELS = (
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT",
+    "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME",
+)
+NUMBER_KINDS = ("money", "percent", "quantity", "count", "cardinal", "ordinal")
+QUALIFIERS = ("=", "~", ">", "<", "up", "down")
+QUARANTINE_STAGES = ("fetch", "clean", "segment", "entities", "numbers", "validate", "land")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+    nullable: bool = True
+    dictionary: bool = False  # low-cardinality labels: dictionary-encode in Parquet
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation: a Great Expectations 1.x class name and its arguments.
+
+    ``critical`` failures stop publication; ``warning`` failures are recorded only.
+    Columns starting with ``_`` are derived at validation time (see validate.DERIVED).
+    """
+
+    expectation: str
+    kwargs: dict[str, Any]
+    severity: str = CRITICAL
+    doc: str = ""
+
+
+def _not_null(*cols: str) -> list[Check]:
+    return [Check("ExpectColumnValuesToNotBeNull", {"column": c}, doc=f"{c} is never null") for c in cols]
+
+
+def _spans() -> list[Check]:
+    return [
+        Check("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "start"},
+              doc="spans are non-empty: end > start"),
+        Check("ExpectColumnValuesToBeBetween", {"column": "start", "min_value": 0},
+              doc="offsets are non-negative"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_span_matches_text", "value_set": [True]},
+              doc="text == articles.text[start:end]"),
+    ]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    checks: tuple[Check, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def schema(self) -> pa.Schema:
+        fields = [
+            pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.doc})
+            for c in self.columns
+        ]
+        return pa.schema(fields, metadata={"table": self.name, "description": self.doc})
+
+    def empty(self) -> pa.Table:
+        return self.schema.empty_table()
+
+    def from_rows(self, rows: list[dict[str, Any]]) -> pa.Table:
+        """Build an Arrow table with exactly this schema (missing keys become null)."""
+        cols = {c.name: [r.get(c.name) for r in rows] for c in self.columns}
+        return pa.Table.from_pydict(cols, schema=self.schema)
+
+
+ARTICLES = Table(
+    name="articles",
+    doc="One row per article: cleaned text and metadata. All offsets in other tables refer to `text`.",
+    key=("article_id",),
+    columns=(
+        Column("article_id", pa.string(), "Stable id: hash of source and external id; same article, same id on every run.", False),
+        Column("external_id", pa.string(), "The input's own id, else the file stem or URL."),
+        Column("source", pa.string(), "Where the article came from (source name or folder).", True, True),
+        Column("url", pa.string(), "Article URL when known."),
+        Column("title", pa.string(), "Headline when known."),
+        Column("published_at", UTC_TS, "Publication time in UTC; null when unknown (never invented)."),
+        Column("fetched_at", UTC_TS, "When the run that fetched it was scheduled (the run's logical time), UTC."),
+        Column("language", pa.string(), "ISO 639-1 code: given by the input, else detected from the text; 'und' when unsure.", True, True),
+        Column("text", pa.string(), "Cleaned text; every start/end offset in other tables points into it.", False),
+        Column("word_count", pa.int32(), "Whitespace-separated words in text.", False),
+        Column("content_hash", pa.string(), "SHA-256 of the cleaned text.", False),
+        Column("run_id", pa.string(), "Run that landed this row (the interval key for scheduled runs).", False),
+    ),
+    checks=(
+        *_not_null("article_id", "text", "content_hash", "run_id"),
+        Check("ExpectColumnValuesToBeUnique", {"column": "article_id"}, doc="one row per article"),
+        Check("ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
+              doc="no empty articles (they are quarantined)"),
+        Check("ExpectColumnValuesToMatchRegex", {"column": "language", "regex": r"^(?:[a-z]{2}|und)$"},
+              doc="language is an ISO 639-1 code or 'und'"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_has_sentences", "value_set": [True]},
+              doc="every article with text has at least one sentence"),
+        Check("ExpectColumnValuesToBeBetween", {"column": "word_count", "min_value": 20},
+              severity=WARNING, doc="articles are usually longer than 20 words", ),
+    ),
+)
+
+SENTENCES = Table(
+    name="sentences",
+    doc="One row per sentence, with character offsets into articles.text.",
+    key=("article_id", "sentence_index"),
+    columns=(
+        Column("article_id", pa.string(), "Article the sentence belongs to.", False),
+        Column("paragraph_index", pa.int32(), "0-based paragraph number within the article.", False),
+        Column("sentence_index", pa.int32(), "0-based sentence number within the article (not the paragraph).", False),
+        Column("start", pa.int32(), "Start offset (inclusive) into articles.text.", False),
+        Column("end", pa.int32(), "End offset (exclusive) into articles.text.", False),
+        Column("text", pa.string(), "The sentence: articles.text[start:end].", False),
+    ),
+    checks=(
+        *_not_null("article_id", "sentence_index", "start", "end", "text"),
+        Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "sentence_index"]},
+              doc="one row per (article_id, sentence_index)"),
+        *_spans(),
+        Check("ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 2, "max_value": 1500},
+              severity=WARNING, doc="sentence lengths look like prose"),
+    ),
+)
+
+ENTITIES = Table(
+    name="entities",
+    doc="Named-entity mentions (spaCy OntoNotes labels), each with the article's canonical name.",
+    key=("article_id", "start", "end", "label"),
+    columns=(
+        Column("article_id", pa.string(), "Article the mention is in.", False),
+        Column("sentence_index", pa.int32(), "Sentence the mention starts in.", False),
+        Column("start", pa.int32(), "Start offset into articles.text.", False),
+        Column("end", pa.int32(), "End offset into articles.text.", False),
+        Column("text", pa.string(), "The mention as written.", False),
+        Column("label", pa.string(), "PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, DATE or TIME.", False, True),
+        Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping').", False),
+    ),
+    checks=(
+        *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "label", "value_set": list(ENTITY_LABELS)},
+              doc="labels are OntoNotes entity labels (amounts live in numbers)"),
+        Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end", "label"]},
+              doc="no duplicate mention rows"),
+        *_spans(),
+    ),
+)
+
+NUMBERS = Table(
+    name="numbers",
+    doc="Amounts mentioned in articles with normalised, fully scaled values and units.",
+    key=("article_id", "start", "end"),
+    columns=(
+        Column("article_id", pa.string(), "Article the amount is in.", False),
+        Column("sentence_index", pa.int32(), "Sentence the amount is in.", False),
+        Column("start", pa.int32(), "Start offset into articles.text.", False),
+        Column("end", pa.int32(), "End offset into articles.text.", False),
+        Column("text", pa.string(), "Surface form, qualifier included ('around $11 billion').", False),
+        Column("kind", pa.string(), "money, percent, quantity, count, cardinal or ordinal.", False, True),
+        Column("value", pa.float64(), "Fully scaled value ('20 million' -> 20000000.0).", False),
+        Column("value_max", pa.float64(), "Upper bound, only for ranges ('$5-6 billion')."),
+        Column("unit", pa.string(), "ISO 4217 code for money, 'percent', singular unit name, or the counted noun.", True, True),
+        Column("qualifier", pa.string(), "'=', '~' (around), '>' (more than), '<' (less than), 'up' or 'down' (changes).", False, True),
+        Column("object", pa.string(), "What is counted or measured, when the text says it ('US soybeans')."),
+    ),
+    checks=(
+        *_not_null("article_id", "sentence_index", "text", "kind", "value", "qualifier"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(NUMBER_KINDS)},
+              doc="kind is one of the documented kinds"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "qualifier", "value_set": list(QUALIFIERS)},
+              doc="qualifier is one of the documented symbols"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_value_finite", "value_set": [True]},
+              doc="values are finite numbers"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_range_ordered", "value_set": [True]},
+              doc="value_max >= value for ranges"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_money_unit_iso", "value_set": [True]},
+              doc="money amounts carry an ISO 4217 currency code"),
+        Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end"]},
+              doc="no duplicate amount rows"),
+        *_spans(),
+    ),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    doc="Every input that could not become a valid row, with the reason and enough payload to reprocess.",
+    key=("run_id", "stage", "external_id", "reason"),
+    columns=(
+        Column("run_id", pa.string(), "Run that met the problem.", False),
+        Column("stage", pa.string(), "Stage that refused it: fetch, clean, segment, entities, numbers, validate, land.", False, True),
+        Column("source", pa.string(), "Source (file path, folder or feed) it came from.", True, True),
+        Column("external_id", pa.string(), "Input id, file stem or URL."),
+        Column("reason", pa.string(), "Why it was quarantined, in words.", False),
+        Column("payload", pa.string(), "The raw input (or its location) so it can be reprocessed."),
+    ),
+    checks=(
+        *_not_null("run_id", "stage", "reason"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "stage", "value_set": list(QUARANTINE_STAGES)},
+              doc="stage is a pipeline stage"),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE)}
