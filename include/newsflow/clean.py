@@ -27,7 +27,7 @@ def clean_text(raw: str) -> str:
     """
     text = ftfy.fix_text(raw, normalization="NFC", uncurl_quotes=False)
     text = text.translate(_INVISIBLE)
-    text = _LINE_BREAKS.sub("\n", text)
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = "\n".join(line for line in lines if line)

@@ -41,7 +41,7 @@ FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth"
 # Prefix currency markers, longest first so "US$" wins over "$".
 CURRENCY_PREFIX = {
     "US$": "USD", "U.S.$": "USD", "USD": "USD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
-    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "HK$": "HKD", "HKD": "HKD", "NZ$": "NZD",
+    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "HK$": "HKD", "HKD": "HKD", "NZ$": "NZD", "NT$": "TWD", "TWD": "TWD",
     "NZD": "NZD", "S$": "SGD", "SGD": "SGD", "R$": "BRL", "$": "USD", "£": "GBP", "GBP": "GBP",
     "€": "EUR", "EUR": "EUR", "¥": "JPY", "JPY": "JPY", "CN¥": "CNY", "RMB": "CNY", "CNY": "CNY",
     "₹": "INR", "Rs.": "INR", "Rs": "INR", "INR": "INR", "₩": "KRW", "KRW": "KRW", "₽": "RUB",
@@ -56,7 +56,9 @@ CURRENCY_WORDS = {
     "cent": ("USD", 0.01), "cents": ("USD", 0.01), "franc": ("CHF", 1.0), "francs": ("CHF", 1.0),
     "won": ("KRW", 1.0), "rouble": ("RUB", 1.0), "roubles": ("RUB", 1.0), "ruble": ("RUB", 1.0),
     "rubles": ("RUB", 1.0), "rand": ("ZAR", 1.0), "naira": ("NGN", 1.0), "lira": ("TRY", 1.0),
-    "pesos": ("MXN", 1.0), "peso": ("MXN", 1.0),
+    "pesos": ("MXN", 1.0), "peso": ("MXN", 1.0), "soles": ("PEN", 1.0), "sol": ("PEN", 1.0),
+    "shilling": ("KES", 1.0), "shillings": ("KES", 1.0), "ringgit": ("MYR", 1.0),
+    "rupiah": ("IDR", 1.0), "baht": ("THB", 1.0), "dirhams": ("AED", 1.0), "riyals": ("SAR", 1.0),
 }
 CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "HKD", "NZD", "SGD",
                   "CHF", "KRW", "RUB", "BRL", "ZAR", "MXN", "TRY", "NGN", "SEK", "NOK", "DKK"}
@@ -177,7 +179,7 @@ _WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 CORE = re.compile(
-    rf"(?<![\w.,])(?<!\w-)(?P<digits>{_DIGITS})(?![\d])"
+    rf"(?<![\w.,:])(?<!\w-)(?P<digits>{_DIGITS})(?![\d])"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_WORD_NUM}))*)\b"
     rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
@@ -196,7 +198,15 @@ _CUR_WORD_RE = re.compile(rf"\s+(?:(?P<adj>{_alt(DOLLAR_KIND)})\s+)?(?P<word>{_a
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCY_CODES))})\b")
 _QUALIFIER_BEFORE = [(re.compile(rf"(?:^|(?<=[\s(\[“\"']))(?P<q>{p})\s+$", re.IGNORECASE), q) for p, q in QUALIFIERS]
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"\s+(?:-\s*)?(?P<noun>[a-z][a-z'’-]*[a-z])\b")
+_NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
+# Words before a number that make it a name or label, not an amount ("number 5", "route 66").
+_LABEL_BEFORE = re.compile(
+    r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
+    r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel)\s*$",
+    re.IGNORECASE,
+)
+_CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
 _OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
 _OBJECT_STOP = frozenset(
     "up down from to in on at for by with that which who and or but as than per was were is are "
@@ -368,6 +378,10 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
     # Ranges: "$5-6 billion", "5 to 6 per cent", "between 8 and 10 per cent".
     between = _BETWEEN_BEFORE.search(s[:start])
     rs = _RANGE_SEP.match(s, end)
+    change = re.search(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
+                       r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", s[:start], re.I)
+    if rs and rs.group().strip().lower() == "to" and change and not between:
+        rs = None  # "fell $12 to $395": a change and a new level, not a range
     if rs and ("and" not in rs.group().lower() or between):
         after = rs.end()
         cm2 = re.match(rf"(?:{_alt(CURRENCY_PREFIX)})\s?", s[after:]) if currency else None
@@ -395,7 +409,7 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
             code, frac = CURRENCY_WORDS[cw.group("word").lower()]
             if cw.group("adj") and code == "USD":
                 code = DOLLAR_KIND[cw.group("adj").lower()]
-            if code == "USD" and frac < 1 and re.search(r"€|euro", s, re.I):
+            if code == "USD" and frac < 1 and re.search(r"€|\beuros?\b", s, re.I):
                 code = "EUR"
             currency, value = code, _scaled(value, frac)
             value_max = _scaled(value_max, frac) if value_max is not None else None
@@ -409,15 +423,21 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
         um, uname = (None, None) if pm else _match_table(_UNIT_RE, s, end)
         if pm:
             kind, unit, end = "percent", pname, pm.end()
-        elif um and not (uname == "ton" and False):
+        elif um:
             kind, unit, end = "quantity", uname, um.end()
+        elif not core.is_words and (cf := _CELSIUS_ATTACHED.match(s, end)) and end == core.end:
+            kind, end = "quantity", cf.end()
+            unit = "degree Celsius" if cf.group("u") == "C" else "degree Fahrenheit"
         else:
             nm = _NOUN_AFTER.match(s, end)
-            noun = nm.group("noun").lower().strip("'’-") if nm else None
+            noun = nm.group("noun").lower().strip("'’") if nm else None
             if noun and noun not in _NOT_NOUNS and noun not in SCALES:
                 if noun in MONTHS:
                     return None, nm.end()
-                kind, unit, end = "count", singular(noun), nm.end()
+                hyphen = nm.group("sep") == "-"  # "60-day", "six-year": singular is normal
+                plural = singular(noun) != noun or noun in _IRREGULAR_PLURALS
+                if hyphen or plural or (value == 1 and value_max is None):
+                    kind, unit, end = "count", singular(noun), nm.end()
 
     if kind in ("quantity", "money", "count"):
         om = _OBJECT_AFTER.match(s, end)
@@ -432,6 +452,8 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
                     break
             obj = " ".join(words) or None
 
+    if _LABEL_BEFORE.search(s[:start]) and factor == 1.0:
+        return None, end
     if kind in ("cardinal", "count") and not _plausible_cardinal(s, core, start, end, factor, kind):
         return None, end
     if core.is_words and kind == "cardinal" and value <= 1 and factor == 1.0:
@@ -443,8 +465,6 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
         if qm:
             qualifier, start = q, qm.start("q")
             break
-    if between and value_max is not None:
-        qualifier = "="
     if negative and kind != "count":
         value = -value
     if not math.isfinite(value):
@@ -473,6 +493,8 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
         nm = _NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in _NOT_NOUNS | _SENTENCE_OPENERS:
             return False  # "Section 427", "Boeing 737", "No. 10"
+        if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
+            return False  # "the 2032 notes"
     return True
 
 

@@ -67,8 +67,9 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
     log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
              run.run_id, len(fresh), len(batches), skipped, len(rejected))
-    return {"batches": batches, "articles": len(fresh), "already_landed": skipped,
-            "rejected": len(rejected)}
+    stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected)}
+    (staging / "fetch.json").write_text(json.dumps(stats))
+    return {"batches": batches, **stats}
 
 
 def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
     return summary
 
 
-def publish(lake: Lake, run: RunInfo, validation: dict[str, Any], fetched: dict[str, Any] | None = None) -> dict[str, Any]:
+def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, Any]:
     """Move the validated run into the lake; rerunning the same run replaces its files."""
     final = lake.staging(run) / "final"
     staged = {name: final / f"{name}.parquet" for name in PUBLISHED_TABLES}
@@ -129,7 +130,7 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any], fetched: dict[
     manifest = {"run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
                 "ingest_date": run.ingest_date.isoformat(), "counts": validation["counts"],
                 "validation": validation["status"], "warnings": validation["warnings"],
-                "fetch": {k: v for k, v in (fetched or {}).items() if k != "batches"}}
+                "fetch": json.loads((lake.staging(run) / "fetch.json").read_text())}
     manifest["files"] = lake.publish(run, staged, manifest)
     lake.clear_staging(run)
     return manifest
@@ -145,4 +146,4 @@ def run_all(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Sour
         if progress:
             progress(i, len(batches))
     validation = validate(lake, run)
-    return publish(lake, run, validation, fetched)
+    return publish(lake, run, validation)

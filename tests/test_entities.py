@@ -1,0 +1,54 @@
+from newsflow.clean import clean_text
+from newsflow.entities import bare_name, entity_rows, number_rows, resolve_canonical
+
+
+def test_bare_name():
+    assert bare_name("President Xi's") == "Xi"
+    assert bare_name("the Taiwan Strait") == "Taiwan Strait"
+
+
+def test_resolution_rules():
+    mentions = [("Xi Jinping", "PERSON"), ("Xi", "PERSON"), ("Trump", "ORG"), ("Donald Trump", "PERSON"),
+                ("U.S.", "GPE"), ("the United States", "GPE"), ("Xinhua", "ORG"), ("Xinhua news agency", "ORG")]
+    assert resolve_canonical(mentions) == [
+        ("Xi Jinping", "PERSON"), ("Xi Jinping", "PERSON"), ("Donald Trump", "PERSON"), ("Donald Trump", "PERSON"),
+        ("United States", "GPE"), ("United States", "GPE"), ("Xinhua news agency", "ORG"), ("Xinhua news agency", "ORG")]
+
+
+def test_ambiguous_short_name_is_not_merged_across_labels():
+    # "Jordan" the country stays a country even when a person shares the name
+    assert resolve_canonical([("Michael Jordan", "PERSON"), ("Jordan", "GPE")])[1] == ("Jordan", "GPE")
+
+
+def test_seed_people_resolved(nlp, seed_text):
+    text = clean_text(seed_text)
+    doc = nlp(text)
+    rows = entity_rows("a1", doc)
+    people = {r["canonical"] for r in rows if r["label"] == "PERSON"}
+    assert {"Xi Jinping", "Donald Trump", "Vladimir Putin"} <= people
+    xi = [r for r in rows if r["text"] == "Xi"]
+    assert xi and all(r["canonical"] == "Xi Jinping" and r["label"] == "PERSON" for r in xi)
+    trump = [r for r in rows if r["text"] == "Trump"]
+    assert trump and all(r["canonical"] == "Donald Trump" and r["label"] == "PERSON" for r in trump)
+    for r in rows:
+        assert text[r["start"] : r["end"]] == r["text"]
+    assert {"Beijing", "Taiwan", "United States"} <= {r["canonical"] for r in rows if r["label"] == "GPE"}
+    assert not {r["label"] for r in rows} & {"MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"}
+
+
+def test_seed_numbers_through_pipeline(nlp, seed_text):
+    doc = nlp(clean_text(seed_text))
+    got = {(r["value"], r["unit"]): r for r in number_rows("a1", doc)}
+    assert got[(20e6, "tonne")]["object"] == "US soybeans"
+    assert (12e6, "tonne") in got
+    assert got[(11e9, "USD")]["qualifier"] == "~"
+    assert got[(8.2e9, "GBP")]["value"] > 0
+    # numbers are attributed to the sentence they are in
+    assert got[(11e9, "USD")]["sentence_index"] == 14
+
+
+def test_model_loaded_once(nlp):
+    from newsflow.entities import load_nlp
+
+    assert load_nlp() is nlp
+    assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names

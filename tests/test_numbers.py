@@ -1,0 +1,149 @@
+import pytest
+
+from newsflow.numbers import extract, parse_words, singular
+
+
+def one(sentence):
+    found = extract(sentence)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_seed_amounts():
+    s = "He added that Beijing plans to buy 20 million tonnes of US soybeans, up from 12 million tonnes currently."
+    a, b = extract(s)
+    assert (a.text, a.kind, a.value, a.unit, a.qualifier, a.object) == (
+        "20 million tonnes", "quantity", 20_000_000.0, "tonne", "=", "US soybeans")
+    assert (b.value, b.unit, b.qualifier, b.object) == (12_000_000.0, "tonne", "up", "US soybeans")
+    assert s[a.start : a.end] == a.text
+
+    s = "the Trump administration announced a huge arms sale worth around $11 billion (£8.2 billion) to Taiwan"
+    usd, gbp = extract(s)
+    assert (usd.text, usd.value, usd.unit, usd.qualifier) == ("around $11 billion", 11e9, "USD", "~")
+    assert (gbp.text, gbp.value, gbp.unit, gbp.qualifier) == ("£8.2 billion", 8.2e9, "GBP", "=")
+    assert gbp.value > 0  # parentheses are not a minus sign in prose
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit",
+    [
+        ("It paid US$2.5bn for it.", 2.5e9, "USD"),
+        ("A fee of C$ 4 billion was agreed.", 4e9, "CAD"),
+        ("The HK$10 million flat sold.", 1e7, "HKD"),
+        ("They raised €300m from investors.", 3e8, "EUR"),
+        ("Tickets cost 50 pence more.", 0.5, "GBP"),
+        ("The state paid Rs 2 crore in damages.", 2e7, "INR"),
+        ("He was fined 3,000 yuan by the court.", 3000.0, "CNY"),
+        ("The budget is 500 billion euros this year.", 5e11, "EUR"),
+        ("It cost 21.3 trillion yen over time.", 21.3e12, "JPY"),
+        ("A bond of NT$325.3 billion was sold.", 325.3e9, "TWD"),
+        ("He earned 1.234.567,89 euros last year.", 1234567.89, "EUR"),
+        ("Wages rose to 45 Canadian dollars an hour.", 45.0, "CAD"),
+    ],
+)
+def test_money(sentence, value, unit):
+    a = one(sentence)
+    assert a.kind == "money"
+    assert a.value == pytest.approx(value)
+    assert a.unit == unit
+
+
+def test_ranges():
+    a = one("The deal is worth $5-6 billion in total.")
+    assert (a.value, a.value_max, a.unit) == (5e9, 6e9, "USD")
+    a = one("Inflation of between 8 and 10 per cent is expected.")
+    assert (a.value, a.value_max, a.unit, a.qualifier) == (8.0, 10.0, "percent", "=")
+    assert a.text == "between 8 and 10 per cent"
+    a = one("Growth of between 8 and 10 per cent is expected.")
+    assert (a.value_max, a.qualifier, a.text) == (10.0, "up", "Growth of between 8 and 10 per cent")
+    a = one("Output of 3 to 4 million tonnes is likely.")
+    assert (a.value, a.value_max) == (3e6, 4e6)
+
+
+def test_change_then_level_is_not_a_range():
+    down, level = extract("Prices fell $12 to $395 a tonne.")
+    assert (down.value, down.qualifier, down.value_max) == (12.0, "down", None)
+    assert (level.value, level.qualifier) == (395.0, "=")
+
+
+@pytest.mark.parametrize(
+    "sentence, qualifier",
+    [
+        ("It costs about $5 now.", "~"),
+        ("It costs nearly $5 now.", "~"),
+        ("It costs more than $5 now.", ">"),
+        ("It costs over $5 now.", ">"),
+        ("It costs less than $5 now.", "<"),
+        ("It costs up to $5 now.", "<"),
+        ("Inflation rose 3.2% in March.", "up"),
+        ("Sales fell 4% in March.", "down"),
+        ("Output is down from 12 million tonnes.", "down"),
+    ],
+)
+def test_qualifiers(sentence, qualifier):
+    assert one(sentence).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, value, unit",
+    [
+        ("Rates rose 0.25 percentage points today.", "percent", 0.25, "percentage point"),
+        ("Yields fell 5 basis points today.", "percent", 5.0, "basis point"),
+        ("Pumping 9.5 million barrels per day now.", "quantity", 9.5e6, "barrel per day"),
+        ("Output hit 500,000 bpd today.", "quantity", 5e5, "barrel per day"),
+        ("It hit 41 °C on Monday.", "quantity", 41.0, "degree Celsius"),
+        ("It hit 44C on Monday.", "quantity", 44.0, "degree Celsius"),
+        ("Trains run at 300 km/h there.", "quantity", 300.0, "kilometre per hour"),
+        ("Fire burned 3,500 hectares of forest.", "quantity", 3500.0, "hectare"),
+        ("It covers 1,288 square kilometres in all.", "quantity", 1288.0, "square kilometre"),
+        ("Twenty-five people died there.", "count", 25.0, "person"),
+        ("The two leaders spoke today.", "count", 2.0, "leader"),
+        ("Half a million people live there.", "count", 5e5, "person"),
+        ("A 60-day state of emergency began.", "count", 60.0, "day"),
+    ],
+)
+def test_units_and_counts(sentence, kind, value, unit):
+    a = one(sentence)
+    assert (a.kind, a.value, a.unit) == (kind, pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It happened in 2024 in the capital.",
+        "The vote is on March 5 in the capital.",
+        "The meeting starts at 10:30 in the capital.",
+        "Call 555-1234 for details.",
+        "Section 427 of the law applies.",
+        "He flew Boeing 737 jets and F-16 fighters during COVID-19.",
+        "Smith, 45, said he was tired.",
+        "She wore the number 5 shirt.",
+    ],
+)
+def test_not_amounts(sentence):
+    assert [a.text for a in extract(sentence) if a.kind != "ordinal"] == []
+
+
+def test_negative_only_with_minus_sign():
+    assert one("The index moved -5% today.").value == -5.0
+    assert one("Temperatures fell to minus 3 degrees.").value == -3.0
+
+
+def test_ordinals_and_words():
+    a = one("It is the world's second-largest economy.")
+    assert (a.kind, a.value) == ("ordinal", 2.0)
+    assert parse_words("twenty-five") == 25
+    assert parse_words("a dozen") == 12
+    assert parse_words("one hundred and five") == 105
+
+
+def test_offsets_are_shifted():
+    a = one("It cost $5 there.")
+    b = extract("It cost $5 there.", offset=100)[0]
+    assert (b.start, b.end) == (a.start + 100, a.end + 100)
+
+
+def test_singular():
+    words = ["leaders", "countries", "people", "businesses", "cases", "taxes", "churches", "series", "tonnes"]
+    assert [singular(w) for w in words] == [
+        "leader", "country", "person", "business", "case", "tax", "church", "series", "tonne"]
