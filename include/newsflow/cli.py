@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from datetime import UTC, datetime
@@ -39,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summary", help="what the lake holds")
     s.add_argument("--data", required=True, type=Path)
+
+    sub.add_parser("schema", help="print the table contract as Markdown")
     return p
 
 
@@ -111,8 +112,13 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(df.to_json(orient="records", date_format="iso", force_ascii=False))
     else:
         with _pd_display():
-            print(df.to_string(index=False) if len(df) else "(no rows)")
+            print(df.to_string(index=False, float_format=_fmt) if len(df) else "(no rows)")
     return 0
+
+
+def _fmt(v: float) -> str:
+    """Plain numbers for amounts: 11000000000 rather than 1.1e+10."""
+    return f"{v:,.0f}" if v == int(v) and abs(v) >= 1e4 else f"{v:g}" if abs(v) < 1e4 else f"{v:,.2f}"
 
 
 class _pd_display:
@@ -126,16 +132,39 @@ class _pd_display:
         self._ctx.__exit__(*exc)
 
 
+EXAMPLE_QUERY = """
+SELECT canonical AS person, count(*) AS mentions, count(DISTINCT article_id) AS articles
+FROM entities WHERE label = 'PERSON'
+GROUP BY 1 ORDER BY mentions DESC, person LIMIT 5""".strip()
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
+    """What `make run` prints: the last run, what the lake holds, where, and one example query."""
+    from newsflow.lake import Lake
     from newsflow.query import connect, views
 
     con = connect(args.data)
     names = views(con)
     if not names:
         return _fail(f"no tables under {args.data}")
+    last = Lake(args.data).last_manifest()
+    if last:
+        print(format_run(last))
+    print(f"\nParquet lake: {args.data.resolve()}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
     for name in names:
         n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-        print(f"{name:12s} {n:8d} rows")
+        print(f"  {name:12s} {n:8d} rows")
+    print(f"\nExample query (newsflow query \"...\" --data {args.data}):\n  {' '.join(EXAMPLE_QUERY.split())}")
+    if "entities" in names:
+        with _pd_display():
+            print(con.execute(EXAMPLE_QUERY).df().to_string(index=False))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from newsflow.tables import markdown
+
+    print(markdown())
     return 0
 
 
@@ -143,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary}[args.command]
+    handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary,
+               "schema": cmd_schema}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

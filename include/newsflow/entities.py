@@ -24,7 +24,7 @@ from newsflow.tables import ENTITY_LABELS
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 

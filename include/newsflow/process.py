@@ -79,7 +79,7 @@ class BatchResult:
         return {name: t.num_rows for name, t in self.tables.items()}
 
 
-def prepare(raw: RawArticle, run: RunInfo) -> dict | Rejected:
+def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejected:
     """Clean one raw article into an `articles` row, or reject it with the reason."""
     import json
 
@@ -99,6 +99,9 @@ def prepare(raw: RawArticle, run: RunInfo) -> dict | Rejected:
         return Rejected("clean", raw.source, raw.external_id, f"cleaning failed: {exc!r}", payload)
     if not text:
         return Rejected("clean", raw.source, raw.external_id, "no text left after cleaning", payload)
+    if word_count(text) < min_words:
+        return Rejected("clean", raw.source, raw.external_id,
+                        f"too short to be an article: {word_count(text)} words (minimum {min_words})", payload)
     return {
         "article_id": article_id_for(raw),
         "external_id": raw.external_id,
@@ -118,7 +121,7 @@ def prepare(raw: RawArticle, run: RunInfo) -> dict | Rejected:
 def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) -> BatchResult:
     articles, rejected = [], []
     for raw in raws:
-        row = prepare(raw, run)
+        row = prepare(raw, run, settings.min_words)
         (rejected if isinstance(row, Rejected) else articles).append(row)
 
     sentences: list[dict] = []

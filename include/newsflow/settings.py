@@ -29,6 +29,8 @@ class Settings:
     # Languages that go through the English NER and number extraction.
     nlp_languages: tuple[str, ...] = ("en",)
     max_input_bytes: int = 20_000_000
+    # Texts shorter than this are not articles (an empty page's "Home" link, a stub).
+    min_words: int = 5
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,6 +44,7 @@ class Settings:
             schedule=_env("SCHEDULE", "@hourly"),
             nlp_languages=tuple(_env("NLP_LANGUAGES", "en").split(",")),
             max_input_bytes=int(_env("MAX_INPUT_BYTES", "20000000")),
+            min_words=int(_env("MIN_WORDS", "5")),
         )
 
 

@@ -98,7 +98,7 @@ ARTICLES = Table(
     doc="One row per article: cleaned text and metadata. All offsets in other tables refer to `text`.",
     key=("article_id",),
     columns=(
-        Column("article_id", pa.string(), "Stable id: hash of source and external id; same article, same id on every run.", False),
+        Column("article_id", pa.string(), "Stable id: hash of the URL when known, else of source and external id; same article, same id on every run.", False),
         Column("external_id", pa.string(), "The input's own id, else the file stem or URL."),
         Column("source", pa.string(), "Where the article came from (source name or folder).", True, True),
         Column("url", pa.string(), "Article URL when known."),
@@ -225,3 +225,14 @@ QUARANTINE = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE)}
+
+
+def markdown() -> str:
+    """The table contract as Markdown (the README's "Tables" section is generated from this)."""
+    out = []
+    for t in TABLES.values():
+        out += [f"### `{t.name}`", "", t.doc, "", "| column | type | description |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type}{'' if c.nullable else ', not null'} | {c.doc} |" for c in t.columns]
+        out.append("")
+    out.append("Every table also has `ingest_date` (from the Hive partition folder).")
+    return "\n".join(out)

@@ -1,0 +1,84 @@
+"""Benchmarks (run with `make bench`): throughput and memory of the stages on the bundled samples.
+
+Not part of the test suite: timings depend on the machine. Results go to stdout and
+bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsflow import numbers, pipeline
+from newsflow.clean import clean_text
+from newsflow.fetch import LocalSource, fetch_all
+from newsflow.lake import Lake
+from newsflow.process import prepare
+from newsflow.runs import RunInfo
+from newsflow.segment import segment
+from newsflow.settings import SAMPLES_DIR, Settings
+
+
+def timed(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main() -> None:
+    run = RunInfo.for_interval(datetime(2026, 1, 1, tzinfo=UTC))
+    raws = fetch_all([LocalSource((str(SAMPLES_DIR),))]).articles
+    texts = [r["text"] for r in (prepare(a, run) for a in raws) if isinstance(r, dict)]
+    sentences = [t[s.start : s.end] for t in texts for s in segment(t)]
+    corpus = sentences * max(1, 5000 // len(sentences))
+    results: dict[str, float] = {}
+
+    secs = timed(lambda: [numbers.extract(s) for s in corpus])
+    results["numbers_sentences_per_s"] = len(corpus) / secs
+    big = texts * 50
+    secs = timed(lambda: [segment(t) for t in big])
+    results["segment_articles_per_s"] = len(big) / secs
+    secs = timed(lambda: [clean_text(t) for t in big])
+    results["clean_articles_per_s"] = len(big) / secs
+
+    from newsflow.entities import load_nlp
+
+    nlp = load_nlp()
+    docs = texts * 5
+    secs = timed(lambda: list(nlp.pipe(docs, batch_size=32)), repeat=1)
+    results["nlp_articles_per_s"] = len(docs) / secs
+
+    # The whole pipeline (fetch..publish, GX included) on 20 copies of the samples.
+    tmp = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
+    try:
+        src = tmp / "in"
+        for i in range(20):
+            shutil.copytree(SAMPLES_DIR, src / f"copy{i:02d}")
+        settings = Settings(batch_size=50)
+        t = time.perf_counter()
+        m = pipeline.run_all(Lake(tmp / "data"), run, settings, pipeline.local_sources([str(src)], settings))
+        secs = time.perf_counter() - t
+        results["pipeline_articles"] = m["counts"]["articles"]
+        results["pipeline_seconds"] = secs
+        results["pipeline_articles_per_s"] = m["counts"]["articles"] / secs
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    out = Path(__file__).with_name("results")
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    for k, v in results.items():
+        print(f"{k:28s} {v:12.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The DAG folder parses cleanly, cheaply, and reads as the pipeline's table of contents."""
+
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.models.dagbag import DagBag
+
+    return DagBag(dag_folder=str(ROOT / "dags"))
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert "news_pipeline" in dagbag.dag_ids
+
+
+def test_news_pipeline_shape(dagbag):
+    dag = dagbag.dags["news_pipeline"]
+    assert dag.catchup is False
+    assert {"newsflow"} <= set(dag.tags)
+    assert dag.doc_md and "validate_tables" in dag.doc_md
+    assert {t.task_id for t in dag.tasks} == {"fetch_articles", "process_batch", "validate_tables", "publish_tables"}
+    assert dag.get_task("fetch_articles").downstream_task_ids == {"process_batch"}
+    assert dag.get_task("validate_tables").downstream_task_ids == {"publish_tables"}
+    for t in dag.tasks:
+        assert t.retries >= 2 and t.retry_exponential_backoff
+        assert t.retry_delay == timedelta(seconds=30)
+    outlets = {a.name for a in dag.get_task("publish_tables").outlets}
+    assert outlets == {f"newsflow.{t}" for t in ("articles", "sentences", "entities", "numbers", "quarantine")}
+    assert dag.get_task("validate_tables").trigger_rule == "none_failed"
+
+
+PARSE_PROBE = r"""
+import json, socket, sys, time
+opened = []
+real_connect = socket.socket.connect
+def refuse(self, addr):
+    opened.append(str(addr))
+    raise OSError("no network at parse time")
+socket.socket.connect = refuse
+t = time.perf_counter()
+import importlib.util
+spec = importlib.util.spec_from_file_location("news_pipeline", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+elapsed = time.perf_counter() - t
+heavy = [m for m in ("spacy", "great_expectations", "duckdb", "trafilatura", "newsflow.entities",
+                     "newsflow.validate", "thinc", "torch") if m in sys.modules]
+print(json.dumps({"heavy": heavy, "connections": opened, "seconds": elapsed}))
+"""
+
+
+def test_parsing_is_cheap():
+    """No heavy library imported, no connection opened while parsing the DAG file."""
+    p = subprocess.run([sys.executable, "-c", PARSE_PROBE, str(ROOT / "dags" / "news_pipeline.py")],
+                       capture_output=True, text=True, timeout=120, check=True)
+    probe = json.loads(p.stdout.strip().splitlines()[-1])
+    assert probe["heavy"] == []
+    assert probe["connections"] == []
+
+
+def test_dag_files_import_only_the_sdk():
+    for f in (ROOT / "dags").glob("*.py"):
+        for line in f.read_text().splitlines():
+            if line.startswith(("import airflow", "from airflow")):
+                assert line.startswith("from airflow.sdk"), f"{f.name}: {line}"
+
+
+def test_library_has_no_airflow_imports():
+    for f in (ROOT / "include" / "newsflow").rglob("*.py"):
+        text = f.read_text()
+        assert "import airflow" not in text and "from airflow" not in text, f
+
+
+def test_readme_tables_match_the_contract():
+    from newsflow.tables import markdown
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("<!-- tables:start -->\n", 1)[1].split("<!-- tables:end -->", 1)[0]
+    assert section.strip() == markdown().strip(), "run: newsflow schema, and paste it into README.md"
