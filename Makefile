@@ -16,6 +16,8 @@ export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airfl
 export AIRFLOW__API_AUTH__JWT_SECRET ?= newsflow-local-dev-secret-change-me
 export GX_ANALYTICS_ENABLED := False
 export NEWSFLOW_DATA_DIR ?= $(CURDIR)/data
+# airflow standalone starts its components as `airflow ...` subprocesses.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: install run test airflow lint bench constraints clean distclean
 

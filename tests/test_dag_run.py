@@ -53,7 +53,9 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
     assert again.state == "success"
     assert {t: rows(data_dir, t) for t in counts} == counts
 
-    # A later interval finds nothing new and lands empty files, no duplicates.
-    later = dag.test(logical_date=datetime(2026, 11, 28, 10, tzinfo=UTC))
-    assert later.state == "success"
+    # A later manual run without a logical date is keyed by run_after; it finds nothing new
+    # and lands empty files, no duplicates.
+    later = dag.test(run_after=datetime(2026, 11, 28, 10, 30, tzinfo=UTC), logical_date=None)
+    assert later.state == "success" and later.logical_date is None
+    assert (data_dir / "articles/ingest_date=2026-11-28/part-20261128T103000Z.parquet").exists()
     assert {t: rows(data_dir, t) for t in counts} == counts
