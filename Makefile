@@ -19,7 +19,7 @@ export NEWSFLOW_DATA_DIR ?= $(CURDIR)/data
 # airflow standalone starts its components as `airflow ...` subprocesses.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run test airflow lint bench constraints clean distclean
+.PHONY: install run test airflow lint bench constraints docs clean distclean
 
 install: $(STAMP)
 
@@ -66,3 +66,8 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Regenerate the README's table docs from include/newsflow/tables.py.
+docs: $(STAMP)
+	@$(BIN)/python -c "import re,pathlib; from newsflow.tables import markdown; p=pathlib.Path('README.md'); t=p.read_text(); \
+	a,b='<!-- tables:start -->\n','<!-- tables:end -->'; head,rest=t.split(a,1); p.write_text(head+a+markdown()+'\n'+b+rest.split(b,1)[1])"

@@ -18,7 +18,7 @@ def rows(root, table):
 def dag(airflow_db, data_dir, monkeypatch):
     monkeypatch.setenv("NEWSFLOW_SOURCES", str(SAMPLES_DIR))
     monkeypatch.setenv("NEWSFLOW_BATCH_SIZE", "5")
-    from airflow.models.dagbag import DagBag
+    from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(SAMPLES_DIR.parents[2] / "dags"))
     return bag.dags["news_pipeline"]

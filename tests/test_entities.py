@@ -11,13 +11,23 @@ def test_resolution_rules():
     mentions = [("Xi Jinping", "PERSON"), ("Xi", "PERSON"), ("Trump", "ORG"), ("Donald Trump", "PERSON"),
                 ("U.S.", "GPE"), ("the United States", "GPE"), ("Xinhua", "ORG"), ("Xinhua news agency", "ORG")]
     assert resolve_canonical(mentions) == [
-        ("Xi Jinping", "PERSON"), ("Xi Jinping", "PERSON"), ("Donald Trump", "PERSON"), ("Donald Trump", "PERSON"),
-        ("United States", "GPE"), ("United States", "GPE"), ("Xinhua news agency", "ORG"), ("Xinhua news agency", "ORG")]
+        ("Xi Jinping", "PERSON", None), ("Xi Jinping", "PERSON", None),
+        ("Donald Trump", "PERSON", None), ("Donald Trump", "PERSON", None),
+        ("United States", "GPE", "US"), ("United States", "GPE", "US"),
+        # known names resolve to the gazetteer's name, also with generic words after them
+        ("Xinhua", "ORG", None), ("Xinhua", "ORG", None)]
+
+
+def test_in_article_resolution_of_unknown_names():
+    got = resolve_canonical([("Acme Widgets Holdings", "ORG"), ("Acme Widgets", "ORG"), ("Jane Q. Doe", "PERSON"),
+                             ("Doe", "PERSON"), ("Doe", "ORG")])
+    assert [c for c, _, _ in got] == ["Acme Widgets Holdings"] * 2 + ["Jane Q. Doe"] * 3
+    assert got[4][1] == "PERSON"
 
 
 def test_ambiguous_short_name_is_not_merged_across_labels():
     # "Jordan" the country stays a country even when a person shares the name
-    assert resolve_canonical([("Michael Jordan", "PERSON"), ("Jordan", "GPE")])[1] == ("Jordan", "GPE")
+    assert resolve_canonical([("Michael Jordan", "PERSON"), ("Jordan", "GPE")])[1] == ("Jordan", "GPE", "JO")
 
 
 def test_seed_people_resolved(nlp, seed_text):

@@ -40,3 +40,56 @@ def content_hash(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|da|van|von|bin|al|el|la|le|du|der))*"
+_BYLINE = re.compile(
+    rf"^(?:By|BY|Written by|Reporting by|Words by)\s+(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+    r"(?:\s*(?:,|\||-|–|—|in)\s*.{0,60})?$"
+)
+_TRAILER = re.compile(
+    r"^\(?(?:Reporting|Additional reporting|Writing|Editing|Compiled|Edited)\s+by\s+(?P<names>.+?)\)?\.?$",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"read more\b.*|related(?: articles| stories| coverage)?:?.*|see also:.*|more on this story.*"
+    r"|share (?:this|on)\b.*|click here\b.*|follow us\b.*|sign up\b.*|subscribe\b.*|advertisement"
+    r"|(?:©|\(c\)|copyright)\s*.*|.*\ball rights reserved\b.*"
+    r"|(?:photo|image|picture|video|file photo|credit|photograph)s?\s*(?:by|:|credit:?)\s.*"
+    r"|.*\((?:photo|picture|image) by [^)]*\)\.?|.*/(?:getty images|afp|reuters|ap|epa|shutterstock)\)?\.?"
+    r"|listen to (?:this|the) article.*|\d+ min(?:ute)?s? read|updated \d.*|published \d.*"
+    r")$",
+    re.IGNORECASE,
+)
+
+
+_ROLE_PREFIX = re.compile(r"^(?:additional\s+)?(?:reporting|editing|writing|compiled|edited)\s+by\s+", re.I)
+_NOT_AUTHORS = frozenset({"reuters", "ap", "afp", "bloomberg", "associated press", "staff", "agencies",
+                          "pti", "xinhua", "staff reporter", "our correspondent", "correspondent"})
+
+
+def strip_boilerplate(text: str) -> tuple[str, list[str]]:
+    """Drop byline, credit, share and copyright lines; return the text and the bylines' authors.
+
+    Only whole short lines are removed, so a sentence that merely mentions "copyright" stays.
+    """
+    authors: list[str] = []
+    kept = []
+    for line in text.split("\n"):
+        short = len(line.split()) <= 16
+        m = (_BYLINE.match(line) or _TRAILER.match(line)) if short else None
+        if m:
+            names = re.sub(r"(?:^|;)\s*(?:editing|edited)\s+by\b[^;]*", "", m.group("names"), flags=re.I)
+            for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", names):
+                name = _ROLE_PREFIX.sub("", name.strip(" .;()"))
+                if (name and name[0].isupper() and name not in authors and len(name.split()) <= 4
+                        and name.lower() not in _NOT_AUTHORS):
+                    authors.append(name)
+            continue
+        if short and _BOILERPLATE.match(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept), authors

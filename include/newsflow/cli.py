@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import UTC, datetime
@@ -40,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--data", required=True, type=Path)
 
     sub.add_parser("schema", help="print the table contract as Markdown")
+
+    ev = sub.add_parser("eval", help="precision, recall and F1 on the labelled development sets")
+    ev.add_argument("--only", choices=("numbers", "entities"), help="evaluate one extractor")
+    ev.add_argument("--baseline", action="store_true", help="also score raw en_core_web_sm entities")
+    ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N errors per extractor")
+    ev.add_argument("--json", action="store_true", help="machine-readable output")
     return p
 
 
@@ -161,6 +168,28 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from newsflow import evaluate
+
+    results, text = {}, []
+    if args.only in (None, "numbers"):
+        rep = evaluate.score_numbers()
+        results["numbers"] = rep.as_dict()
+        text.append(evaluate.format_report("numbers (span overlap + value / + unit / exact)", rep))
+        text += [f"  {e}" for e in rep.errors[: args.errors]]
+    if args.only in (None, "entities"):
+        rep = evaluate.score_entities()
+        results["entities"] = rep.as_dict()
+        text.append(evaluate.format_report("entities (strict span + label)", rep))
+        text += [f"  {e}" for e in rep.errors[: args.errors]]
+        if args.baseline:
+            base = evaluate.score_entities(baseline=True)
+            results["entities_baseline"] = base.as_dict()
+            text.append(evaluate.format_report("entities, raw en_core_web_sm baseline", base))
+    print(json.dumps(results, indent=2) if args.json else "\n\n".join(text))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from newsflow.tables import markdown
 
@@ -173,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary,
-               "schema": cmd_schema}[args.command]
+               "schema": cmd_schema, "eval": cmd_eval}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

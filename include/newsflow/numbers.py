@@ -56,15 +56,48 @@ CURRENCY_WORDS = {
     "cent": ("USD", 0.01), "cents": ("USD", 0.01), "franc": ("CHF", 1.0), "francs": ("CHF", 1.0),
     "won": ("KRW", 1.0), "rouble": ("RUB", 1.0), "roubles": ("RUB", 1.0), "ruble": ("RUB", 1.0),
     "rubles": ("RUB", 1.0), "rand": ("ZAR", 1.0), "naira": ("NGN", 1.0), "lira": ("TRY", 1.0),
+    "crowns": ("SEK", 1.0), "crown": ("SEK", 1.0), "kronor": ("SEK", 1.0), "krona": ("SEK", 1.0),
+    "kroner": ("NOK", 1.0), "dinars": ("KWD", 1.0), "riyal": ("SAR", 1.0), "reais": ("BRL", 1.0),
+    "zloty": ("PLN", 1.0), "forint": ("HUF", 1.0), "hryvnia": ("UAH", 1.0), "dong": ("VND", 1.0),
+    "taka": ("BDT", 1.0), "rial": ("IRR", 1.0), "rials": ("IRR", 1.0), "shekels": ("ILS", 1.0),
     "pesos": ("MXN", 1.0), "peso": ("MXN", 1.0), "soles": ("PEN", 1.0), "sol": ("PEN", 1.0),
     "shilling": ("KES", 1.0), "shillings": ("KES", 1.0), "ringgit": ("MYR", 1.0),
     "rupiah": ("IDR", 1.0), "baht": ("THB", 1.0), "dirhams": ("AED", 1.0), "riyals": ("SAR", 1.0),
 }
-CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "HKD", "NZD", "SGD",
-                  "CHF", "KRW", "RUB", "BRL", "ZAR", "MXN", "TRY", "NGN", "SEK", "NOK", "DKK"}
+ISO_4217 = frozenset(
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN "
+    "BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS "
+    "GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW "
+    "KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD "
+    "NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD "
+    "SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES "
+    "VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL".split()
+)
+CURRENCY_CODES = ISO_4217
+# Currency words shared by several countries: the sentence's country decides ("Norway ... crowns").
+CURRENCY_CONTEXT = {
+    "crown": [("norw", "NOK"), ("swed", "SEK"), ("denmark|danish", "DKK"), ("czech", "CZK"), ("iceland", "ISK")],
+    "peso": [("argentin", "ARS"), ("mexic", "MXN"), ("chile", "CLP"), ("colombia", "COP"), ("philippin", "PHP"),
+             ("urugua", "UYU")],
+    "rupee": [("pakistan", "PKR"), ("sri lanka", "LKR"), ("nepal", "NPR"), ("indonesia", "IDR"), ("india", "INR")],
+    "pound": [("egypt", "EGP"), ("leban", "LBP"), ("syria", "SYP")],
+    "franc": [("swiss|switzerland", "CHF"), ("cfa", "XOF"), ("congo", "CDF")],
+    "shilling": [("kenya", "KES"), ("uganda", "UGX"), ("tanzania", "TZS")],
+    "dinar": [("kuwait", "KWD"), ("iraq", "IQD"), ("jordan", "JOD"), ("serbia", "RSD"), ("algeria", "DZD"),
+              ("tunisia", "TND"), ("bahrain", "BHD")],
+    "riyal": [("saudi", "SAR"), ("qatar", "QAR"), ("oman", "OMR")],
+    "dollar": [],
+    "real": [("brazil", "BRL")],
+}
 # Adjectives that change which dollar is meant.
 DOLLAR_KIND = {"canadian": "CAD", "australian": "AUD", "hong kong": "HKD", "new zealand": "NZD",
-               "singapore": "SGD", "us": "USD", "u.s.": "USD", "american": "USD", "taiwan": "TWD"}
+               "singapore": "SGD", "us": "USD", "u.s.": "USD", "american": "USD", "taiwan": "TWD",
+               "new taiwan": "TWD", "swiss": "CHF", "danish": "DKK", "norwegian": "NOK", "swedish": "SEK",
+               "czech": "CZK", "argentine": "ARS", "argentinian": "ARS", "mexican": "MXN", "chilean": "CLP",
+               "colombian": "COP", "philippine": "PHP", "indian": "INR", "pakistani": "PKR", "egyptian": "EGP",
+               "turkish": "TRY", "brazilian": "BRL", "south african": "ZAR", "kenyan": "KES",
+               "ugandan": "UGX", "saudi": "SAR", "qatari": "QAR", "jamaican": "JMD", "zimbabwe": "ZWL",
+               "namibian": "NAD", "fijian": "FJD", "sri lankan": "LKR", "nepalese": "NPR"}
 
 # Unit surface pattern -> canonical singular name. Longest alternatives first.
 _UNITS: list[tuple[str, str]] = [
@@ -85,6 +118,7 @@ _UNITS: list[tuple[str, str]] = [
     (r"centimet(?:re|er)s?|cm", "centimetre"),
     (r"millimet(?:re|er)s?|mm", "millimetre"),
     (r"met(?:re|er)s?", "metre"),
+    (r"nautical\s+miles?", "nautical mile"),
     (r"miles?", "mile"),
     (r"feet|foot|ft", "foot"),
     (r"inch(?:es)?", "inch"),
@@ -104,6 +138,11 @@ _UNITS: list[tuple[str, str]] = [
     (r"megawatts?|MW", "megawatt"),
     (r"kilowatts?|kW", "kilowatt"),
     (r"knots?", "knot"),
+    (r"kelvins?", "kelvin"),
+    (r"Mbps|megabits?\s+per\s+second|Mbit/s", "megabit per second"),
+    (r"Gbps|gigabits?\s+per\s+second|Gbit/s", "gigabit per second"),
+    (r"decibels?|dB", "decibel"),
+    (r"calories|kcal", "calorie"),
     (r"bushels?", "bushel"),
     (r"gigabytes?|GB", "gigabyte"),
     (r"terabytes?|TB", "terabyte"),
@@ -141,7 +180,7 @@ _NOT_NOUNS = frozenset(
     percent per cent times time over under about around up down more less after before into
     against between while when if but so than then also only just even still yet nor
     said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
-    million billion trillion thousand hundred new
+    million billion trillion thousand hundred
     """.split()
 )
 _IRREGULAR_PLURALS = {
@@ -176,10 +215,14 @@ def _alt(keys) -> str:
 
 
 _WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
+_DIGITS = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
+_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?"
 CORE = re.compile(
-    rf"(?<![\w.,:])(?<!\w-)(?P<digits>{_DIGITS})(?![\d])"
+    rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})"
+    rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
+    rf"|(?<=\s)(?P<half>half)\b(?!-)"
+    rf"|(?:(?<![\w.,:/])|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_WORD_NUM}))*)\b"
     rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
@@ -206,6 +249,8 @@ _LABEL_BEFORE = re.compile(
     r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel)\s*$",
     re.IGNORECASE,
 )
+# A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
+_MODIFIER = re.compile(r"\s+(?P<w>(?:[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
 _OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
 _OBJECT_STOP = frozenset(
@@ -216,7 +261,7 @@ _OBJECT_STOP = frozenset(
 _MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b)", re.IGNORECASE)
-_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w]*|No\.|no\.|#)\s?$")
+_NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
 _SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 _PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 _AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
@@ -238,6 +283,8 @@ class Amount:
 # --------------------------------------------------------------------------- parsing helpers
 
 def _parse_digits(s: str) -> float:
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", s):  # 1,81,343 (Indian lakh grouping)
+        return float(s.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+", s):  # 1.234,5 (continental)
         return float(s.replace(".", "").replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
@@ -297,7 +344,30 @@ class _Core:
     is_words: bool
 
 
+_FRACTION_VALUES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+                    "tenth": 10, "tenths": 10}
+
+
+def parse_fraction(s: str) -> float | None:
+    """ "a third" 1/3, "three-quarters" 0.75, "one in five" 0.2, "3 out of 10" 0.3."""
+    words = re.split(r"[\s-]+", s.lower())
+    if "in" in words or "of" in words:
+        num = parse_words(words[0]) if not words[0].isdigit() else float(words[0])
+        den = words[-1]
+        den_v = float(den) if den.isdigit() else parse_words(den)
+        return num / den_v if num and den_v else None
+    num = 1.0 if words[0] in ("a", "an") else parse_words(words[0])
+    den = _FRACTION_VALUES.get(words[-1])
+    return num / den if num and den else None
+
+
 def _read_core(text: str, m: re.Match) -> _Core | None:
+    if m.groupdict().get("half"):
+        return _Core(m.start(), m.end(), 0.5, True)
+    if m.groupdict().get("fraction"):
+        v = parse_fraction(m.group("fraction"))
+        return None if v is None else _Core(m.start(), m.end(), v, True)
     if m.group("digits"):
         return _Core(m.start(), m.end(), _parse_digits(m.group("digits")), False)
     if m.group("words"):
@@ -330,114 +400,266 @@ def _read_scale(text: str, pos: int, money: bool) -> tuple[float, int]:
 def extract(sentence: str, offset: int = 0) -> list[Amount]:
     """All amounts in one sentence; offsets are shifted by ``offset`` (the sentence start)."""
     out: list[Amount] = []
-    pos = 0
+    pos, rejected_end = 0, -1
     while True:
         m = CORE.search(sentence, pos)
         if not m:
             break
-        amount, end = _amount_at(sentence, m)
-        pos = max(end, m.end())
+        amount, end = _amount_at(sentence, m, out)
+        # "Junctions 10 and 11", "won 3-1": the partner of a rejected label is a label too.
+        if amount and rejected_end >= 0 and amount.kind == "cardinal" and re.fullmatch(
+                r"\s*(?:and|or|to|-|–|&|/)\s*", sentence[rejected_end:amount.start]):
+            amount = None
         if amount:
             out.append(amount)
-    # "20 million tonnes of US soybeans, up from 12 million tonnes": the second shares the object.
-    for i, a in enumerate(out):
+            rejected_end = -1
+        else:
+            rejected_end = m.end()
+        pos = max(end, m.end())
+    return [_shift(a, offset) for a in _share_context(out, sentence)]
+
+
+def _shift(a: Amount, offset: int) -> Amount:
+    return a if not offset else Amount(**{**a.__dict__, "start": a.start + offset, "end": a.end + offset})
+
+
+def _share_context(out: list[Amount], s: str) -> list[Amount]:
+    """Fill what the text leaves implicit from the amounts around it.
+
+    "20 million tonnes of US soybeans, up from 12 million tonnes": the second shares the object.
+    "55,000 jobs, well above forecasts of 20,000": a bare number near a count counts the same thing.
+    """
+    res = list(out)
+    for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
-            prev = next((p for p in reversed(out[:i]) if p.unit == a.unit and p.object), None)
+            prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
             if prev:
-                out[i] = Amount(**{**a.__dict__, "object": prev.object})
-    if offset:
-        out = [Amount(**{**a.__dict__, "start": a.start + offset, "end": a.end + offset}) for a in out]
-    return out
+                res[i] = Amount(**{**a.__dict__, "object": prev.object})
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.value < 2 or a.value != int(a.value):
+            continue
+        near = []
+        for j, b in enumerate(res):
+            if j == i or b.kind not in ("count", "quantity"):
+                continue
+            gap = s[min(a.end, b.end):max(a.start, b.start)]
+            if len(gap.split()) <= 12 and not re.search(r"[;:]", gap):
+                near.append((len(gap), j <= i, b))
+        if near:
+            _, _, b = min(near, key=lambda t: (t[0], not t[1]))
+            res[i] = Amount(**{**a.__dict__, "kind": b.kind, "unit": b.unit})
+    return res
 
 
-def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
+def _money_context(s: str, word: str, default: str) -> str:
+    """Which country's crowns, pesos or rupees: the first country the sentence names."""
+    key = singular(word.lower())
+    low = s.lower()
+    hits = [(low.find(m.group()), code) for pat, code in CURRENCY_CONTEXT.get(key, [])
+            for m in [re.search(pat, low)] if m]
+    return min(hits)[1] if hits else default
+
+
+def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | None,
+                allow_to: bool, between: re.Match | None):
+    """A second number after "-", "to" or "and": returns (value, value_max, factor, end) or None."""
+    rs = _RANGE_SEP.match(s, end)
+    if not rs:
+        return None
+    sep = rs.group().strip().lower()
+    if (sep == "and" and not between) or (sep == "to" and not allow_to):
+        return None
+    after = rs.end()
+    cm2 = re.match(rf"(?:{_alt(CURRENCY_PREFIX)})\s?", s[after:]) if currency else None
+    if cm2:
+        after += cm2.end()
+    m2 = _CORE_PLAIN.match(s, after)
+    core2 = _read_core(s, m2) if m2 else None
+    if core2 is None or core2.is_words != core.is_words:
+        return None
+    factor2, end2 = _read_scale(s, core2.end, money=currency is not None)
+    if factor2 != 1.0 and factor == 1.0 and core.value <= core2.value:
+        factor = factor2  # "$5-6 billion": the scale belongs to both
+    value = _scaled(core.value, factor)
+    value_max = _scaled(core2.value, factor2 if factor2 != 1.0 else factor)
+    return (value, value_max, factor, end2) if value_max > value else None
+
+
+def _unit_after(s: str, end: int, core: _Core) -> tuple[str, str, int] | None:
+    """(kind, unit, end) for a percent or measurement unit right after a number."""
+    pm, pname = _match_table(_PERCENT_RE, s, end)
+    if pm:
+        return "percent", pname, pm.end()
+    um, uname = _match_table(_UNIT_RE, s, end)
+    if um:
+        per = re.match(r"\s+per\s+(acre|hectare|capita|head|share|person|tonne|litre|gallon|"
+                       r"kilogram|kg|week|month|year|hour|second|square\s+metre)\b", s[um.end():], re.I)
+        if per and "per" not in uname:
+            return "quantity", f"{uname} per {singular(per.group(1).lower())}", um.end() + per.end()
+        return "quantity", uname, um.end()
+    if not core.is_words and end == core.end and (cf := _CELSIUS_ATTACHED.match(s, end)):
+        return "quantity", "degree Celsius" if cf.group("u") == "C" else "degree Fahrenheit", cf.end()
+    return None
+
+
+def _currency_after(s: str, end: int, value: float, value_max: float | None, out: list[Amount]):
+    """Currency named after the number: "50 pence", "2.22 trillion crowns", "17.2bn AED", "7p"."""
+    if (pm := re.match(r"p\b", s[end:])) and end > 0 and s[end - 1].isdigit():
+        return "GBP", 0.01, end + pm.end()
+    if (em := re.match(r"\s?€", s[end:])):
+        return "EUR", 1.0, end + em.end()
+    cw = _CUR_WORD_RE.match(s, end)
+    if cw and not (cw.group("word").lower() in ("pound", "pounds") and re.match(r"\s+of\b", s[cw.end():])):
+        word = cw.group("word").lower()
+        code, frac = CURRENCY_WORDS[word]
+        if cw.group("adj"):
+            code = DOLLAR_KIND[cw.group("adj").lower()]
+        elif frac < 1:
+            # "up 30 cents" after "A$1.60": cents of the sentence's own currency
+            prev = next((a.unit for a in reversed(out) if a.kind == "money"), None)
+            if prev and prev not in ("GBP", "JPY", "INR") and word.startswith("cent"):
+                code = prev
+            elif re.search(r"€|\beuros?\b", s, re.I) and word.startswith("cent"):
+                code = "EUR"
+        else:
+            code = _money_context(s, word, code)
+        return code, frac, cw.end()
+    cc = _CUR_CODE_AFTER.match(s, end)
+    if cc:
+        return cc.group("code"), 1.0, cc.end()
+    return None
+
+
+def _count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
+    """The counted noun after a number, skipping up to two modifiers: "three equal instalments"."""
+    pos, words = end, []
+    for _ in range(3):
+        nm = _NOUN_AFTER.match(s, pos)
+        if not nm or nm.group("sep") == "-":
+            mod = _MODIFIER.match(s, pos) if words or pos == end else None
+            if mod and mod.group("w").lower() not in _NOT_NOUNS and mod.group("w").lower() not in MONTHS:
+                words.append((mod.group("w"), mod.end()))
+                pos = mod.end()
+                continue
+            break
+        noun = nm.group("noun").lower().strip("'’")
+        if noun in _NOT_NOUNS or noun in SCALES or noun in MONTHS:
+            break
+        words.append((noun, nm.end()))
+        plural = singular(noun) != noun or noun in _IRREGULAR_PLURALS
+        if plural:
+            return singular(noun), nm.end()
+        pos = nm.end()
+    if words and value == 1 and value_max is None and len(words) == 1:
+        return words[0][0], words[0][1]  # "one car"
+    return None
+
+
+def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, int]:
+    at_sentence_start = not s[: m.start()].strip(" \"“‘'(")
     if m.group("ordinal"):
         tok = m.group("ordinal")
+        if tok[0].isupper() and not at_sentence_start:
+            return None, m.end()  # "the Fourth of July", "Hornsea One"
+        if re.match(r"-(?!(?:largest|biggest|highest|lowest|most|least|best|worst|fastest|"
+                    r"richest|poorest|busiest|strongest|longest|smallest|oldest)\b)", s[m.end():]):
+            return None, m.end()  # "first-class", "first-time"
         val = float(re.match(r"\d+", tok).group()) if tok[0].isdigit() else float(ORDINAL_WORDS[tok.lower()])
         return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None), m.end()
+    if m.group("half") and not re.search(
+            r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", s[: m.start()], re.I):
+        return None, m.end()
     core = _read_core(s, m)
     if core is None:
         return None, m.end()
+    if core.is_words and s[core.start].isupper() and not at_sentence_start:
+        return None, m.end()  # "World War Two", "Formula One"
     start, end = core.start, core.end
     before = s[:start]
+    if not core.is_words and _MONTH_NEAR.search(before):
+        return None, end  # "Dec. 1", "March 5"
 
     currency = None
     cm = _CURRENCY_BEFORE.search(before)
     if cm and not core.is_words:
         currency = CURRENCY_PREFIX[cm.group("cur")]
         start = cm.start("cur")
+    elif not core.is_words and (iso := re.search(r"(?:^|(?<=[\s(]))(?P<code>[A-Z]{3})\s?$", before)) \
+            and iso.group("code") in ISO_4217:
+        currency, start = iso.group("code"), iso.start("code")
+    elif not core.is_words and re.search(r"\bUS$", before):
+        currency, start = "USD", start - 2  # "US80 cents"
+    if currency == "ZAR" and s[start] == "R" and not re.match(r"[\d.,]*(?:,\d{3}|\.\d)|\d+\s*(?:bn|billion|m\b|million|k\b)",
+                                                            s[core.start:]):
+        return None, end  # "R21" is a name, not 21 rand
     neg = re.search(r"(?:(?<=[\s(])|^)(?:[-−]|minus\s+)$", s[:start], re.I)
-    negative = neg is not None
+    negative = neg is not None and not re.search(r"plus\s+or\s+minus\s+$", s[:start], re.I)
     if neg:
         start = neg.start()
 
+    if m.group("fraction"):
+        of = re.match(r"\s+of\s+an?\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year)", s[end:], re.I)
+        if of:
+            end += of.end() - 1
     factor, end = _read_scale(s, end, money=currency is not None)
     value = _scaled(core.value, factor)
     value_max = None
+    if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[end:]) \
+            or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", s[:start], re.I):
+        return None, end  # ages are not amounts
+    if currency is None and re.match(r"-[a-z]", s[end:]):
+        # "a 720-km cable" measures; "a 60-day state", "10-year bonds", "150-member house" describe
+        um, uname = _match_table(_UNIT_RE, s, end)
+        if not (um and uname not in ("degree",)):
+            return None, end
 
     # Ranges: "$5-6 billion", "5 to 6 per cent", "between 8 and 10 per cent".
     between = _BETWEEN_BEFORE.search(s[:start])
-    rs = _RANGE_SEP.match(s, end)
     change = re.search(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
                        r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", s[:start], re.I)
-    if rs and rs.group().strip().lower() == "to" and change and not between:
-        rs = None  # "fell $12 to $395": a change and a new level, not a range
-    if rs and ("and" not in rs.group().lower() or between):
-        after = rs.end()
-        cm2 = re.match(rf"(?:{_alt(CURRENCY_PREFIX)})\s?", s[after:]) if currency else None
-        if cm2:
-            after += cm2.end()
-        m2 = _CORE_PLAIN.match(s, after)
-        core2 = _read_core(s, m2) if m2 else None
-        if core2 is not None and core2.is_words == core.is_words:
-            factor2, end2 = _read_scale(s, core2.end, money=currency is not None)
-            if factor2 != 1.0 and factor == 1.0:
-                value, factor = _scaled(core.value, factor2), factor2
-            value_max = _scaled(core2.value, factor2 if factor2 != 1.0 else factor)
-            if value_max > value:
-                end = end2
-                if between:
-                    start = between.start()
-            else:
-                value_max = None
+    bare_then_unit = currency is None and factor == 1.0 and re.match(
+        rf"\s+to\s+[\d.,]+\s*(?:{'|'.join(p for p, _ in PERCENT_UNITS)}|{'|'.join(p for p, _ in _UNITS)})(?!\w)",
+        s[end:], re.I)
+    # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
+    rng = _read_range(s, end, core, factor, currency, allow_to=not change or bool(between or bare_then_unit),
+                      between=between)
+    if rng:
+        value, value_max, factor, end = rng
+        if between:
+            start = between.start()
+    elif currency is None and factor == 1.0 and re.match(r"\s?[-–]\s?\d{1,3}\b(?![.,%\d])", s[end:]) \
+            and not _unit_after(s, end + len(re.match(r"\s?[-–]\s?\d{1,3}", s[end:]).group()), core):
+        return None, end + 4  # a score or a label pair: "won 3-1", "Junctions 10-11"
 
     kind, unit, obj = "cardinal", None, None
     if currency is None:
-        cw = _CUR_WORD_RE.match(s, end)
-        cc = _CUR_CODE_AFTER.match(s, end)
-        if cw and not (cw.group("word").lower() in ("pound", "pounds") and re.match(r"\s+of\b", s[cw.end():])):
-            code, frac = CURRENCY_WORDS[cw.group("word").lower()]
-            if cw.group("adj") and code == "USD":
-                code = DOLLAR_KIND[cw.group("adj").lower()]
-            if code == "USD" and frac < 1 and re.search(r"€|\beuros?\b", s, re.I):
-                code = "EUR"
-            currency, value = code, _scaled(value, frac)
+        after = _currency_after(s, end, value, value_max, out)
+        if after:
+            currency, frac, end = after
+            value = _scaled(value, frac)
             value_max = _scaled(value_max, frac) if value_max is not None else None
-            end = cw.end()
-        elif cc:
-            currency, end = cc.group("code"), cc.end()
     if currency:
         kind, unit = "money", currency
-    else:
-        pm, pname = _match_table(_PERCENT_RE, s, end)
-        um, uname = (None, None) if pm else _match_table(_UNIT_RE, s, end)
-        if pm:
-            kind, unit, end = "percent", pname, pm.end()
-        elif um:
-            kind, unit, end = "quantity", uname, um.end()
-        elif not core.is_words and (cf := _CELSIUS_ATTACHED.match(s, end)) and end == core.end:
-            kind, end = "quantity", cf.end()
-            unit = "degree Celsius" if cf.group("u") == "C" else "degree Fahrenheit"
-        else:
-            nm = _NOUN_AFTER.match(s, end)
-            noun = nm.group("noun").lower().strip("'’") if nm else None
-            if noun and noun not in _NOT_NOUNS and noun not in SCALES:
-                if noun in MONTHS:
-                    return None, nm.end()
-                hyphen = nm.group("sep") == "-"  # "60-day", "six-year": singular is normal
-                plural = singular(noun) != noun or noun in _IRREGULAR_PLURALS
-                if hyphen or plural or (value == 1 and value_max is None):
-                    kind, unit, end = "count", singular(noun), nm.end()
+        sub = re.match(r"\s+(?:cents?|pence)\b", s[end:])
+        if sub:  # "US80 cents"
+            value, end = _scaled(value, 0.01), end + sub.end()
+    elif (u := _unit_after(s, end, core)):
+        kind, unit, end = u
+    elif not (m.group("fraction") or m.group("half")):
+        cn = _count_noun(s, end, value, value_max)
+        if cn:
+            kind, (unit, end) = "count", cn
+    if value_max is None and kind in ("percent", "quantity", "money"):
+        # "5.25%-5.50%", "between 4.5% and 4.75%": the unit repeats after each number
+        rm = re.match(r"\s*(?:-|–|to|and)\s*", s[end:])
+        if rm and (rm.group().strip() != "and" or between):
+            m2 = CORE.match(s, end + rm.end()) or _CORE_PLAIN.match(s, end + rm.end())
+            if m2 and (m2.groupdict().get("digits")):
+                nxt, _ = _amount_at(s, m2, [])
+                if nxt and nxt.kind == kind and nxt.unit == unit and nxt.value > value and nxt.qualifier == "=":
+                    value_max, end = nxt.value, nxt.end
+                    if between:
+                        start = between.start()
 
     if kind in ("quantity", "money", "count"):
         om = _OBJECT_AFTER.match(s, end)
@@ -456,7 +678,7 @@ def _amount_at(s: str, m: re.Match) -> tuple[Amount | None, int]:
         return None, end
     if kind in ("cardinal", "count") and not _plausible_cardinal(s, core, start, end, factor, kind):
         return None, end
-    if core.is_words and kind == "cardinal" and value <= 1 and factor == 1.0:
+    if core.is_words and kind == "cardinal" and value == 1 and factor == 1.0 and not m.group("fraction"):
         return None, end  # "one" alone is a pronoun more often than a number
 
     qualifier = "="
@@ -488,8 +710,14 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
             return False
         if _PHONE_AFTER.match(s, core.end) and "," not in digits:
             return False
-        if _AGE_CONTEXT.search(before):
-            return False  # "Smith, 45, said"
+        if _AGE_CONTEXT.search(before) or (re.search(r"\w,\s$", before) and re.match(r",", s[end:])
+                                           and core.value < 120 and kind == "cardinal"):
+            return False  # "Smith, 45, said", "his wife, 58, was"
+        if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b", s[core.end:]):
+            return False  # phone numbers in groups: "0800 555 111", "13 11 14"
+        if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"
+                    r"Boulevard|Way|Terrace|Crescent)\b", s[core.end:]):
+            return False  # "10 Downing Street", "221B Baker Street"
         nm = _NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in _NOT_NOUNS | _SENTENCE_OPENERS:
             return False  # "Section 427", "Boeing 737", "No. 10"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from newsflow import tables
-from newsflow.clean import clean_text, content_hash, word_count
+from newsflow.clean import clean_text, content_hash, strip_boilerplate, word_count
 from newsflow.fetch import RawArticle, Rejected
 from newsflow.language import detect_language
 from newsflow.runs import RunInfo, to_utc
@@ -48,19 +49,20 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
 
 
-def extract_html(html: str) -> tuple[str, str | None, str | None]:
-    """Main text, title and date of an article page (trafilatura)."""
+def extract_html(html: str) -> tuple[str, str | None, str | None, list[str]]:
+    """Main text, title, date and authors of an article page (trafilatura)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                       include_tables=False)
     if doc is None or not (doc.text or "").strip():
-        return "", None, None
+        return "", None, None, []
     text, title = doc.text, doc.title
     first, _, rest = text.partition("\n")
     if title and first.strip() == title.strip():
         text = rest  # the headline goes to `title`, not into the body
-    return text, title, doc.date
+    authors = [a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
+    return text, title, doc.date, authors
 
 
 def normalise_language(code: str | None) -> str | None:
@@ -85,15 +87,16 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
 
     payload = json.dumps(raw.__dict__, ensure_ascii=False)
     try:
-        title, published = raw.title, raw.published_at
+        title, published, authors = raw.title, raw.published_at, []
         if raw.text:
             body = raw.text
         else:
-            body, html_title, html_date = extract_html(raw.html or "")
+            body, html_title, html_date, authors = extract_html(raw.html or "")
             title, published = title or html_title, published or html_date
             if not body.strip():
                 return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML", payload)
-        text = clean_text(body)
+        text, byline = strip_boilerplate(clean_text(body))
+        authors += [a for a in byline if a not in authors]
     except Exception as exc:  # a broken input must become a quarantine row, not a crash
         log.warning("cleaning %s failed: %r", raw.external_id, exc)
         return Rejected("clean", raw.source, raw.external_id, f"cleaning failed: {exc!r}", payload)
@@ -108,6 +111,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
         "source": raw.source,
         "url": raw.url,
         "title": clean_text(title) if title else None,
+        "authors": authors,
         "published_at": parse_timestamp(published),
         "fetched_at": run.logical_time,
         "language": normalise_language(raw.language) or detect_language(text),

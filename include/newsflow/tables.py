@@ -103,6 +103,7 @@ ARTICLES = Table(
         Column("source", pa.string(), "Where the article came from (source name or folder).", True, True),
         Column("url", pa.string(), "Article URL when known."),
         Column("title", pa.string(), "Headline when known."),
+        Column("authors", pa.list_(pa.string()), "Authors from the byline, the reporting trailer or the page metadata."),
         Column("published_at", UTC_TS, "Publication time in UTC; null when unknown (never invented)."),
         Column("fetched_at", UTC_TS, "When the run that fetched it was scheduled (the run's logical time), UTC."),
         Column("language", pa.string(), "ISO 639-1 code: given by the input, else detected from the text; 'und' when unsure.", True, True),
@@ -158,7 +159,8 @@ ENTITIES = Table(
         Column("end", pa.int32(), "End offset into articles.text.", False),
         Column("text", pa.string(), "The mention as written.", False),
         Column("label", pa.string(), "PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, DATE or TIME.", False, True),
-        Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping').", False),
+        Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping'; 'U.S.' -> 'United States').", False),
+        Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code for countries, their capitals and demonyms, and known places ('US').", True, True),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
@@ -166,6 +168,8 @@ ENTITIES = Table(
               doc="labels are OntoNotes entity labels (amounts live in numbers)"),
         Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end", "label"]},
               doc="no duplicate mention rows"),
+        Check("ExpectColumnValuesToMatchRegex", {"column": "country_code", "regex": r"^[A-Z]{2}$"},
+              doc="country codes are ISO 3166-1 alpha-2"),
         *_spans(),
     ),
 )

@@ -1,0 +1,162 @@
+"""Extraction quality on the labelled development sets (``newsflow eval``).
+
+The sets in ``newsflow/evaldata`` are realistic news sentences written and labelled for this
+project. Scores here are a regression gate (tests pin minimums), not a claim about unseen text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsflow import numbers
+
+EVAL_DIR = Path(__file__).resolve().parent / "evaldata"
+NUMBERS_DEV = EVAL_DIR / "numbers_dev.jsonl"
+ENTITIES_DEV = EVAL_DIR / "entities_dev.jsonl"
+
+ENTITY_GROUPS = {
+    "people": {"PERSON"},
+    "organisations": {"ORG"},
+    "places": {"GPE", "LOC", "FAC"},
+    "other": {"NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME"},
+}
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Report:
+    scores: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v.as_dict() for k, v in sorted(self.scores.items())}
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _locate(text: str, mentions: list[dict]) -> list[tuple[int, int, dict]]:
+    """Gold mentions to spans: an explicit ``start``, else successive occurrences of the text."""
+    out, cursor = [], defaultdict(int)
+    for m in mentions:
+        start = m.get("start")
+        if start is None:
+            # successive whole-token occurrences: "4%" must not match inside "1.4%"
+            rx = re.compile(r"(?<![\w.,])" + re.escape(m["text"]))
+            hit = rx.search(text, cursor[m["text"]]) or rx.search(text) or re.search(re.escape(m["text"]), text)
+            start = hit.start() if hit else -1
+            cursor[m["text"]] = start + 1
+        out.append((start, start + len(m["text"]), m))
+    return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def score_numbers(examples: Iterable[dict] | None = None,
+                  extract: Callable[[str], list] = numbers.extract) -> Report:
+    """Value F1 (span overlaps and value agrees) and value+unit F1, overall and per kind."""
+    report = Report()
+    for ex in examples if examples is not None else load(NUMBERS_DEV):
+        gold = _locate(ex["text"], ex["numbers"])
+        pred = extract(ex["text"])
+        for metric, agree in (("value", lambda p, g: _same(p.value, g["value"])),
+                              ("value+unit", lambda p, g: _same(p.value, g["value"]) and p.unit == g["unit"]),
+                              ("exact", lambda p, g: _same(p.value, g["value"]) and p.unit == g["unit"]
+                               and p.kind == g["kind"] and p.qualifier == g["qualifier"]
+                               and _same(p.value_max, g.get("value_max")))):
+            used: set[int] = set()
+            for p in pred:
+                hit = next((i for i, (s, e, g) in enumerate(gold)
+                            if i not in used and _overlap((p.start, p.end), (s, e)) and agree(p, g)), None)
+                if hit is None:
+                    report.scores[metric].fp += 1
+                    report.scores[f"{metric}:{p.kind}"].fp += 1
+                    if metric == "value+unit":
+                        report.errors.append({"id": ex["id"], "type": "fp", "text": p.text,
+                                              "value": p.value, "unit": p.unit, "kind": p.kind})
+                else:
+                    used.add(hit)
+                    report.scores[metric].tp += 1
+                    report.scores[f"{metric}:{gold[hit][2]['kind']}"].tp += 1
+            for i, (_s, _e, g) in enumerate(gold):
+                if i not in used:
+                    report.scores[metric].fn += 1
+                    report.scores[f"{metric}:{g['kind']}"].fn += 1
+                    if metric == "value+unit":
+                        report.errors.append({"id": ex["id"], "type": "fn", "text": g["text"],
+                                              "value": g["value"], "unit": g["unit"], "kind": g["kind"]})
+    return report
+
+
+def score_entities(examples: Iterable[dict] | None = None, nlp=None, baseline: bool = False) -> Report:
+    """Strict span+label F1 per label and per group (people, organisations, places, other)."""
+    from newsflow.entities import load_nlp, load_raw_nlp
+    from newsflow.tables import ENTITY_LABELS
+
+    examples = list(examples if examples is not None else load(ENTITIES_DEV))
+    nlp = nlp or (load_raw_nlp() if baseline else load_nlp())
+    report = Report()
+    group_of = {lab: g for g, labs in ENTITY_GROUPS.items() for lab in labs}
+    for ex, doc in zip(examples, nlp.pipe(ex["text"] for ex in examples), strict=True):
+        gold = {(s, e, m["label"]) for s, e, m in _locate(ex["text"], ex["entities"])}
+        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS}
+        for key, is_tp in [(p, p in gold) for p in pred] + [(g, None) for g in gold - pred]:
+            label = key[2]
+            for name in ("all", f"label:{label}", f"group:{group_of.get(label, 'other')}"):
+                sc = report.scores[name]
+                if is_tp:
+                    sc.tp += 1
+                elif is_tp is None:
+                    sc.fn += 1
+                else:
+                    sc.fp += 1
+            if not is_tp:
+                report.errors.append({"id": ex["id"], "type": "fn" if is_tp is None else "fp",
+                                      "text": ex["text"][key[0]:key[1]], "label": label})
+    return report
+
+
+def format_report(title: str, report: Report) -> str:
+    lines = [title, f"  {'':24s} {'P':>6s} {'R':>6s} {'F1':>6s} {'tp':>5s} {'fp':>5s} {'fn':>5s}"]
+    for name, s in sorted(report.scores.items(), key=lambda kv: (":" in kv[0], kv[0])):
+        lines.append(f"  {name:24s} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+    return "\n".join(lines)
