@@ -29,3 +29,28 @@ def test_empty_and_whitespace_only():
 def test_hash_and_word_count():
     assert content_hash("a") == content_hash("a") != content_hash("b")
     assert word_count("Two  words\nthree") == 3
+
+
+def test_boilerplate_lines_removed_and_authors_kept():
+    from newsflow.clean import strip_boilerplate
+
+    text = "\n".join([
+        "By Jane Smith and Omar Khalid, Reuters",
+        "Share this article",
+        "The central bank raised rates. Copyright law was also discussed.",
+        "Read more: Markets rally on rate hopes",
+        "(Photo by John Doe/Getty Images)",
+        "Prices rose.",
+        "Reporting by Li Wei; Editing by Mark Heinrich",
+        "© 2026 Reuters. All rights reserved.",
+    ])
+    body, authors = strip_boilerplate(text)
+    assert body == "The central bank raised rates. Copyright law was also discussed.\nPrices rose."
+    assert authors == ["Jane Smith", "Omar Khalid", "Li Wei"]
+
+
+def test_long_lines_are_never_boilerplate():
+    from newsflow.clean import strip_boilerplate
+
+    line = "Read more about how the committee decided, officials said on Tuesday after a long meeting in the capital."
+    assert strip_boilerplate(line) == (line, [])

@@ -1,3 +1,5 @@
+import pytest
+
 from newsflow.clean import clean_text
 from newsflow.entities import bare_name, entity_rows, number_rows, resolve_canonical
 
@@ -62,3 +64,42 @@ def test_model_loaded_once(nlp):
 
     assert load_nlp() is nlp
     assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names
+
+
+def test_seed_issue3_entities(nlp, seed_text):
+    doc = nlp(clean_text(seed_text))
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert ("Keir Starmer", "PERSON") in got
+    assert ("Truth Social", "ORG") in got
+    assert ("the Taiwan Strait", "LOC") in got
+    assert any(t.startswith("Xinhua") and lab == "ORG" for t, lab in got)
+    codes = {e._.canonical: e._.country_code for e in doc.ents if e.label_ == "GPE"}
+    assert codes["United States"] == "US" and codes["China"] == "CN" and codes["United Kingdom"] == "GB"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("BEIJING (Reuters) - China's exports rose in May.", ("BEIJING", "GPE")),
+        ("FRANKFURT, March 3 (AP) - The bank held rates.", ("FRANKFURT", "GPE")),
+        ("France's Emmanuel Macron met Chancellor Friedrich Merz in Berlin.", ("Friedrich Merz", "PERSON")),
+        ("Western leaders including Britain's Keir Starmer have visited.", ("Keir Starmer", "PERSON")),
+        ("Chief Executive Tim Cook said sales rose.", ("Tim Cook", "PERSON")),
+        ("He wrote in a Truth Social article.", ("Truth Social", "ORG")),
+        ("Talks were held in Senegal's capital.", ("Senegal", "GPE")),
+    ],
+)
+def test_entity_rules(nlp, text, expected):
+    assert expected in {(e.text, e.label_) for e in nlp(text).ents}
+
+
+def test_headline_in_capitals(nlp):
+    doc = nlp("MACRON URGES EUROPE TO ACT\nFrench President Emmanuel Macron said on Monday that Europe must act.")
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert ("MACRON", "PERSON") in got
+    assert not any(len(t.split()) > 1 and t.isupper() for t, _ in got)
+
+
+def test_possessive_not_in_span(nlp):
+    doc = nlp("Prime Minister Narendra Modi's party won the vote in India.")
+    assert "Narendra Modi" in {e.text for e in doc.ents if e.label_ == "PERSON"}

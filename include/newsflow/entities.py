@@ -54,6 +54,8 @@ NOT_PERSON_WORDS = frozenset(
     "sea strait river island islands province state city mountains gulf valley coast region "
     "republic kingdom emirates house senate congress assembly cabinet government administration "
     "organization organisation club united fc airport station school hospital street road square "
+    "corps brigade brigades front movement alliance centre center museum gallery tribunal network "
+    "initiative programme program project fund trust partners capital holdings motors energy "
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
     "july august september october november december".split()
 )
@@ -145,15 +147,32 @@ _DATELINE = re.compile(
 
 
 def _caps_line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of lines that are mostly upper case: headlines, datelines."""
+    """(start, end) of headline lines set in capitals (three or more words, nearly all upper case)."""
     spans, pos = [], 0
     for line in text.split("\n"):
-        head = line.split(" - ")[0] if " - " in line[:60] else line
-        letters = [c for c in head if c.isalpha()]
-        if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-            spans.append((pos, pos + len(head)))
+        words = [w for w in re.findall(r"[^\W\d_]{2,}", line)]
+        if len(words) >= 3 and sum(w.isupper() for w in words) / len(words) >= 0.8:
+            spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
+
+
+_TRIM_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+
+
+def _trim_possessives(doc) -> None:
+    """"Narendra Modi's" -> "Narendra Modi" (but "Sotheby's" stays an organisation's name)."""
+    from spacy.tokens import Span
+
+    ents, changed = [], False
+    for e in doc.ents:
+        end = e.end
+        while end > e.start + 1 and doc[end - 1].text in ("'s", "’s", "'", "’") and e.label_ in _TRIM_LABELS:
+            end -= 1
+        changed |= end != e.end
+        ents.append(Span(doc, e.start, end, label=e.label_) if end != e.end else e)
+    if changed:
+        doc.set_ents(ents, default="outside")
 
 
 def _in_ranges(i: int, ranges: list[tuple[int, int]]) -> bool:
@@ -193,7 +212,7 @@ def merge_entities(doc, candidates, protect: frozenset[str] = frozenset({"PERSON
         if any(not (cand.start <= e.start and e.end <= cand.end) for e in overlapping) and not same:
             continue  # an existing entity is longer or crosses it: trust the longer span
         ents = [e for e in ents if e not in overlapping] + [cand]
-    doc.set_ents(sorted(ents, key=lambda e: e.start), default="unmodified")
+    doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
 
 
 def _name_tokens(doc, i: int, max_len: int = 4) -> int:
@@ -249,6 +268,7 @@ def _register() -> None:
                 self.matcher.add(label, list(nlp.tokenizer.pipe(sorted(pats))))
 
         def __call__(self, doc: Doc) -> Doc:
+            _trim_possessives(doc)
             cands, countries = [], []
             for m, s, e in self.matcher(doc):
                 label = doc.vocab.strings[m]
@@ -277,7 +297,8 @@ def _register() -> None:
         def __init__(self):
             from newsflow.gazetteer import load
 
-            titles = {t for t in load().titles} | {t.title() for t in TITLES}
+            self.gaz = load()
+            titles = {t for t in self.gaz.titles} | {t.title() for t in TITLES}
             self.title_words = {w.lower() for t in titles for w in t.split()} | TITLE_WORDS
             self.title_re = re.compile(
                 r"\b(?:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) + r")\.?\s+(?=[A-Z])")
@@ -294,6 +315,8 @@ def _register() -> None:
                     if j > i:
                         cands.append(Span(doc, i, j, label="PERSON"))
             ent_end = {e.end: e for e in doc.ents}
+            by_span = {(e.start, e.end): e for e in doc.ents}
+            possessive = []
             for tok in doc:
                 i = tok.i + 1
                 trigger = (tok.text in ("'s", "’s") and tok.i in ent_end and ent_end[tok.i].label_ in ("GPE", "NORP")) \
@@ -303,7 +326,15 @@ def _register() -> None:
                 if trigger and i < len(doc):
                     j = _name_tokens(doc, i)
                     if j - i >= 2:
-                        cands.append(Span(doc, i, j, label="PERSON"))
+                        span = Span(doc, i, j, label="PERSON")
+                        old = by_span.get((i, j))
+                        # "Britain's Keir Starmer" tagged ORG: a person unless it is a known organisation
+                        if tok.text in ("'s", "’s") and old is not None and old.label_ == "ORG" \
+                                and self.gaz.lookup(span.text) is None:
+                            possessive.append(span)
+                        else:
+                            cands.append(span)
+            merge_entities(doc, possessive, protect=frozenset({"PERSON", "GPE", "LOC", "FAC"}))
             merge_entities(doc, cands, protect=frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"}))
             return doc
 
@@ -323,7 +354,8 @@ def _register() -> None:
         out = []
         for e in doc.ents:
             start, end, label = e.start, e.end, e.label_
-            while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", ")", "-", "–", "—", ","):
+            while end > start and (doc[end - 1].text in (")", "-", "–", "—", ",") or (
+                    doc[end - 1].text in ("'s", "’s", "'", "’") and label in _TRIM_LABELS)):
                 end -= 1
             cut = next((t.i for t in doc[start:end] if t.text in ("(", ")", "-", "–", "—") and t.i > start), None)
             if cut is not None and doc[cut].whitespace_:
@@ -355,7 +387,7 @@ def _register() -> None:
             sp = doc.char_span(m.start("place"), m.end("place"), label="GPE", alignment_mode="contract")
             if sp is not None:
                 out = [o for o in out if not _spans_overlap(o, sp)] + [sp]
-        doc.set_ents(sorted(spacy_filter(out), key=lambda x: x.start), default="unmodified")
+        doc.set_ents(sorted(spacy_filter(out), key=lambda x: x.start), default="outside")
         return doc
 
     @Language.component("newsflow_canonical")
@@ -366,7 +398,7 @@ def _register() -> None:
         for ent, (canonical, label, code) in zip(ents, resolved, strict=True):
             span = ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label)
             new.append((span, canonical, code))
-        doc.set_ents([s for s, _, _ in new], default="unmodified")
+        doc.set_ents([s for s, _, _ in new], default="outside")
         for span, canonical, code in new:
             span._.canonical = canonical
             span._.country_code = code
@@ -409,8 +441,8 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     """Load the spaCy model once per process, with only NER and the newsflow components."""
     _register()
     nlp = _load_model(model)
-    nlp.add_pipe("newsflow_sentences", first=True)
-    nlp.add_pipe("newsflow_gazetteer", after="ner")
+    nlp.add_pipe("newsflow_sentences", after="ner")  # after NER: boundaries must not steer it
+    nlp.add_pipe("newsflow_gazetteer", after="newsflow_sentences")
     nlp.add_pipe("newsflow_people", after="newsflow_gazetteer")
     nlp.add_pipe("newsflow_tidy", after="newsflow_people")
     nlp.add_pipe("newsflow_canonical", after="newsflow_tidy")
