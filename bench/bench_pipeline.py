@@ -43,6 +43,11 @@ def main() -> None:
 
     secs = timed(lambda: [numbers.extract(s) for s in corpus])
     results["numbers_sentences_per_s"] = len(corpus) / secs
+    from newsflow import evaluate
+
+    dev = [e["text"] for e in evaluate.load(evaluate.NUMBERS_DEV)] * 10
+    secs = timed(lambda: [numbers.extract(s) for s in dev])
+    results["numbers_dev_sentences_per_s"] = len(dev) / secs
     big = texts * 50
     secs = timed(lambda: [segment(t) for t in big])
     results["segment_articles_per_s"] = len(big) / secs

@@ -239,7 +239,14 @@ _UNIT_RE = [(re.compile(rf"\s*-?\s*(?:{p})(?![\w])", re.IGNORECASE), name) for p
 _PERCENT_RE = [(re.compile(rf"\s*(?:{p})(?![\w])", re.IGNORECASE), name) for p, name in PERCENT_UNITS]
 _CUR_WORD_RE = re.compile(rf"\s+(?:(?P<adj>{_alt(DOLLAR_KIND)})\s+)?(?P<word>{_alt(CURRENCY_WORDS)})\b", re.IGNORECASE)
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCY_CODES))})\b")
-_QUALIFIER_BEFORE = [(re.compile(rf"(?:^|(?<=[\s(\[“\"']))(?P<q>{p})\s+$", re.IGNORECASE), q) for p, q in QUALIFIERS]
+_QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
+# One pattern for all qualifiers; on overlap the order of QUALIFIERS decides (">" before "~" ...).
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:^|(?<=[\s(\[“\"']))(?:" + "|".join(
+        f"(?P<{name}>{pat})" for name, (pat, _q) in zip(_QUALIFIER_NAMES, QUALIFIERS, strict=True)) + r")\s+$",
+    re.IGNORECASE)
+_CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
+                            r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
@@ -470,9 +477,9 @@ def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | No
     if (sep == "and" and not between) or (sep == "to" and not allow_to):
         return None
     after = rs.end()
-    cm2 = re.match(rf"(?:{_alt(CURRENCY_PREFIX)})\s?", s[after:]) if currency else None
+    cm2 = _CURRENCY_PREFIX_AT.match(s, after) if currency else None
     if cm2:
-        after += cm2.end()
+        after = cm2.end()
     m2 = _CORE_PLAIN.match(s, after)
     core2 = _read_core(s, m2) if m2 else None
     if core2 is None or core2.is_words != core.is_words:
@@ -555,6 +562,16 @@ def _count_noun(s: str, end: int, value: float, value_max: float | None) -> tupl
     return None
 
 
+def _tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
+    """The last words before ``start`` and their offset: context rules look only this far back,
+    which keeps extraction linear in sentence length."""
+    i = max(0, start - n)
+    if i > 0:
+        j = s.find(" ", i, start)
+        i = j + 1 if j >= 0 else i
+    return s[i:start], i
+
+
 def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, int]:
     at_sentence_start = not s[: m.start()].strip(" \"“‘'(")
     if m.group("ordinal"):
@@ -567,7 +584,7 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
         val = float(re.match(r"\d+", tok).group()) if tok[0].isdigit() else float(ORDINAL_WORDS[tok.lower()])
         return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None), m.end()
     if m.group("half") and not re.search(
-            r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", s[: m.start()], re.I):
+            r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", _tail(s, m.start())[0], re.I):
         return None, m.end()
     core = _read_core(s, m)
     if core is None:
@@ -575,27 +592,28 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
     if core.is_words and s[core.start].isupper() and not at_sentence_start:
         return None, m.end()  # "World War Two", "Formula One"
     start, end = core.start, core.end
-    before = s[:start]
-    if not core.is_words and _MONTH_NEAR.search(before):
+    before, base = _tail(s, start)
+    if not core.is_words and _MONTH_NEAR.search(before, max(0, len(before) - 14)):
         return None, end  # "Dec. 1", "March 5"
 
     currency = None
     cm = _CURRENCY_BEFORE.search(before)
     if cm and not core.is_words:
         currency = CURRENCY_PREFIX[cm.group("cur")]
-        start = cm.start("cur")
+        start = base + cm.start("cur")
     elif not core.is_words and (iso := re.search(r"(?:^|(?<=[\s(]))(?P<code>[A-Z]{3})\s?$", before)) \
             and iso.group("code") in ISO_4217:
-        currency, start = iso.group("code"), iso.start("code")
+        currency, start = iso.group("code"), base + iso.start("code")
     elif not core.is_words and re.search(r"\bUS$", before):
         currency, start = "USD", start - 2  # "US80 cents"
     if currency == "ZAR" and s[start] == "R" and not re.match(r"[\d.,]*(?:,\d{3}|\.\d)|\d+\s*(?:bn|billion|m\b|million|k\b)",
                                                             s[core.start:]):
         return None, end  # "R21" is a name, not 21 rand
-    neg = re.search(r"(?:(?<=[\s(])|^)(?:[-−]|minus\s+)$", s[:start], re.I)
-    negative = neg is not None and not re.search(r"plus\s+or\s+minus\s+$", s[:start], re.I)
+    before, base = _tail(s, start)
+    neg = re.search(r"(?:(?<=[\s(])|^)(?:[-−]|minus\s+)$", before, re.I)
+    negative = neg is not None and not re.search(r"plus\s+or\s+minus\s+$", before, re.I)
     if neg:
-        start = neg.start()
+        start = base + neg.start()
 
     if m.group("fraction"):
         of = re.match(r"\s+of\s+an?\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year)", s[end:], re.I)
@@ -605,7 +623,7 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
     value = _scaled(core.value, factor)
     value_max = None
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[end:]) \
-            or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", s[:start], re.I):
+            or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", _tail(s, start)[0], re.I):
         return None, end  # ages are not amounts
     if currency is None and re.match(r"-[a-z]", s[end:]):
         # "a 720-km cable" measures; "a 60-day state", "10-year bonds", "150-member house" describe
@@ -614,19 +632,18 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
             return None, end
 
     # Ranges: "$5-6 billion", "5 to 6 per cent", "between 8 and 10 per cent".
-    between = _BETWEEN_BEFORE.search(s[:start])
-    change = re.search(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
-                       r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", s[:start], re.I)
-    bare_then_unit = currency is None and factor == 1.0 and re.match(
-        rf"\s+to\s+[\d.,]+\s*(?:{'|'.join(p for p, _ in PERCENT_UNITS)}|{'|'.join(p for p, _ in _UNITS)})(?!\w)",
-        s[end:], re.I)
+    before, base = _tail(s, start)
+    between = _BETWEEN_BEFORE.search(before, max(0, len(before) - 12))
+    between_start = base + between.start() if between else None
+    change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40))
+    bare_then_unit = currency is None and factor == 1.0 and _TO_NUMBER_WITH_UNIT.match(s, end)
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
     rng = _read_range(s, end, core, factor, currency, allow_to=not change or bool(between or bare_then_unit),
                       between=between)
     if rng:
         value, value_max, factor, end = rng
         if between:
-            start = between.start()
+            start = between_start
     elif currency is None and factor == 1.0 and re.match(r"\s?[-–]\s?\d{1,3}\b(?![.,%\d])", s[end:]) \
             and not _unit_after(s, end + len(re.match(r"\s?[-–]\s?\d{1,3}", s[end:]).group()), core):
         return None, end + 4  # a score or a label pair: "won 3-1", "Junctions 10-11"
@@ -659,7 +676,7 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
                 if nxt and nxt.kind == kind and nxt.unit == unit and nxt.value > value and nxt.qualifier == "=":
                     value_max, end = nxt.value, nxt.end
                     if between:
-                        start = between.start()
+                        start = between_start
 
     if kind in ("quantity", "money", "count"):
         om = _OBJECT_AFTER.match(s, end)
@@ -674,7 +691,8 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
                     break
             obj = " ".join(words) or None
 
-    if _LABEL_BEFORE.search(s[:start]) and factor == 1.0:
+    before, base = _tail(s, start)
+    if factor == 1.0 and _LABEL_BEFORE.search(before, max(0, len(before) - 16)):
         return None, end
     if kind in ("cardinal", "count") and not _plausible_cardinal(s, core, start, end, factor, kind):
         return None, end
@@ -682,11 +700,10 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
         return None, end  # "one" alone is a pronoun more often than a number
 
     qualifier = "="
-    for rx, q in _QUALIFIER_BEFORE:
-        qm = rx.search(s[:start])
-        if qm:
-            qualifier, start = q, qm.start("q")
-            break
+    qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
+    if qm:
+        name = qm.lastgroup
+        qualifier, start = _QUALIFIER_NAMES[name], base + qm.start(name)
     if negative and kind != "count":
         value = -value
     if not math.isfinite(value):
@@ -700,7 +717,7 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
     if factor != 1.0:
         return True
     digits = s[core.start:core.end]
-    before = s[:start]
+    before = _tail(s, start)[0]
     if not core.is_words:
         if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
             return False  # a year
@@ -728,3 +745,8 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
 
 def normalise_records(amounts: list[Amount]) -> list[dict]:
     return [a.__dict__.copy() for a in amounts]
+
+
+_TO_NUMBER_WITH_UNIT = re.compile(
+    rf"\s+to\s+[\d.,]+\s*(?:{'|'.join(p for p, _ in PERCENT_UNITS)}|{'|'.join(p for p, _ in _UNITS)})(?!\w)", re.I)
+_CURRENCY_PREFIX_AT = re.compile(rf"(?:{_alt(CURRENCY_PREFIX)})\s?")
