@@ -27,7 +27,7 @@ import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
-TABLES = ("articles", "sentences", "entities", "numbers", "quarantine")
+TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
 DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", "data")).resolve()
 ASSETS = {t: Asset(name=f"newsflow.{t}", uri=f"file://{DATA_DIR}/{t}", group="newsflow") for t in TABLES}
 

@@ -35,7 +35,8 @@ def test_news_pipeline_shape(dagbag):
         assert t.retries >= 2 and t.retry_exponential_backoff
         assert t.retry_delay == timedelta(seconds=30)
     outlets = {a.name for a in dag.get_task("publish_tables").outlets}
-    assert outlets == {f"newsflow.{t}" for t in ("articles", "sentences", "entities", "numbers", "quarantine")}
+    assert outlets == {f"newsflow.{t}" for t in ("articles", "sentences", "entities", "numbers", "quarantine",
+                                                 "validation_results")}
     assert dag.get_task("validate_tables").trigger_rule == "none_failed"
 
 

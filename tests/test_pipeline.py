@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -130,6 +131,33 @@ def test_critical_failure_publishes_nothing(tmp_path, monkeypatch):
         return res
 
     monkeypatch.setattr(pipeline, "process_batch", corrupt)
-    with pytest.raises(pipeline.ValidationFailed, match=r"text == articles\.text"):
+    # every sentence breaks its span check and is quarantined, which leaves the article without
+    # sentences: a critical failure
+    with pytest.raises(pipeline.ValidationFailed, match="every article with text has at least one sentence"):
         run(lake, [SAMPLES_DIR / "001_sample_ecb_rates.txt"], when=datetime(2026, 11, 28, 12, tzinfo=UTC))
     assert sorted(p.name for p in tmp_path.rglob("*.parquet") if "_staging" not in p.parts) == before
+
+
+def test_bad_rows_are_quarantined_and_the_rest_published(tmp_path, monkeypatch):
+    from newsflow import process
+
+    real = process.process_batch
+
+    def shift_one_entity(*a, **kw):
+        res = real(*a, **kw)
+        t = res.tables["entities"]
+        i = t.schema.get_field_index("start")
+        starts = t["start"].to_pylist()
+        starts[0] += 1  # the first mention's offsets no longer match its text
+        res.tables["entities"] = t.set_column(i, t.schema.field(i), pa.array(starts, pa.int32()))
+        return res
+
+    monkeypatch.setattr(pipeline, "process_batch", shift_one_entity)
+    m = run(Lake(tmp_path), [SEED])
+    q = sql(f"select stage, reason from read_parquet('{tmp_path}/quarantine/*/*.parquet')")
+    assert q == [("validate", "entities: text == articles.text[start:end], with 0 <= start < end")]
+    assert m["validation"]["entities"] == "passed (1 rows quarantined)"
+    vr = sql(f"select severity, success, unexpected_count from read_parquet('{tmp_path}/validation_results/*/*.parquet') "
+             "where \"table\" = 'entities' and \"column\" = '_span_matches_text'")
+    assert vr == [("row", False, 1)]
+    assert (tmp_path / "_docs" / m["run_id"] / "index.html").exists()

@@ -1,87 +1,155 @@
+"""The expectation suites: every critical expectation fires on a crafted bad batch, row checks
+quarantine only the offending rows, warnings never block."""
+
 import math
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
 
 from newsflow import tables
+from newsflow.tables import CRITICAL
 from newsflow.validate import derive, validate_frames
 
+RUN_TIME = datetime(2026, 11, 28, 10, tzinfo=UTC)
+TEXT = "Prices rose 5% in Paris. Officials cheered."
 
-def frames(**overrides):
-    text = "Prices rose 5% in Paris. Officials cheered."
+
+def frames():
     base = {
         "articles": tables.ARTICLES.from_rows([{
-            "article_id": "a1", "text": text, "content_hash": "h", "run_id": "r", "word_count": 30, "language": "en"}]),
+            "article_id": "a1", "text": TEXT, "content_hash": "h", "run_id": "r", "word_count": 30,
+            "language": "en", "published_at": RUN_TIME - timedelta(hours=3)}]),
         "sentences": tables.SENTENCES.from_rows([
-            {"article_id": "a1", "paragraph_index": 0, "sentence_index": 0, "start": 0, "end": 24, "text": text[0:24]},
-            {"article_id": "a1", "paragraph_index": 0, "sentence_index": 1, "start": 25, "end": 43, "text": text[25:43]}]),
+            {"article_id": "a1", "paragraph_index": 0, "sentence_index": 0, "start": 0, "end": 24, "text": TEXT[0:24]},
+            {"article_id": "a1", "paragraph_index": 0, "sentence_index": 1, "start": 25, "end": 43, "text": TEXT[25:43]}]),
         "entities": tables.ENTITIES.from_rows([
-            {"article_id": "a1", "sentence_index": 0, "start": 18, "end": 23, "text": "Paris", "label": "GPE", "canonical": "Paris"}]),
+            {"article_id": "a1", "sentence_index": 0, "start": 18, "end": 23, "text": "Paris", "label": "GPE",
+             "canonical": "Paris", "country_code": "FR"}]),
         "numbers": tables.NUMBERS.from_rows([
             {"article_id": "a1", "sentence_index": 0, "start": 7, "end": 14, "text": "rose 5%", "kind": "percent",
              "value": 5.0, "unit": "percent", "qualifier": "up"}]),
+        "quarantine": tables.QUARANTINE.from_rows([
+            {"run_id": "r", "stage": "fetch", "external_id": "x", "reason": "empty file"}]),
     }
-    out = {k: v.to_pandas() for k, v in base.items()}
-    for name, fn in overrides.items():
-        out[name] = fn(out[name])
-    return out
+    return {k: v.to_pandas() for k, v in base.items()}
+
+
+def validate(fr):
+    return validate_frames(fr, run_id="test", run_time=RUN_TIME)
 
 
 @pytest.fixture(scope="module")
 def clean_report():
-    return validate_frames(frames())
+    return validate(frames())
 
 
 def test_good_batch_passes(clean_report):
     assert clean_report.critical_failures == []
+    assert clean_report.quarantined == []
     assert {clean_report.status(t) for t in ("articles", "sentences", "entities", "numbers")} == {"passed"}
 
 
-def _failed(report):
-    return {(r.table, r.expectation, r.column) for r in report.critical_failures}
+def _corrupt(fr, table, check):
+    """Break one expectation in the smallest way a buggy stage could."""
+    df = fr[table]
+    kw, kind = check.kwargs, check.expectation
+    col = kw.get("column")
+    if kind == "ExpectColumnValuesToNotBeNull":
+        df[col] = df[col].astype(object)
+        df.loc[0, col] = None
+    elif kind in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        fr[table] = pd.concat([df, df.iloc[[0]]], ignore_index=True)
+    elif kind == "ExpectColumnValueLengthsToBeBetween":
+        df.loc[0, col] = ""
+    elif kind == "ExpectColumnValuesToMatchRegex":
+        df.loc[0, col] = "not a code"
+    elif col == "_has_sentences":
+        fr["sentences"] = fr["sentences"].iloc[0:0]
+    elif col == "_published_not_future":
+        df.loc[0, "published_at"] = pd.Timestamp(RUN_TIME + timedelta(days=30))
+    elif col == "_in_known_article":
+        df.loc[0, "article_id"] = "ghost"
+    elif kind == "ExpectColumnValuesToBeInSet":
+        df[col] = df[col].astype(object)
+        df.loc[0, col] = "bogus"
+    else:
+        raise AssertionError(f"no corruption for {kind}")
+    return fr
 
 
-def test_bad_batch_fails_critical_checks():
-    def bad_numbers(df):
-        df = pd.concat([df, df], ignore_index=True)  # duplicate mention row
-        df.loc[1, "value"] = math.inf
-        df.loc[0, "kind"] = "money"
-        df.loc[0, "unit"] = "XYZ"
-        return df
-
-    def bad_entities(df):
-        df.loc[0, "end"] = 22  # offsets no longer match the text
-        df.loc[0, "label"] = "MONEY"
-        return df
-
-    def dup_articles(df):
-        return pd.concat([df, df], ignore_index=True)
-
-    report = validate_frames(frames(numbers=bad_numbers, entities=bad_entities, articles=dup_articles))
-    failed = _failed(report)
-    assert ("numbers", "ExpectColumnValuesToBeInSet", "_value_finite") in failed
-    assert ("numbers", "ExpectColumnValuesToBeInSet", "_money_unit_iso") in failed
-    assert ("numbers", "ExpectCompoundColumnsToBeUnique", "article_id,start,end") in failed
-    assert ("entities", "ExpectColumnValuesToBeInSet", "_span_matches_text") in failed
-    assert ("entities", "ExpectColumnValuesToBeInSet", "label") in failed
-    assert ("articles", "ExpectColumnValuesToBeUnique", "article_id") in failed
-    msg = report.describe_failures()
-    assert "text == articles.text[start:end]" in msg and "MONEY" in msg
+CRITICAL_CHECKS = [(t.name, i, c) for t in tables.TABLES.values() if t.name != "validation_results"
+                   for i, c in enumerate(t.checks) if c.severity == CRITICAL]
 
 
-def test_missing_column_and_article_without_sentences():
-    report = validate_frames(frames(sentences=lambda df: df.iloc[0:0].drop(columns=["paragraph_index"])))
-    failed = _failed(report)
-    assert ("sentences", "ExpectTableColumnsToMatchSet", None) in failed
-    assert ("articles", "ExpectColumnValuesToBeInSet", "_has_sentences") in failed
+@pytest.mark.parametrize("table, index, check", CRITICAL_CHECKS,
+                         ids=[f"{t}-{c.expectation}-{c.kwargs.get('column') or i}" for t, i, c in CRITICAL_CHECKS])
+def test_each_critical_expectation_fires(table, index, check):
+    fr = _corrupt(frames(), table, check)
+    report = validate({k: fr[k] for k in {"articles", "sentences", table}})
+    column = check.kwargs.get("column") or ",".join(check.kwargs.get("column_list", [])) or None
+    failed = {(r.table, r.expectation, r.column) for r in report.critical_failures}
+    assert (table, check.expectation, column) in failed
+    assert check.doc in report.describe_failures()
 
 
-def test_warnings_do_not_fail(clean_report):
-    report = validate_frames(frames(articles=lambda df: df.assign(word_count=3)))
+def test_missing_column_is_critical():
+    fr = frames()
+    fr["sentences"] = fr["sentences"].drop(columns=["paragraph_index"])
+    failed = {(r.table, r.expectation) for r in validate(fr).critical_failures}
+    assert ("sentences", "ExpectTableColumnsToMatchSet") in failed
+
+
+def test_failure_message_names_offending_rows():
+    fr = frames()
+    fr["articles"] = pd.concat([fr["articles"], fr["articles"]], ignore_index=True)
+    msg = validate(fr).describe_failures()
+    assert "one row per article" in msg and "'article_id': 'a1'" in msg
+
+
+def test_row_checks_quarantine_only_the_bad_rows():
+    fr = frames()
+    good_entity = fr["entities"].iloc[0].to_dict()
+    fr["entities"] = pd.DataFrame([good_entity, {**good_entity, "start": 0, "end": 6, "text": "Pricey"},
+                                   {**good_entity, "label": "MONEY"}])
+    n = fr["numbers"].iloc[0].to_dict()
+    fr["numbers"] = pd.DataFrame([n, {**n, "value": math.inf, "start": 15, "end": 17, "text": "in"},
+                                  {**n, "kind": "money", "unit": "XYZ", "start": 12, "end": 14, "text": "5%"}])
+    report = validate(fr)
     assert report.critical_failures == []
-    assert report.status("articles") == "passed with warnings"
+    reasons = sorted(q["reason"] for q in report.quarantined)
+    assert reasons == ["entities: labels are OntoNotes entity labels (amounts live in numbers)",
+                       "entities: text == articles.text[start:end], with 0 <= start < end",
+                       "numbers: money amounts carry an ISO 4217 currency code",
+                       "numbers: values are finite numbers"]
+    assert len(report.frames["entities"]) == 1 and len(report.frames["numbers"]) == 1
+    assert "2 rows quarantined" in report.status("entities")
+    assert not any(c.startswith("_") for c in report.frames["numbers"].columns)
+
+
+def test_warnings_do_not_fail():
+    fr = frames()
+    fr["articles"]["word_count"] = 3
+    report = validate(fr)
+    assert report.critical_failures == []
+    assert report.status("articles") == "passed (warnings)"
+
+
+def test_results_rows_cover_every_check(clean_report):
+    rows = clean_report.results_rows("test")
+    n_checks = sum(len(tables.TABLES[t].checks) + 1 for t in ("articles", "sentences", "entities", "numbers", "quarantine"))
+    assert len(rows) == n_checks
+    tables.VALIDATION_RESULTS.from_rows(rows)  # fits the table's schema
 
 
 def test_derived_range_check():
-    d = derive(frames(numbers=lambda df: df.assign(value_max=1.0)))
-    assert d["numbers"]["_range_ordered"].tolist() == [False]
+    fr = frames()
+    fr["numbers"]["value_max"] = 1.0
+    assert derive(fr)["numbers"]["_range_ordered"].tolist() == [False]
+
+
+def test_data_docs_are_written(tmp_path):
+    validate_frames(frames(), run_id="docs-run", run_time=RUN_TIME, docs_dir=tmp_path)
+    assert (tmp_path / "index.html").exists()
+    pages = list((tmp_path / "validations").rglob("*.html"))
+    assert len(pages) == 5

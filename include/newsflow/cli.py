@@ -95,6 +95,8 @@ def format_run(m: dict) -> str:
         lines.append(f"skipped {f['already_landed']} articles already landed by earlier runs (no duplicates)")
     lines.append("validation: " + ", ".join(f"{t} {s}" for t, s in m["validation"].items()))
     lines.extend(f"  warning: {w}" for w in m.get("warnings", [])[:5])
+    if m.get("data_docs"):
+        lines.append(f"Data Docs (validation report): {m['data_docs']}")
     return "\n".join(lines)
 
 
@@ -105,6 +107,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     if not args.data.is_dir():
         return _fail(f"--data {args.data} is not a directory", 2)
+    from newsflow.lake import Lake
+
+    Lake(args.data).recover()  # a crash may have left a committed publish half done
     con = connect(args.data)
     try:
         rel = con.sql(args.sql)
@@ -150,11 +155,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.lake import Lake
     from newsflow.query import connect, views
 
+    lake = Lake(args.data)
+    lake.recover()
     con = connect(args.data)
     names = views(con)
     if not names:
         return _fail(f"no tables under {args.data}")
-    last = Lake(args.data).last_manifest()
+    last = lake.last_manifest()
     if last:
         print(format_run(last))
     print(f"\nParquet lake: {args.data.resolve()}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")

@@ -24,6 +24,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from newsflow import tables
+from newsflow.faults import crash_point
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
@@ -83,24 +84,66 @@ class Lake:
                 if r != exclude_run}
 
     # -- publish ---------------------------------------------------------------------------
-    def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any]) -> dict[str, str]:
-        """Move a run's staged files into place, replacing that run's earlier files."""
-        landed = {}
+    def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any],
+                docs: Path | None = None) -> dict[str, str]:
+        """Move a run's validated files into place, replacing that run's earlier files.
+
+        A journal listing every move is written first (the commit point); if the process dies
+        halfway, :meth:`recover` (called before every run and query) finishes the moves, so the
+        lake goes from the previous state to the new one and never stays in between.
+        """
+        moves, deletes = [], []
         for table, src in staged.items():
             target = self.partition_file(table, run)
-            for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet"):
-                if old != target:
-                    old.unlink()  # the same run landed under another date before
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, target)
-            landed[table] = str(target)
-        runs = self.root / "_runs"
-        runs.mkdir(parents=True, exist_ok=True)
-        tmp = runs / f".{run.run_id}.json.tmp"
-        tmp.write_text(json.dumps({**manifest, "files": landed}, indent=2, default=str))
-        os.replace(tmp, runs / f"{run.run_id}.json")
+            moves.append((str(src), str(target)))
+            deletes += [str(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
+                        if old != target]
+        if docs is not None and docs.exists():
+            moves.append((str(docs), str(self.root / "_docs" / run.run_id)))
+        landed = {t: str(self.partition_file(t, run)) for t in staged}
+        journal = {"run_id": run.run_id, "moves": moves, "deletes": deletes,
+                   "manifest": {**manifest, "files": landed}}
+        crash_point("publish:before-journal")
+        self._write_json(self.root / "_journal" / f"{run.run_id}.json", journal)
+        crash_point("publish:after-journal")
+        self._apply(journal)
         log.info("published run %s: %s", run.run_id, {t: Path(p).name for t, p in landed.items()})
         return landed
+
+    def _apply(self, journal: dict[str, Any]) -> None:
+        """Carry out a journal; safe to repeat (every step checks what is already done)."""
+        for old in journal["deletes"]:
+            Path(old).unlink(missing_ok=True)
+        for i, (src, dst) in enumerate(journal["moves"]):
+            s, d = Path(src), Path(dst)
+            if s.exists():
+                d.parent.mkdir(parents=True, exist_ok=True)
+                if s.is_dir():
+                    shutil.rmtree(d, ignore_errors=True)
+                os.replace(s, d)
+            crash_point(f"publish:move:{i}")
+        self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
+        (self.root / "_journal" / f"{journal['run_id']}.json").unlink(missing_ok=True)
+
+    def recover(self) -> list[str]:
+        """Finish publishes that a crash interrupted. Returns the run ids it completed."""
+        done = []
+        for j in sorted((self.root / "_journal").glob("*.json")):
+            journal = json.loads(j.read_text())
+            log.warning("finishing the interrupted publish of run %s", journal["run_id"])
+            self._apply(journal)
+            done.append(journal["run_id"])
+        return done
+
+    @staticmethod
+    def _write_json(path: Path, data: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        with tmp.open("w") as f:
+            json.dump(data, f, indent=2, default=str)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
 
     def clear_staging(self, run: RunInfo) -> None:
         shutil.rmtree(self.staging(run), ignore_errors=True)
@@ -108,3 +151,7 @@ class Lake:
     def last_manifest(self) -> dict[str, Any] | None:
         runs = sorted((self.root / "_runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
         return json.loads(runs[-1].read_text()) if runs else None
+
+    def docs_index(self, run_id: str) -> Path | None:
+        index = self.root / "_docs" / run_id / "index.html"
+        return index if index.exists() else None

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
+from newsflow.faults import crash_point
 from newsflow.lake import Lake, read_parquet, write_parquet
 from newsflow.process import article_id_for, process_batch, quarantine_table
 from newsflow.runs import RunInfo
@@ -25,7 +26,8 @@ from newsflow.settings import Settings
 log = logging.getLogger(__name__)
 
 RAW_FIELDS = [f for f in RawArticle.__dataclass_fields__]
-PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine")
+PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
+PROCESSED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine")
 
 
 class ValidationFailed(RuntimeError):
@@ -38,6 +40,7 @@ def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
 
 def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source]) -> dict[str, Any]:
     """Fetch, drop what already landed in another run, stage raw batches. Returns their paths."""
+    lake.recover()  # finish any publish a crash interrupted before reading what has landed
     lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
     result = fetch_all(sources)
     landed = lake.landed_article_ids(exclude_run=run.run_id)
@@ -65,6 +68,7 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
                                  schema=pa.schema([(f, pa.string()) for f in RAW_FIELDS]))
         batches.append(str(write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)))
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
+    crash_point("fetch")
     log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
              run.run_id, len(fresh), len(batches), skipped, len(rejected))
     stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected)}
@@ -80,6 +84,7 @@ def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> di
     for name, table in result.tables.items():
         write_parquet(table, out / f"{name}.parquet")
     write_parquet(quarantine_table(result.rejected, run), out / "quarantine.parquet", sort_by=None)
+    crash_point("process")
     return {"dir": str(out), "counts": {**result.counts(), "quarantine": len(result.rejected)}}
 
 
@@ -88,7 +93,7 @@ def _combine(lake: Lake, run: RunInfo) -> dict[str, Path]:
     staging = lake.staging(run)
     final = staging / "final"
     paths = {}
-    for name in PUBLISHED_TABLES:
+    for name in PROCESSED_TABLES:
         parts = sorted(staging.glob(f"out/*/{name}.parquet"))
         if name == "quarantine":
             parts += sorted(staging.glob("quarantine/*.parquet"))
@@ -100,23 +105,43 @@ def _combine(lake: Lake, run: RunInfo) -> dict[str, Path]:
 
 
 def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
-    """Combine the staged batches and run the expectation suites; raise on a critical failure."""
+    """Combine the staged batches and run the expectation suites.
+
+    Rows failing row-level checks move to quarantine; a critical failure raises and nothing is
+    published (the Data Docs of the failed validation stay in staging for diagnosis).
+    """
     from newsflow.validate import validate_frames
 
     paths = _combine(lake, run)
     frames = {name: read_parquet(p).to_pandas() for name, p in paths.items()}
-    report = validate_frames(frames)
+    docs = lake.staging(run) / "docs"
+    report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
     status = {name: report.status(name) for name in frames}
+    crash_point("validate")
+    if report.critical_failures:
+        raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures()
+                               + f"\nData Docs: {docs / 'index.html'}")
+    final = lake.staging(run) / "final"
+    for name, df in report.frames.items():
+        if name != "quarantine":
+            spec = tables.TABLES[name]
+            write_parquet(pa.Table.from_pandas(df[spec.column_names], schema=spec.schema, preserve_index=False),
+                          final / f"{name}.parquet")
+    quarantine = pa.concat_tables([
+        read_parquet(paths["quarantine"]),
+        tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
+    ])
+    write_parquet(quarantine, final / "quarantine.parquet", sort_by=None)
+    write_parquet(tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id)),
+                  final / "validation_results.parquet", sort_by=None)
+    counts = {name: read_parquet(final / f"{name}.parquet").num_rows for name in PUBLISHED_TABLES}
     summary = {
         "run_id": run.run_id,
         "status": status,
-        "counts": {name: len(df) for name, df in frames.items()},
+        "counts": counts,
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
-        "failures": report.describe_failures().splitlines(),
     }
     (lake.staging(run) / "validation.json").write_text(json.dumps(summary, indent=2))
-    if report.critical_failures:
-        raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures())
     return summary
 
 
@@ -130,8 +155,9 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, A
     manifest = {"run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
                 "ingest_date": run.ingest_date.isoformat(), "counts": validation["counts"],
                 "validation": validation["status"], "warnings": validation["warnings"],
-                "fetch": json.loads((lake.staging(run) / "fetch.json").read_text())}
-    manifest["files"] = lake.publish(run, staged, manifest)
+                "fetch": json.loads((lake.staging(run) / "fetch.json").read_text()),
+                "data_docs": str(lake.root / "_docs" / run.run_id / "index.html")}
+    manifest["files"] = lake.publish(run, staged, manifest, docs=lake.staging(run) / "docs")
     lake.clear_staging(run)
     return manifest
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import pyarrow as pa
 
-CRITICAL = "critical"
-WARNING = "warning"
+CRITICAL = "critical"  # fails the run; nothing is published
+ROW = "row"  # offending rows move to quarantine with the reason; the rest is published
+WARNING = "warning"  # recorded in validation_results only
 
 UTC_TS = pa.timestamp("us", tz="UTC")
 
@@ -39,8 +40,10 @@ class Column:
 class Check:
     """One expectation: a Great Expectations 1.x class name and its arguments.
 
-    ``critical`` failures stop publication; ``warning`` failures are recorded only.
-    Columns starting with ``_`` are derived at validation time (see validate.DERIVED).
+    ``critical`` failures stop publication; ``row`` checks quarantine the offending rows (the
+    check must be a column-map expectation on a boolean or set); ``warning`` failures are
+    recorded only. Columns starting with ``_`` are derived at validation time
+    (see :func:`newsflow.validate.derive`).
     """
 
     expectation: str
@@ -55,12 +58,8 @@ def _not_null(*cols: str) -> list[Check]:
 
 def _spans() -> list[Check]:
     return [
-        Check("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "start"},
-              doc="spans are non-empty: end > start"),
-        Check("ExpectColumnValuesToBeBetween", {"column": "start", "min_value": 0},
-              doc="offsets are non-negative"),
         Check("ExpectColumnValuesToBeInSet", {"column": "_span_matches_text", "value_set": [True]},
-              doc="text == articles.text[start:end]"),
+              severity=ROW, doc="text == articles.text[start:end], with 0 <= start < end"),
     ]
 
 
@@ -121,6 +120,10 @@ ARTICLES = Table(
               doc="language is an ISO 639-1 code or 'und'"),
         Check("ExpectColumnValuesToBeInSet", {"column": "_has_sentences", "value_set": [True]},
               doc="every article with text has at least one sentence"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_published_not_future", "value_set": [True]},
+              doc="published_at is not more than a day after the run's time"),
+        Check("ExpectColumnMeanToBeBetween", {"column": "_has_entities", "min_value": 0.5},
+              severity=WARNING, doc="most articles mention at least one entity"),
         Check("ExpectColumnValuesToBeBetween", {"column": "word_count", "min_value": 20},
               severity=WARNING, doc="articles are usually longer than 20 words", ),
     ),
@@ -142,6 +145,8 @@ SENTENCES = Table(
         *_not_null("article_id", "sentence_index", "start", "end", "text"),
         Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "sentence_index"]},
               doc="one row per (article_id, sentence_index)"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
+              doc="every sentence belongs to an article of the run"),
         *_spans(),
         Check("ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 2, "max_value": 1500},
               severity=WARNING, doc="sentence lengths look like prose"),
@@ -165,11 +170,13 @@ ENTITIES = Table(
     checks=(
         *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
         Check("ExpectColumnValuesToBeInSet", {"column": "label", "value_set": list(ENTITY_LABELS)},
-              doc="labels are OntoNotes entity labels (amounts live in numbers)"),
+              severity=ROW, doc="labels are OntoNotes entity labels (amounts live in numbers)"),
         Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end", "label"]},
               doc="no duplicate mention rows"),
         Check("ExpectColumnValuesToMatchRegex", {"column": "country_code", "regex": r"^[A-Z]{2}$"},
               doc="country codes are ISO 3166-1 alpha-2"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
+              doc="every mention belongs to an article of the run"),
         *_spans(),
     ),
 )
@@ -194,15 +201,17 @@ NUMBERS = Table(
     checks=(
         *_not_null("article_id", "sentence_index", "text", "kind", "value", "qualifier"),
         Check("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(NUMBER_KINDS)},
-              doc="kind is one of the documented kinds"),
+              severity=ROW, doc="kind is one of the documented kinds"),
         Check("ExpectColumnValuesToBeInSet", {"column": "qualifier", "value_set": list(QUALIFIERS)},
-              doc="qualifier is one of the documented symbols"),
+              severity=ROW, doc="qualifier is one of the documented symbols"),
         Check("ExpectColumnValuesToBeInSet", {"column": "_value_finite", "value_set": [True]},
-              doc="values are finite numbers"),
+              severity=ROW, doc="values are finite numbers"),
         Check("ExpectColumnValuesToBeInSet", {"column": "_range_ordered", "value_set": [True]},
-              doc="value_max >= value for ranges"),
+              severity=ROW, doc="value_max >= value for ranges"),
         Check("ExpectColumnValuesToBeInSet", {"column": "_money_unit_iso", "value_set": [True]},
-              doc="money amounts carry an ISO 4217 currency code"),
+              severity=ROW, doc="money amounts carry an ISO 4217 currency code"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
+              doc="every amount belongs to an article of the run"),
         Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end"]},
               doc="no duplicate amount rows"),
         *_spans(),
@@ -228,7 +237,26 @@ QUARANTINE = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE)}
+VALIDATION_RESULTS = Table(
+    name="validation_results",
+    doc="One row per expectation per table per run: what was checked and what was found.",
+    key=("run_id", "table", "expectation", "column"),
+    columns=(
+        Column("run_id", pa.string(), "Run that was validated.", False),
+        Column("table", pa.string(), "Table the expectation ran on.", False, True),
+        Column("expectation", pa.string(), "Great Expectations expectation type.", False, True),
+        Column("column", pa.string(), "Column or columns it checks; null for table-level checks."),
+        Column("severity", pa.string(), "critical (stops publication), row (offending rows quarantined) or warning.", False, True),
+        Column("success", pa.bool_(), "Whether the expectation held (for row checks: before quarantining).", False),
+        Column("observed_value", pa.string(), "What Great Expectations observed, as text."),
+        Column("unexpected_count", pa.int64(), "Rows that did not meet it."),
+        Column("description", pa.string(), "What the expectation means."),
+    ),
+    checks=(*_not_null("run_id", "table", "expectation", "severity", "success"),),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE,
+                                                VALIDATION_RESULTS)}
 
 
 def markdown() -> str:

@@ -1,34 +1,34 @@
-"""Stage 6, validate: run each table's Great Expectations suite (GX 1.x, ephemeral context).
+"""Stage 6, validate: each table's Great Expectations suite (GX 1.x, ephemeral context).
 
 Suites are built from the checks declared in :mod:`newsflow.tables`, so the contract lives in
 one place. Checks GX cannot express on one column (offsets that must match the article text,
 articles without sentences) become derived boolean columns computed here first.
+
+Three severities: ``row`` checks move offending rows to quarantine (the rest is published),
+``critical`` failures stop publication, ``warning`` failures are only recorded. Results can be
+rendered as Great Expectations Data Docs (static HTML) for each run.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from newsflow import tables
-from newsflow.tables import CRITICAL
+from newsflow.numbers import ISO_4217
+from newsflow.tables import CRITICAL, ROW
 
 log = logging.getLogger(__name__)
 
-ISO_4217 = frozenset(
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN "
-    "BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS "
-    "GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW "
-    "KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD "
-    "NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD "
-    "SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES "
-    "VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL".split()
-)
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass
@@ -47,6 +47,8 @@ class CheckResult:
 @dataclass
 class ValidationReport:
     results: list[CheckResult]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # what may be published
+    quarantined: list[dict] = field(default_factory=list)  # rows removed by row checks
 
     @property
     def critical_failures(self) -> list[CheckResult]:
@@ -54,98 +56,186 @@ class ValidationReport:
 
     @property
     def warnings(self) -> list[CheckResult]:
-        return [r for r in self.results if not r.success and r.severity != CRITICAL]
+        return [r for r in self.results if not r.success and r.severity not in (CRITICAL, ROW)]
 
     def status(self, table: str) -> str:
         rs = [r for r in self.results if r.table == table]
         if any(not r.success and r.severity == CRITICAL for r in rs):
             return "failed"
-        return "passed with warnings" if any(not r.success for r in rs) else "passed"
+        notes = []
+        if (n := sum(r.unexpected_count or 0 for r in rs if r.severity == ROW)):
+            notes.append(f"{n} rows quarantined")
+        if any(not r.success and r.severity not in (CRITICAL, ROW) for r in rs):
+            notes.append("warnings")
+        return "passed" + (f" ({', '.join(notes)})" if notes else "")
 
     def describe_failures(self) -> str:
         lines = []
         for r in self.critical_failures:
-            ex = f"; e.g. {r.examples[:3]}" if r.examples else ""
+            ex = f"; offending rows: {r.examples[:3]}" if r.examples else ""
             lines.append(f"{r.table}: {r.expectation}({r.column or ''}) failed: {r.doc}"
                          f" [unexpected={r.unexpected_count}, observed={r.observed_value}]{ex}")
         return "\n".join(lines)
 
+    def results_rows(self, run_id: str) -> list[dict]:
+        return [{"run_id": run_id, "table": r.table, "expectation": r.expectation, "column": r.column,
+                 "severity": r.severity, "success": r.success, "observed_value": r.observed_value,
+                 "unexpected_count": r.unexpected_count, "description": r.doc} for r in self.results]
+
+
+# --------------------------------------------------------------------------- derived columns
 
 def _span_matches(df: pd.DataFrame, texts: dict[str, str]) -> pd.Series:
     def ok(row) -> bool:
         t = texts.get(row.article_id)
-        return t is not None and 0 <= row.start < row.end <= len(t) and t[row.start : row.end] == row.text
+        if t is None:
+            return True  # an orphan row: the critical referential check reports it
+        if pd.isna(row.start) or pd.isna(row.end) or row.text is None:
+            return True  # a null offset or text: the critical not-null checks report it
+        start, end = int(row.start), int(row.end)
+        return 0 <= start < end <= len(t) and t[start:end] == row.text
     if df.empty:
         return pd.Series([], dtype=bool)
     return pd.Series([ok(r) for r in df.itertuples(index=False)], index=df.index, dtype=bool)
 
 
-def derive(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def derive(frames: dict[str, pd.DataFrame], run_time: datetime | None = None) -> dict[str, pd.DataFrame]:
     """Add the ``_``-prefixed check columns that span more than one column or table."""
-    out = {name: df.copy() for name, df in frames.items()}
+    out = {name: df.drop(columns=[c for c in df.columns if c.startswith("_")]) for name, df in frames.items()}
     arts = out.get("articles", pd.DataFrame(columns=["article_id", "text"]))
     texts = dict(zip(arts["article_id"], arts["text"], strict=True))
+    known = set(arts["article_id"])
     for name in ("sentences", "entities", "numbers"):
         if name in out:
             out[name]["_span_matches_text"] = _span_matches(out[name], texts)
+            out[name]["_in_known_article"] = out[name]["article_id"].isin(known).astype(bool)
     if "articles" in out:
+        a = out["articles"]
         with_sents = set(out["sentences"]["article_id"]) if "sentences" in out else set()
-        out["articles"]["_has_sentences"] = out["articles"]["article_id"].isin(with_sents).astype(bool)
+        with_ents = set(out["entities"]["article_id"]) if "entities" in out else set()
+        a["_has_sentences"] = a["article_id"].isin(with_sents).astype(bool)
+        a["_has_entities"] = a["article_id"].isin(with_ents).astype(float)
+        if run_time is not None and "published_at" in a:
+            limit = pd.Timestamp(run_time + FUTURE_TOLERANCE)
+            a["_published_not_future"] = (a["published_at"].isna() | (a["published_at"] <= limit)).astype(bool)
+        else:
+            a["_published_not_future"] = True
     if "numbers" in out:
         n = out["numbers"]
-        vals = n["value"].astype("float64")
-        vmax = n["value_max"].astype("float64")
-        n["_value_finite"] = vals.map(lambda v: v is not None and math.isfinite(v)).astype(bool)
+        vals = pd.to_numeric(n["value"], errors="coerce").astype("float64")
+        vmax = pd.to_numeric(n["value_max"], errors="coerce").astype("float64")
+        # null values are the not-null check's business; here only inf and -inf fail
+        n["_value_finite"] = vals.map(lambda v: pd.isna(v) or math.isfinite(v)).astype(bool)
         n["_range_ordered"] = (vmax.isna() | (vmax >= vals)).astype(bool)
         n["_money_unit_iso"] = ((n["kind"] != "money") | n["unit"].isin(ISO_4217)).astype(bool)
     return out
 
+
+def _row_mask(df: pd.DataFrame, check: tables.Check) -> pd.Series:
+    """Rows that break a row-level check (a set-membership expectation)."""
+    col, allowed = check.kwargs["column"], check.kwargs["value_set"]
+    if col not in df:
+        return pd.Series(False, index=df.index)
+    return df[col].notna() & ~df[col].isin(allowed)
+
+
+def quarantine_rows(frames: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[dict], dict]:
+    """Remove rows that fail ``row`` checks; return cleaned frames, quarantine records, counts."""
+    cleaned, records, counts = dict(frames), [], {}
+    for name, df in frames.items():
+        bad_any = pd.Series(False, index=df.index)
+        for i, check in enumerate(tables.TABLES[name].checks):
+            if check.severity != ROW:
+                continue
+            bad = _row_mask(df, check) & ~bad_any
+            counts[(name, i)] = int(bad.sum())
+            for row in df[bad].to_dict(orient="records"):
+                payload = {k: v for k, v in row.items() if not k.startswith("_")}
+                records.append({"stage": "validate", "source": name, "external_id": row.get("article_id"),
+                                "reason": f"{name}: {check.doc}",
+                                "payload": json.dumps(payload, default=str, ensure_ascii=False)})
+            bad_any |= bad
+        cleaned[name] = df[~bad_any]
+    return cleaned, records, counts
+
+
+# --------------------------------------------------------------------------- GX
 
 def _gx_expectation(gx, check: tables.Check):
     cls = getattr(gx.expectations, check.expectation)
     return cls(**check.kwargs, meta={"severity": check.severity, "doc": check.doc})
 
 
-def validate_frames(frames: dict[str, pd.DataFrame]) -> ValidationReport:
+def validate_frames(frames: dict[str, pd.DataFrame], run_id: str = "adhoc", run_time: datetime | None = None,
+                    docs_dir: Path | None = None) -> ValidationReport:
     """Validate each table's DataFrame against its suite; never raises on data problems."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    derived = derive(frames, run_time)
+    cleaned, quarantined, row_counts = quarantine_rows(derived)
+    cleaned = derive(cleaned, run_time)  # cross-table columns again, now without the removed rows
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(site_name="newsflow", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["newsflow"])]
     source = context.data_sources.add_pandas("newsflow")
+    gx_run = RunIdentifier(run_name=run_id, run_time=run_time)
     results: list[CheckResult] = []
-    for name, df in derive(frames).items():
+    for name, df in cleaned.items():
         table = tables.TABLES[name]
-        suite = context.suites.add(gx.ExpectationSuite(name=f"newsflow.{name}"))
         checks = [
             tables.Check("ExpectTableColumnsToMatchSet",
                          {"column_set": table.column_names, "exact_match": False},
                          doc="every contract column is present"),
             *table.checks,
         ]
+        suite = context.suites.add(gx.ExpectationSuite(name=f"newsflow.{name}"))
         for check in checks:
             suite.add_expectation(_gx_expectation(gx, check))
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
-        outcome = batch_def.get_batch(batch_parameters={"dataframe": df}).validate(suite)
-        for check, res in zip(checks, _ordered(outcome.results, suite), strict=True):
+        index_cols = [c for c in table.key if c in df.columns]
+        vd = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"newsflow.{name}", validation_definitions=[vd], actions=actions,
+            result_format={"result_format": "SUMMARY", "unexpected_index_column_names": index_cols}))
+        run = checkpoint.run(batch_parameters={"dataframe": df.reset_index(drop=True)}, run_id=gx_run)
+        outcome = next(iter(run.run_results.values()))
+        for i, (check, res) in enumerate(zip(checks, _ordered(outcome.results, suite), strict=True)):
             r = res.result or {}
             observed = r.get("observed_value")
+            removed = row_counts.get((name, i - 1), 0)  # i - 1: checks[0] is the column-set check
+            examples = r.get("partial_unexpected_index_list") or r.get("partial_unexpected_list") or []
             results.append(CheckResult(
                 table=name, expectation=check.expectation,
                 column=check.kwargs.get("column") or ",".join(check.kwargs.get("column_list", [])) or None,
-                severity=check.severity, success=bool(res.success),
-                observed_value=None if observed is None else str(observed)[:500],
-                unexpected_count=r.get("unexpected_count"),
-                examples=list(r.get("partial_unexpected_list") or [])[:5], doc=check.doc,
+                severity=check.severity, success=bool(res.success) and removed == 0,
+                observed_value=(f"{removed} rows quarantined" if removed else
+                                None if observed is None else str(observed)[:500]),
+                unexpected_count=removed or r.get("unexpected_count"),
+                examples=[_plain(e) for e in examples[:5]], doc=check.doc,
             ))
-    report = ValidationReport(results)
-    log.info("validated %d tables: %d checks, %d critical failures, %d warnings",
-             len(frames), len(results), len(report.critical_failures), len(report.warnings))
+    publishable = {n: df.drop(columns=[c for c in df.columns if c.startswith("_")]) for n, df in cleaned.items()}
+    report = ValidationReport(results, publishable, quarantined)
+    log.info("validated %d tables: %d checks, %d critical failures, %d warnings, %d rows quarantined",
+             len(frames), len(results), len(report.critical_failures), len(report.warnings), len(quarantined))
     return report
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v.item() if hasattr(v, "item") else v
 
 
 def _ordered(results, suite) -> list:
