@@ -16,8 +16,8 @@ from typing import Any
 import pyarrow as pa
 
 from newsflow import tables
-from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.faults import crash_point
+from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.lake import Lake, read_parquet, write_parquet
 from newsflow.process import article_id_for, process_batch, quarantine_table
 from newsflow.runs import RunInfo
