@@ -1,6 +1,10 @@
 """The DAG end to end with dag.test() on a SQLite metadata DB, landing real Parquet."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,13 +18,35 @@ def rows(root, table):
     return duckdb.connect().execute(f"select count(*) from read_parquet('{root}/{table}/*/*.parquet')").fetchall()[0][0]
 
 
-@pytest.fixture
-def dag(airflow_db, data_dir, monkeypatch):
-    monkeypatch.setenv("NEWSFLOW_SOURCES", str(SAMPLES_DIR))
-    monkeypatch.setenv("NEWSFLOW_BATCH_SIZE", "5")
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """One lake for the module: asset URIs name the data folder, and an asset's URI must not
+    change within one metadata DB (Airflow then marks it inactive)."""
+    d = tmp_path_factory.mktemp("dag") / "data"
+    old = {k: os.environ.get(k) for k in ("NEWSFLOW_DATA_DIR", "NEWSFLOW_SOURCES", "NEWSFLOW_BATCH_SIZE")}
+    os.environ.update(NEWSFLOW_DATA_DIR=str(d), NEWSFLOW_SOURCES=str(SAMPLES_DIR), NEWSFLOW_BATCH_SIZE="5")
+    yield d
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def bag(airflow_db, data_dir):
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(SAMPLES_DIR.parents[2] / "dags"))
+    # Both DAGs in the metadata DB, as the dag-processor would store them, so that asset events
+    # of news_pipeline queue news_daily_rollup.
+    airflow = str(Path(sys.executable).with_name("airflow"))
+    subprocess.run([airflow, "dags", "reserialize"], check=True, capture_output=True, timeout=300,
+                   env={**os.environ})
+    return DagBag(dag_folder=str(SAMPLES_DIR.parents[2] / "dags"))
+
+
+@pytest.fixture(scope="module")
+def dag(bag):
     return bag.dags["news_pipeline"]
 
 
@@ -48,6 +74,16 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
         where a.external_id = '000_f9789ab62cedf289'""").fetchall()[0][0]
     assert seed == 19
 
+    # The publish emitted asset events that queue the rollup DAG, with the partition in the extra.
+    from airflow.models.asset import AssetDagRunQueue, AssetEvent
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        queued = session.query(AssetDagRunQueue).filter_by(target_dag_id="news_daily_rollup").count()
+        extras = [e.extra for e in session.query(AssetEvent).all()]
+    assert queued == 3  # articles, entities and numbers
+    assert {"partition": "ingest_date=2026-11-28", "run_id": "20261128T090000Z"}.items() <= extras[0].items()
+
     # Re-running the same interval replaces its rows instead of adding to them.
     again = dag.test(logical_date=when)
     assert again.state == "success"
@@ -59,3 +95,18 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
     assert later.state == "success" and later.logical_date is None
     assert (data_dir / "articles/ingest_date=2026-11-28/part-20261128T103000Z.parquet").exists()
     assert {t: rows(data_dir, t) for t in counts} == counts
+
+
+def test_rollup_dag_builds_validated_daily_tables(bag, data_dir):
+    pipeline_run = bag.dags["news_pipeline"].test(logical_date=datetime(2026, 11, 27, 9, tzinfo=UTC))
+    assert pipeline_run.state == "success"
+    run = bag.dags["news_daily_rollup"].test()
+    assert run.state == "success"
+    con = duckdb.connect()
+    usd = con.execute(f"select amounts, max_value from read_parquet('{data_dir}/amounts_daily/*/*.parquet') "
+                      "where currency = 'USD'").fetchall()
+    assert usd and usd[0][0] >= 5 and usd[0][1] >= 11e9
+    top = con.execute(f"select canonical from read_parquet('{data_dir}/entity_mentions_daily/*/*.parquet') "
+                      "where label = 'PERSON' order by mentions desc limit 1").fetchall()
+    assert top == [("Donald Trump",)]
+    assert rows(data_dir, "articles_daily") >= 2

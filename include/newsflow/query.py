@@ -1,25 +1,45 @@
-"""DuckDB over the lake: every table under the data root becomes a view of the same name."""
+"""DuckDB over the lake: every table under the data root becomes a view of the same name.
+
+Views follow the table contract: files written before a nullable column was added read as
+NULL in that column (the schema-evolution rule: columns are only ever added, as nullable).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+
+from newsflow import tables
+
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE",
+               pa.bool_(): "BOOLEAN", pa.date32(): "DATE", tables.UTC_TS: "TIMESTAMPTZ",
+               pa.list_(pa.string()): "VARCHAR[]"}
 
 
 def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per landed table (hive partitions, schema unified)."""
     root = Path(data_dir)
     con = duckdb.connect(":memory:")
-    for table_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
-            if root.is_dir() else []:
+    table_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
+        if root.is_dir() else []
+    for table_dir in table_dirs:
         if not any(table_dir.glob("ingest_date=*/part-*.parquet")):
             continue
         pattern = str(table_dir / "ingest_date=*" / "part-*.parquet").replace("'", "''")
-        con.execute(
-            f'CREATE VIEW "{table_dir.name}" AS SELECT * FROM read_parquet(\'{pattern}\', '
-            "hive_partitioning = true, union_by_name = true)"
-        )
+        scan = f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+        present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+        spec = tables.TABLES.get(table_dir.name)
+        cols = []
+        if spec is not None:
+            for c in spec.columns:
+                cols.append(f'"{c.name}"' if c.name in present
+                            else f'CAST(NULL AS {_DUCK_TYPES.get(c.type, "VARCHAR")}) AS "{c.name}"')
+            known = {c.name for c in spec.columns}
+            cols += [f'"{c}"' for c in sorted(present - known)]
+        select = ", ".join(cols) if cols else "*"
+        con.execute(f'CREATE VIEW "{table_dir.name}" AS SELECT {select} FROM {scan}')
     return con
 
 

@@ -255,8 +255,66 @@ VALIDATION_RESULTS = Table(
     checks=(*_not_null("run_id", "table", "expectation", "severity", "success"),),
 )
 
+def _positive(*cols: str) -> list[Check]:
+    return [Check("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 1}, doc=f"{c} is at least 1")
+            for c in cols]
+
+
+ENTITY_MENTIONS_DAILY = Table(
+    name="entity_mentions_daily",
+    doc="Rollup: mentions per canonical entity and label per ingest day.",
+    key=("day", "canonical", "label"),
+    columns=(
+        Column("day", pa.date32(), "Ingest day.", False),
+        Column("canonical", pa.string(), "Canonical entity name.", False),
+        Column("label", pa.string(), "Entity label.", False, True),
+        Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code when the entity is a known place.", True, True),
+        Column("mentions", pa.int64(), "Mentions that day.", False),
+        Column("articles", pa.int64(), "Distinct articles mentioning it that day.", False),
+    ),
+    checks=(*_not_null("day", "canonical", "label"), *_positive("mentions", "articles"),
+            Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["day", "canonical", "label"]},
+                  doc="one row per day, entity and label")),
+)
+
+AMOUNTS_DAILY = Table(
+    name="amounts_daily",
+    doc="Rollup: money amounts per currency per ingest day.",
+    key=("day", "currency"),
+    columns=(
+        Column("day", pa.date32(), "Ingest day.", False),
+        Column("currency", pa.string(), "ISO 4217 currency code.", False, True),
+        Column("amounts", pa.int64(), "Money mentions that day.", False),
+        Column("total_value", pa.float64(), "Sum of the mentioned amounts (in that currency).", False),
+        Column("max_value", pa.float64(), "Largest mentioned amount.", False),
+        Column("articles", pa.int64(), "Distinct articles with such amounts.", False),
+    ),
+    checks=(*_not_null("day", "currency"), *_positive("amounts", "articles"),
+            Check("ExpectColumnValuesToMatchRegex", {"column": "currency", "regex": r"^[A-Z]{3}$"},
+                  doc="currency is an ISO 4217 code"),
+            Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["day", "currency"]},
+                  doc="one row per day and currency")),
+)
+
+ARTICLES_DAILY = Table(
+    name="articles_daily",
+    doc="Rollup: articles per source per ingest day.",
+    key=("day", "source"),
+    columns=(
+        Column("day", pa.date32(), "Ingest day.", False),
+        Column("source", pa.string(), "Source name.", False, True),
+        Column("articles", pa.int64(), "Articles landed that day.", False),
+        Column("words", pa.int64(), "Their total word count.", False),
+    ),
+    checks=(*_not_null("day", "source"), *_positive("articles"),
+            Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["day", "source"]},
+                  doc="one row per day and source")),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE,
-                                                VALIDATION_RESULTS)}
+                                                VALIDATION_RESULTS, ENTITY_MENTIONS_DAILY, AMOUNTS_DAILY,
+                                                ARTICLES_DAILY)}
+ROLLUP_TABLES = ("entity_mentions_daily", "amounts_daily", "articles_daily")
 
 
 def markdown() -> str:
