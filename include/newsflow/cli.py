@@ -42,12 +42,34 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the table contract as Markdown")
 
+    va = sub.add_parser("validate", help="re-run the expectation suites over landed partitions")
+    va.add_argument("--data", required=True, type=Path)
+    va.add_argument("--date", type=_iso_date, help="only this ingest date (YYYY-MM-DD)")
+
+    ro = sub.add_parser("rollup", help="rebuild the daily rollup tables with DuckDB")
+    ro.add_argument("--data", required=True, type=Path)
+    ro.add_argument("--date", type=_iso_date, action="append", help="only these ingest dates")
+
+    co = sub.add_parser("compact", help="merge the per-run files of old partitions")
+    co.add_argument("--data", required=True, type=Path)
+    co.add_argument("--older-than-days", type=int, default=7, metavar="N",
+                    help="only partitions at least N days old (the rerun window; default 7)")
+
     ev = sub.add_parser("eval", help="precision, recall and F1 on the labelled development sets")
     ev.add_argument("--only", choices=("numbers", "entities"), help="evaluate one extractor")
     ev.add_argument("--baseline", action="store_true", help="also score raw en_core_web_sm entities")
     ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N errors per extractor")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
     return p
+
+
+def _iso_date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _fail(msg: str, code: int = 1) -> int:
@@ -81,6 +103,8 @@ def cmd_process(args: argparse.Namespace) -> int:
         manifest = pipeline.run_all(lake, run, settings, pipeline.local_sources(args.inputs, settings), progress)
     except pipeline.ValidationFailed as exc:
         return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
+    except pipeline.RunCompacted as exc:
+        return _fail(str(exc))
     print(format_run(manifest))
     return 0
 
@@ -197,6 +221,53 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _need_lake(data: Path) -> int | None:
+    if not data.is_dir():
+        return _fail(f"--data {data} is not a directory", 2)
+    return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from newsflow.lake import Lake
+    from newsflow.maintenance import validate_landed
+
+    if (err := _need_lake(args.data)) is not None:
+        return err
+    report = validate_landed(Lake(args.data), args.date)
+    for name in ("articles", "sentences", "entities", "numbers", "quarantine"):
+        print(f"{name:12s} {report.status(name)}")
+    if report.critical_failures:
+        print(report.describe_failures(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from newsflow import rollup
+    from newsflow.lake import Lake
+
+    if (err := _need_lake(args.data)) is not None:
+        return err
+    totals = rollup.build(Lake(args.data), args.date)
+    print(", ".join(f"{t}: {n} rows" for t, n in totals.items()))
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from newsflow.lake import Lake
+    from newsflow.maintenance import compact
+
+    if (err := _need_lake(args.data)) is not None:
+        return err
+    before = (datetime.now(UTC) - timedelta(days=args.older_than_days)).date()
+    merged = compact(Lake(args.data), before)
+    print(f"compacted {len(merged)} partitions older than {before}" +
+          "".join(f"\n  {p}: {n} files -> 1" for p, n in merged.items()))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from newsflow.tables import markdown
 
@@ -209,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary,
-               "schema": cmd_schema, "eval": cmd_eval}[args.command]
+               "schema": cmd_schema, "eval": cmd_eval, "validate": cmd_validate, "rollup": cmd_rollup,
+               "compact": cmd_compact}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -85,7 +85,7 @@ class Lake:
 
     # -- publish ---------------------------------------------------------------------------
     def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any],
-                docs: Path | None = None) -> dict[str, str]:
+                docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True) -> dict[str, str]:
         """Move a run's validated files into place, replacing that run's earlier files.
 
         A journal listing every move is written first (the commit point); if the process dies
@@ -98,11 +98,12 @@ class Lake:
             moves.append((str(src), str(target)))
             deletes += [str(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
                         if old != target]
+        deletes += [str(p) for p in replaces]
         if docs is not None and docs.exists():
             moves.append((str(docs), str(self.root / "_docs" / run.run_id)))
         landed = {t: str(self.partition_file(t, run)) for t in staged}
         journal = {"run_id": run.run_id, "moves": moves, "deletes": deletes,
-                   "manifest": {**manifest, "files": landed}}
+                   "manifest": {**manifest, "files": landed} if record_run else None}
         crash_point("publish:before-journal")
         self._write_json(self.root / "_journal" / f"{run.run_id}.json", journal)
         crash_point("publish:after-journal")
@@ -112,8 +113,6 @@ class Lake:
 
     def _apply(self, journal: dict[str, Any]) -> None:
         """Carry out a journal; safe to repeat (every step checks what is already done)."""
-        for old in journal["deletes"]:
-            Path(old).unlink(missing_ok=True)
         for i, (src, dst) in enumerate(journal["moves"]):
             s, d = Path(src), Path(dst)
             if s.exists():
@@ -122,7 +121,10 @@ class Lake:
                     shutil.rmtree(d, ignore_errors=True)
                 os.replace(s, d)
             crash_point(f"publish:move:{i}")
-        self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
+        for old in journal["deletes"]:
+            Path(old).unlink(missing_ok=True)
+        if journal["manifest"] is not None:
+            self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
         (self.root / "_journal" / f"{journal['run_id']}.json").unlink(missing_ok=True)
 
     def recover(self) -> list[str]:

@@ -34,6 +34,10 @@ class ValidationFailed(RuntimeError):
     """A critical expectation failed; nothing of the run was published."""
 
 
+class RunCompacted(RuntimeError):
+    """The run's partition was compacted; rerunning it would duplicate rows."""
+
+
 def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
     return [LocalSource(tuple(paths), name="local", max_bytes=settings.max_input_bytes)]
 
@@ -41,6 +45,11 @@ def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
 def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source]) -> dict[str, Any]:
     """Fetch, drop what already landed in another run, stage raw batches. Returns their paths."""
     lake.recover()  # finish any publish a crash interrupted before reading what has landed
+    from newsflow.maintenance import compacted_run
+
+    if held := compacted_run(lake, "articles", run):
+        raise RunCompacted(f"run {run.run_id} was compacted into {held}; its rows can no longer be "
+                           "replaced by a rerun (compaction only touches partitions past the rerun window)")
     lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
     result = fetch_all(sources)
     landed = lake.landed_article_ids(exclude_run=run.run_id)
