@@ -41,6 +41,9 @@ run: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 		|| { tail -40 $(AIRFLOW_HOME)/make-run.log; echo "news_pipeline failed; full log in .airflow/make-run.log"; exit 1; }
 	@grep -q "state=success" $(AIRFLOW_HOME)/make-run.log \
 		|| { tail -40 $(AIRFLOW_HOME)/make-run.log; echo "news_pipeline did not succeed; see .airflow/make-run.log"; exit 1; }
+	@echo "Running the news_daily_rollup DAG (log: .airflow/make-rollup.log) ..."
+	@$(BIN)/airflow dags test news_daily_rollup > $(AIRFLOW_HOME)/make-rollup.log 2>&1 && grep -q "state=success" $(AIRFLOW_HOME)/make-rollup.log \
+		|| { tail -40 $(AIRFLOW_HOME)/make-rollup.log; echo "news_daily_rollup failed; see .airflow/make-rollup.log"; exit 1; }
 	@$(BIN)/newsflow summary --data $(NEWSFLOW_DATA_DIR)
 
 test: $(STAMP)

@@ -78,3 +78,22 @@ def test_duckdb_reads_the_lake_directly(lake):
     n = duckdb.connect().execute(
         f"SELECT count(*) FROM read_parquet('{lake.root}/articles/*/*.parquet', hive_partitioning=true)").fetchall()
     assert n == [(4,)]
+
+
+def test_readme_queries_run(lake):
+    """Every `newsflow query` example in the README runs against a real lake."""
+    import re
+    from pathlib import Path
+
+    from newsflow import rollup
+
+    rollup.build(lake)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    found = re.findall(r'newsflow query "((?:(?!newsflow query).)*?)" --data data', readme, re.S)
+    queries = [q.replace('\\"', '"') for q in found]
+    assert len(queries) >= 7
+    con = connect(lake.root)
+    for q in queries:
+        con.execute(q).fetchall()
+    tonnes = con.execute(queries[-2]).fetchall()
+    assert tonnes and tonnes[0][2] == "000_f9789ab62cedf289"
