@@ -22,11 +22,12 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
-DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", "data")).resolve()
+_DATA = os.environ.get("NEWSFLOW_DATA_DIR", "data")
+DATA_URI = _DATA.rstrip("/") if "://" in _DATA else f"file://{Path(_DATA).resolve()}"
 
 
 def _asset(table: str) -> Asset:
-    return Asset(name=f"newsflow.{table}", uri=f"file://{DATA_DIR}/{table}", group="newsflow")
+    return Asset(name=f"newsflow.{table}", uri=f"{DATA_URI}/{table}", group="newsflow")
 
 
 SOURCES = [_asset(t) for t in ("articles", "entities", "numbers")]
@@ -58,7 +59,7 @@ def news_daily_rollup():
             for event in events
         ]
         days = rollup.days_from_partitions(partitions) or None
-        totals = rollup.build(Lake(get_settings().data_dir.resolve()), days)
+        totals = rollup.build(Lake(get_settings().data_dir), days)
         return {"days": [d.isoformat() for d in days] if days else "all", "rows": totals}
 
     build_daily_rollups()

@@ -28,8 +28,9 @@ from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
 TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
-DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", "data")).resolve()
-ASSETS = {t: Asset(name=f"newsflow.{t}", uri=f"file://{DATA_DIR}/{t}", group="newsflow") for t in TABLES}
+_DATA = os.environ.get("NEWSFLOW_DATA_DIR", "data")
+DATA_URI = _DATA.rstrip("/") if "://" in _DATA else f"file://{Path(_DATA).resolve()}"
+ASSETS = {t: Asset(name=f"newsflow.{t}", uri=f"{DATA_URI}/{t}", group="newsflow") for t in TABLES}
 
 default_args = {
     "owner": "newsflow",
@@ -52,7 +53,7 @@ def _context():
     # Scheduled runs: the interval start. Manual runs may have no logical date: use run_after.
     start = run.data_interval_start or run.logical_date or run.run_after
     settings = get_settings()
-    return settings, Lake(settings.data_dir.resolve()), RunInfo.for_interval(start)
+    return settings, Lake(settings.data_dir), RunInfo.for_interval(start)
 
 
 @dag(

@@ -29,29 +29,29 @@ def _parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("process", help="run clean..land on local files or folders")
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt, .html, .json, .jsonl files or folders")
-    pr.add_argument("--out", required=True, type=Path, help="data root to land the tables under")
+    pr.add_argument("--out", required=True, help="data root to land the tables under (folder or s3://... URL)")
     pr.add_argument("--run-id", help="rerunning with the same id replaces that run's rows")
 
     q = sub.add_parser("query", help="SQL over the landed tables with DuckDB")
     q.add_argument("sql")
-    q.add_argument("--data", required=True, type=Path, help="data root")
+    q.add_argument("--data", required=True, help="data root: a folder or a URL such as s3://bucket/prefix")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     s = sub.add_parser("summary", help="what the lake holds")
-    s.add_argument("--data", required=True, type=Path)
+    s.add_argument("--data", required=True)
 
     sub.add_parser("schema", help="print the table contract as Markdown")
 
     va = sub.add_parser("validate", help="re-run the expectation suites over landed partitions")
-    va.add_argument("--data", required=True, type=Path)
+    va.add_argument("--data", required=True)
     va.add_argument("--date", type=_iso_date, help="only this ingest date (YYYY-MM-DD)")
 
     ro = sub.add_parser("rollup", help="rebuild the daily rollup tables with DuckDB")
-    ro.add_argument("--data", required=True, type=Path)
+    ro.add_argument("--data", required=True)
     ro.add_argument("--date", type=_iso_date, action="append", help="only these ingest dates")
 
     co = sub.add_parser("compact", help="merge the per-run files of old partitions")
-    co.add_argument("--data", required=True, type=Path)
+    co.add_argument("--data", required=True)
     co.add_argument("--older-than-days", type=int, default=7, metavar="N",
                     help="only partitions at least N days old (the rerun window; default 7)")
 
@@ -85,14 +85,14 @@ def cmd_process(args: argparse.Namespace) -> int:
     missing = [i for i in args.inputs if not Path(i).exists()]
     if len(missing) == len(args.inputs):
         return _fail(f"no such input: {', '.join(missing)}", 2)
-    if args.out.exists() and not args.out.is_dir():
+    lake = Lake(args.out)
+    if lake.local and lake.root.exists() and not lake.root.is_dir():
         return _fail(f"--out {args.out} exists and is not a directory", 2)
     settings = get_settings()
     try:
         run = RunInfo.for_cli(args.run_id, datetime.now(UTC))
     except ValueError as exc:
         return _fail(str(exc), 2)
-    lake = Lake(args.out)
 
     def progress(done: int, total: int) -> None:
         if total > 1:
@@ -127,14 +127,14 @@ def format_run(m: dict) -> str:
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
+    from newsflow.lake import Lake
     from newsflow.query import connect
 
-    if not args.data.is_dir():
-        return _fail(f"--data {args.data} is not a directory", 2)
-    from newsflow.lake import Lake
-
-    Lake(args.data).recover()  # a crash may have left a committed publish half done
-    con = connect(args.data)
+    if (err := _need_lake(args.data)) is not None:
+        return err
+    lake = Lake(args.data)
+    lake.recover()  # a crash may have left a committed publish half done
+    con = connect(lake.root)
     try:
         rel = con.sql(args.sql)
     except duckdb.Error as exc:
@@ -179,16 +179,19 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from newsflow.lake import Lake
     from newsflow.query import connect, views
 
+    if (err := _need_lake(args.data)) is not None:
+        return err
     lake = Lake(args.data)
     lake.recover()
-    con = connect(args.data)
+    con = connect(lake.root)
     names = views(con)
     if not names:
         return _fail(f"no tables under {args.data}")
     last = lake.last_manifest()
     if last:
         print(format_run(last))
-    print(f"\nParquet lake: {args.data.resolve()}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
+    where = lake.root.resolve() if lake.local else lake.root
+    print(f"\nParquet lake: {where}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
     for name in names:
         n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         print(f"  {name:12s} {n:8d} rows")
@@ -221,8 +224,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _need_lake(data: Path) -> int | None:
-    if not data.is_dir():
+def _need_lake(data: str) -> int | None:
+    from newsflow.lake import Lake
+
+    lake = Lake(data)
+    if not lake.root.is_dir() if lake.local else not lake.root.exists():
         return _fail(f"--data {data} is not a directory", 2)
     return None
 

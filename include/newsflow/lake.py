@@ -8,6 +8,11 @@ Layout under the data root::
 
 Files are written to a temporary name and renamed, so a reader sees a whole file or none;
 a run's files are named by its run id, so re-running it replaces them.
+
+The root is a local folder or any fsspec URL (``s3://bucket/prefix``; options such as an
+``endpoint_url`` come from ``NEWSFLOW_STORAGE_OPTIONS`` as JSON). The same code runs on both:
+local paths are :class:`pathlib.Path`, remote ones :class:`upath.UPath` (what Airflow's
+``ObjectStoragePath`` is built on). On object stores each object write is atomic by itself.
 """
 
 from __future__ import annotations
@@ -32,9 +37,68 @@ log = logging.getLogger(__name__)
 ROW_GROUP_SIZE = 128 * 1024
 
 
+def lake_path(location: str | os.PathLike, storage_options: dict[str, Any] | None = None) -> Path:
+    """A local Path, or a UPath for URLs such as s3://bucket/prefix."""
+    text = str(location)
+    if "://" in text and not text.startswith("file://"):
+        from upath import UPath
+
+        opts = storage_options if storage_options is not None else json.loads(
+            os.environ.get("NEWSFLOW_STORAGE_OPTIONS") or "{}")
+        return UPath(text, **opts)
+    return Path(text.removeprefix("file://")).expanduser().resolve()
+
+
+def is_local(path: Path) -> bool:
+    return type(path).__module__.startswith("pathlib")
+
+
+def move(src: Path, dst: Path) -> None:
+    """Rename: atomic on a local filesystem; copy-then-delete of whole objects on object stores."""
+    if is_local(src):
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.rmtree(dst, ignore_errors=True)
+        os.replace(src, dst)
+    else:
+        if src.is_dir():
+            remove_tree(dst)
+            src.fs.copy(src.path, dst.path, recursive=True)
+            src.fs.rm(src.path, recursive=True)
+        else:
+            src.fs.mv(src.path, dst.path)
+
+
+def remove_tree(path: Path) -> None:
+    if is_local(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.fs.rm(path.path, recursive=True)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    if is_local(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        with tmp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    else:
+        path.write_bytes(data)  # one PUT: the object appears whole or not at all
+
+
+def upload_dir(local: Path, dst: Path) -> None:
+    """Copy a local folder (Data Docs) to the lake."""
+    if is_local(dst):
+        shutil.copytree(local, dst, dirs_exist_ok=True)
+    else:
+        dst.fs.put(str(local), dst.path, recursive=True)
+
+
 def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id") -> Path:
     """Atomically write an analytics-friendly Parquet file (zstd, dictionary labels, sorted)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if sort_by and sort_by in table.column_names and table.num_rows:
         keys = [(sort_by, "ascending")]
         for extra in ("sentence_index", "start"):
@@ -43,20 +107,36 @@ def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id
         table = table.sort_by(keys)
     spec = tables.TABLES.get(table.schema.metadata.get(b"table", b"").decode() if table.schema.metadata else "")
     dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
+    options = {"compression": "zstd", "use_dictionary": dict_cols, "row_group_size": ROW_GROUP_SIZE,
+               "write_statistics": True}
+    if not is_local(path):
+        with path.open("wb") as f:
+            pq.write_table(table, f, **options)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp, compression="zstd", use_dictionary=dict_cols,
-                   row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+    pq.write_table(table, tmp, **options)
     os.replace(tmp, path)
     return path
 
 
 def read_parquet(path: Path) -> pa.Table:
+    if not is_local(path):
+        with path.open("rb") as f:
+            return pq.read_table(f)
     return pq.read_table(path)
 
 
 class Lake:
-    def __init__(self, root: Path | str):
-        self.root = Path(root)
+    def __init__(self, root: Path | str, storage_options: dict[str, Any] | None = None):
+        self.root = lake_path(root, storage_options) if isinstance(root, str) else root
+        self.local = is_local(self.root)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def relative(self, path: Path) -> str:
+        return str(path).removeprefix(str(self.root)).lstrip("/")
 
     # -- layout ---------------------------------------------------------------------------
     def staging(self, run: RunInfo) -> Path:
@@ -75,7 +155,11 @@ class Lake:
         spec = tables.TABLES[table]
         if not files:
             return spec.empty().select(columns) if columns else spec.empty()
-        dataset = ds.dataset([str(f) for f in files], format="parquet", schema=spec.schema)
+        if self.local:
+            dataset = ds.dataset([str(f) for f in files], format="parquet", schema=spec.schema)
+        else:
+            dataset = ds.dataset([f.path for f in files], format="parquet", schema=spec.schema,
+                                 filesystem=self.root.fs)
         return dataset.to_table(columns=columns)
 
     def landed_article_ids(self, exclude_run: str | None = None) -> set[str]:
@@ -92,15 +176,16 @@ class Lake:
         halfway, :meth:`recover` (called before every run and query) finishes the moves, so the
         lake goes from the previous state to the new one and never stays in between.
         """
+        rel = self.relative
         moves, deletes = [], []
         for table, src in staged.items():
             target = self.partition_file(table, run)
-            moves.append((str(src), str(target)))
-            deletes += [str(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
-                        if old != target]
-        deletes += [str(p) for p in replaces]
+            moves.append((rel(src), rel(target)))
+            deletes += [rel(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
+                        if rel(old) != rel(target)]
+        deletes += [rel(p) for p in replaces]
         if docs is not None and docs.exists():
-            moves.append((str(docs), str(self.root / "_docs" / run.run_id)))
+            moves.append((rel(docs), f"_docs/{run.run_id}"))
         landed = {t: str(self.partition_file(t, run)) for t in staged}
         journal = {"run_id": run.run_id, "moves": moves, "deletes": deletes,
                    "manifest": {**manifest, "files": landed} if record_run else None}
@@ -114,15 +199,14 @@ class Lake:
     def _apply(self, journal: dict[str, Any]) -> None:
         """Carry out a journal; safe to repeat (every step checks what is already done)."""
         for i, (src, dst) in enumerate(journal["moves"]):
-            s, d = Path(src), Path(dst)
+            s = self.path(src)
             if s.exists():
-                d.parent.mkdir(parents=True, exist_ok=True)
-                if s.is_dir():
-                    shutil.rmtree(d, ignore_errors=True)
-                os.replace(s, d)
+                move(s, self.path(dst))
             crash_point(f"publish:move:{i}")
         for old in journal["deletes"]:
-            Path(old).unlink(missing_ok=True)
+            p = self.path(old)
+            if p.exists():
+                p.unlink()
         if journal["manifest"] is not None:
             self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
         (self.root / "_journal" / f"{journal['run_id']}.json").unlink(missing_ok=True)
@@ -139,20 +223,15 @@ class Lake:
 
     @staticmethod
     def _write_json(path: Path, data: dict[str, Any]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        with tmp.open("w") as f:
-            json.dump(data, f, indent=2, default=str)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_bytes_atomic(path, json.dumps(data, indent=2, default=str).encode())
 
     def clear_staging(self, run: RunInfo) -> None:
-        shutil.rmtree(self.staging(run), ignore_errors=True)
+        remove_tree(self.staging(run))
 
     def last_manifest(self) -> dict[str, Any] | None:
-        runs = sorted((self.root / "_runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
-        return json.loads(runs[-1].read_text()) if runs else None
+        runs = [json.loads(p.read_text()) for p in (self.root / "_runs").glob("*.json")]
+        runs = [r for r in runs if "logical_time" in r]
+        return max(runs, key=lambda r: (r["logical_time"], r.get("published_at", ""))) if runs else None
 
     def docs_index(self, run_id: str) -> Path | None:
         index = self.root / "_docs" / run_id / "index.html"

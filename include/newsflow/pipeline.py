@@ -75,7 +75,8 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
         chunk = fresh[i : i + size]
         t = pa.Table.from_pylist([asdict(a) for a in chunk],
                                  schema=pa.schema([(f, pa.string()) for f in RAW_FIELDS]))
-        batches.append(str(write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)))
+        path = write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)
+        batches.append(lake.relative(path))  # relative to the lake root: valid on any worker
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
     crash_point("fetch")
     log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
@@ -87,9 +88,10 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
 
 def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> dict[str, Any]:
     """Clean, segment and extract one staged batch; stage its tables."""
-    raw = [RawArticle(**row) for row in read_parquet(Path(batch_path)).to_pylist()]
+    path = lake.path(batch_path)
+    raw = [RawArticle(**row) for row in read_parquet(path).to_pylist()]
     result = process_batch(raw, run, settings)
-    out = lake.staging(run) / "out" / Path(batch_path).stem
+    out = lake.staging(run) / "out" / path.stem
     for name, table in result.tables.items():
         write_parquet(table, out / f"{name}.parquet")
     write_parquet(quarantine_table(result.rejected, run), out / "quarantine.parquet", sort_by=None)
@@ -124,7 +126,16 @@ def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
     paths = _combine(lake, run)
     frames = {name: read_parquet(p).to_pandas() for name, p in paths.items()}
     docs = lake.staging(run) / "docs"
-    report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
+    if lake.local:
+        report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
+    else:  # GX writes Data Docs to a local folder; copy them next to the staged tables
+        import tempfile
+
+        from newsflow.lake import upload_dir
+
+        with tempfile.TemporaryDirectory(prefix="newsflow-docs-") as tmp:
+            report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=Path(tmp))
+            upload_dir(Path(tmp), docs)
     status = {name: report.status(name) for name in frames}
     crash_point("validate")
     if report.critical_failures:

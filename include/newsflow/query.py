@@ -20,7 +20,11 @@ _DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGIN
 
 def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per landed table (hive partitions, schema unified)."""
-    root = Path(data_dir)
+    from newsflow.lake import is_local, lake_path
+
+    root = lake_path(data_dir) if isinstance(data_dir, str) else data_dir
+    if not is_local(root):
+        return _connect_remote(root)
     con = duckdb.connect(":memory:")
     table_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
         if root.is_dir() else []
@@ -44,4 +48,26 @@ def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 def views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()]
+    names = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
+    return [r[0] for r in names if not r[0].startswith("_")]
+
+
+def _connect_remote(root) -> duckdb.DuckDBPyConnection:
+    """Object-store lakes: DuckDB scans pyarrow datasets read through fsspec (no DuckDB extension
+    to download), each with the contract schema so older files read with NULL in newer columns."""
+    import pyarrow.dataset as ds
+
+    con = duckdb.connect(":memory:")
+    for table_dir in sorted(p for p in root.iterdir() if not p.name.startswith((".", "_"))):
+        files = sorted(table_dir.glob("ingest_date=*/part-*.parquet"))
+        if not files:
+            continue
+        spec = tables.TABLES.get(table_dir.name)
+        part = ds.partitioning(pa.schema([("ingest_date", pa.string())]), flavor="hive")
+        schema = spec.schema.append(pa.field("ingest_date", pa.string())) if spec else None
+        dataset = ds.dataset([f.path for f in files], format="parquet", filesystem=root.fs, schema=schema,
+                             partitioning=part, partition_base_dir=table_dir.path)
+        con.register(f"_arrow_{table_dir.name}", dataset)
+        con.execute(f'CREATE VIEW "{table_dir.name}" AS SELECT * EXCLUDE (ingest_date), '
+                    f'CAST(ingest_date AS DATE) AS ingest_date FROM "_arrow_{table_dir.name}"')
+    return con

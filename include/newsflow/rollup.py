@@ -67,8 +67,7 @@ def build(lake: Lake, days: Iterable[date] | None = None) -> dict[str, int]:
         if report.critical_failures:
             lake.clear_staging(run)
             raise RuntimeError(f"rollup for {day} failed validation:\n{report.describe_failures()}")
-        lake.publish(run, staged, {"run_id": run.run_id, "day": day.isoformat(),
-                                   "counts": {n: len(f) for n, f in frames.items()}})
+        lake.publish(run, staged, {"run_id": run.run_id, "day": day.isoformat()}, record_run=False)
         lake.clear_staging(run)
     log.info("rolled up %d days: %s", len(days), totals)
     return totals

@@ -7,7 +7,7 @@ settings without reloading modules.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -20,7 +20,7 @@ def _env(name: str, default: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = field(default_factory=lambda: Path("data"))
+    data_dir: str = "data"  # a folder, or a URL such as s3://bucket/prefix (see NEWSFLOW_STORAGE_OPTIONS)
     sources: tuple[str, ...] = (str(SAMPLES_DIR),)
     batch_size: int = 50
     spacy_model: str = "en_core_web_sm"
@@ -36,7 +36,7 @@ class Settings:
     def from_env(cls) -> Settings:
         sources = _env("SOURCES", "")
         return cls(
-            data_dir=Path(_env("DATA_DIR", "data")).expanduser(),
+            data_dir=_env("DATA_DIR", "data"),
             sources=tuple(s for s in sources.split(os.pathsep) if s) or (str(SAMPLES_DIR),),
             batch_size=int(_env("BATCH_SIZE", "50")),
             spacy_model=_env("SPACY_MODEL", "en_core_web_sm"),
