@@ -54,3 +54,8 @@ def test_long_lines_are_never_boilerplate():
 
     line = "Read more about how the committee decided, officials said on Tuesday after a long meeting in the capital."
     assert strip_boilerplate(line) == (line, [])
+
+
+def test_quote_and_dash_variants_are_made_consistent():
+    assert clean_text("„Ja“, sagte er \u2012 nicht ‚nein‘ \u2015 und co\u2011operation.") == \
+        "“Ja“, sagte er – nicht ‘nein‘ — und co-operation."

@@ -54,3 +54,8 @@ def test_offsets_point_into_text():
 
 def test_empty():
     assert segment("") == []
+
+
+def test_list_items_are_sentences_of_their_own():
+    text = "The plan has three parts:\n- cut taxes\n- raise spending\n1. Review in May"
+    assert texts(text) == ["The plan has three parts:", "- cut taxes", "- raise spending", "1. Review in May"]

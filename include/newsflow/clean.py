@@ -12,6 +12,9 @@ import unicodedata
 
 import ftfy
 
+# Rare quote and dash variants to the common ones, so searches and rules see one form each.
+_PUNCT = str.maketrans({"„": "“", "‟": "“", "‚": "‘", "‛": "‘", "″": '"', "‹": "‘", "›": "’",
+                        "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2015": "—", "\u2e3a": "—"})
 # Characters that render as nothing or as a plain space.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -26,7 +29,7 @@ def clean_text(raw: str) -> str:
     with exactly one newline, so paragraph boundaries survive and offsets stay compact.
     """
     text = ftfy.fix_text(raw, normalization="NFC", uncurl_quotes=False)
-    text = text.translate(_INVISIBLE)
+    text = text.translate(_INVISIBLE).translate(_PUNCT)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -232,7 +232,3 @@ class Lake:
         runs = [json.loads(p.read_text()) for p in (self.root / "_runs").glob("*.json")]
         runs = [r for r in runs if "logical_time" in r]
         return max(runs, key=lambda r: (r["logical_time"], r.get("published_at", ""))) if runs else None
-
-    def docs_index(self, run_id: str) -> Path | None:
-        index = self.root / "_docs" / run_id / "index.html"
-        return index if index.exists() else None

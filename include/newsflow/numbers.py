@@ -36,7 +36,6 @@ ORDINAL_WORDS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
     "hundredth": 100,
 }
-FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
 
 # Prefix currency markers, longest first so "US$" wins over "$".
 CURRENCY_PREFIX = {
@@ -742,9 +741,6 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
             return False  # "the 2032 notes"
     return True
 
-
-def normalise_records(amounts: list[Amount]) -> list[dict]:
-    return [a.__dict__.copy() for a in amounts]
 
 
 _TO_NUMBER_WITH_UNIT = re.compile(

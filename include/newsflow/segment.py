@@ -36,6 +36,7 @@ SENTENCE_STARTERS = frozenset(
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
 _DOTTED_ACRONYM = re.compile(r"(?:^|[-])(?:[A-Za-z]\.){2,}$")
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
 _NEXT_TOKEN = re.compile(r"\s+([\"'“‘«(\[]*)(\S+)")
 
 
@@ -93,6 +94,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     end = len(text) if end is None else end
     spans, sent_start = [], start
     for m in _CANDIDATE.finditer(text, start, end):
+        if _LIST_MARKER.fullmatch(text, sent_start, m.end()):
+            continue  # "1. Review in May": a list marker, not a sentence
         if _is_boundary(text, m.end(), end):
             spans.append((sent_start, m.end()))
             ws = re.compile(r"\s*").match(text, m.end(), end)
