@@ -3,8 +3,9 @@
 
 Each run takes the articles of its interval through these steps (logic in `include/newsflow`):
 
-1. **fetch_articles**: read the configured sources (`NEWSFLOW_SOURCES`, default: the bundled
-   samples), drop articles an earlier run already landed, stage raw batches.
+1. **fetch_articles**: read the sources file (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages,
+   folders, JSONL dumps; default: the bundled samples) or the paths in `NEWSFLOW_SOURCES`, skip
+   URLs an earlier run already landed (an unchanged feed costs one 304), stage raw batches.
 2. **process_batch** (dynamically mapped, one task per batch, so batches spread over workers):
    clean, segment into paragraphs and sentences, extract entities (spaCy) and numbers.
 3. **validate_tables**: Great Expectations suites per table; a failed critical expectation
@@ -72,8 +73,11 @@ def news_pipeline():
         from newsflow import pipeline
 
         settings, lake, run = _context()
-        sources = pipeline.local_sources(settings.sources, settings)
-        return pipeline.fetch(lake, run, settings, sources)["batches"]
+        if settings.sources_file:  # feeds, sitemaps, pages, folders: one broken source fails alone
+            sources, ctx = pipeline.configured_sources(settings.sources_file, lake, run)
+        else:
+            sources, ctx = pipeline.local_sources(settings.sources, settings), None
+        return pipeline.fetch(lake, run, settings, sources, ctx)["batches"]
 
     @task(max_active_tis_per_dagrun=4)
     def process_batch(batch_path: str) -> dict:

@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", required=True, help="data root to land the tables under (folder or s3://... URL)")
     pr.add_argument("--run-id", help="rerunning with the same id replaces that run's rows")
 
+    for name, helptext in (("fetch", "fetch from a sources file into a JSONL dump (no processing)"),
+                           ("run", "fetch from a sources file and run the whole pipeline (no Airflow)")):
+        f = sub.add_parser(name, help=helptext)
+        f.add_argument("--sources", required=True, help="sources YAML file")
+        f.add_argument("--out", required=True, help="data root (folder or s3://... URL)")
+        f.add_argument("--run-id", help="rerunning with the same id replaces that run's rows")
+
     q = sub.add_parser("query", help="SQL over the landed tables with DuckDB")
     q.add_argument("sql")
     q.add_argument("--data", required=True, help="data root: a folder or a URL such as s3://bucket/prefix")
@@ -109,6 +116,53 @@ def cmd_process(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web_run(args: argparse.Namespace, fetch_only: bool) -> int:
+    from newsflow import pipeline
+    from newsflow.lake import Lake
+    from newsflow.runs import RunInfo
+    from newsflow.sources import SourcesError
+
+    settings = get_settings()
+    try:
+        run = RunInfo.for_cli(args.run_id, datetime.now(UTC))
+        lake = Lake(args.out)
+        sources, ctx = pipeline.configured_sources(args.sources, lake, run)
+    except (SourcesError, ValueError) as exc:
+        return _fail(str(exc), 2)
+    if fetch_only:
+        from dataclasses import asdict
+
+        from newsflow.fetch import fetch_all
+
+        result = fetch_all(sources)
+        out = lake.root / "fetched"
+        out.mkdir(parents=True, exist_ok=True) if lake.local else None
+        (out / f"{run.run_id}.jsonl").write_text("".join(json.dumps(
+            {"id": a.external_id, **{k: v for k, v in asdict(a).items() if k != "external_id"}},
+            ensure_ascii=False) + "\n" for a in result.articles))
+        (out / f"{run.run_id}.rejected.jsonl").write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n"
+                                                               for r in result.rejected))
+        s = ctx.stats
+        print(f"fetched {len(result.articles)} articles, {len(result.rejected)} rejected, "
+              f"{s['already_landed']} already landed, {s['not_modified']} feeds unchanged (304), "
+              f"{s['requests']} requests -> {out / (run.run_id + '.jsonl')}")
+        return 0
+    try:
+        manifest = pipeline.run_all(lake, run, settings, sources, ctx=ctx)
+    except pipeline.ValidationFailed as exc:
+        return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
+    print(format_run(manifest))
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    return _web_run(args, fetch_only=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _web_run(args, fetch_only=False)
+
+
 def format_run(m: dict) -> str:
     c, f = m["counts"], m.get("fetch", {})
     lines = [
@@ -117,6 +171,9 @@ def format_run(m: dict) -> str:
     ]
     if f.get("already_landed"):
         lines.append(f"skipped {f['already_landed']} articles already landed by earlier runs (no duplicates)")
+    if f.get("requests") is not None:
+        lines.append(f"network: {f['requests']} requests, {f.get('not_modified', 0)} feeds unchanged (304), "
+                     f"{f.get('fallbacks', 0)} feed-content fallbacks")
     lines.append("validation: " + ", ".join(f"{t} {s}" for t, s in m["validation"].items()))
     lines.extend(f"  warning: {w}" for w in m.get("warnings", [])[:5])
     if m.get("data_docs"):
@@ -287,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary,
                "schema": cmd_schema, "eval": cmd_eval, "validate": cmd_validate, "rollup": cmd_rollup,
-               "compact": cmd_compact}[args.command]
+               "compact": cmd_compact, "fetch": cmd_fetch, "run": cmd_run}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -32,6 +32,8 @@ class RawArticle:
     title: str | None = None
     published_at: str | None = None
     language: str | None = None
+    authors: str | None = None  # "; "-separated, as the page or feed names them
+    notes: str | None = None  # how it was fetched when that matters ("used the feed entry's content")
 
 
 @dataclass
@@ -125,7 +127,8 @@ class LocalSource:
             yield from self._read_file(f)
 
     def _read_file(self, f: Path) -> Iterator[RawArticle | Rejected]:
-        src = str(f.parent)
+        src = str(f.parent)  # where, for quarantine rows
+        name = self.name if self.name != "local" else f.parent.name  # stable across machines: ids hash it
         suffix = f.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             yield Rejected("fetch", src, f.stem, f"unsupported file type {suffix or '(none)'!r}; "
@@ -152,16 +155,16 @@ class LocalSource:
             yield Rejected("fetch", src, f.stem, str(exc), str(f))
             return
         if suffix == ".txt":
-            yield RawArticle(external_id=f.stem, source=src, text=content)
+            yield RawArticle(external_id=f.stem, source=name, text=content)
         elif suffix in (".html", ".htm"):
-            yield RawArticle(external_id=f.stem, source=src, html=content)
+            yield RawArticle(external_id=f.stem, source=name, html=content)
         elif suffix == ".json":
             try:
                 obj = json.loads(content)
             except json.JSONDecodeError as exc:
                 yield Rejected("fetch", src, f.stem, f"invalid JSON: {exc}", content[:100_000])
                 return
-            yield article_from_mapping(obj, src, f.stem)
+            yield article_from_mapping(obj, name, f.stem)
         else:
             for lineno, line in enumerate(content.splitlines(), 1):
                 if not line.strip():
@@ -172,7 +175,7 @@ class LocalSource:
                 except json.JSONDecodeError as exc:
                     yield Rejected("fetch", src, ext, f"invalid JSON on line {lineno}: {exc}", line[:100_000])
                     continue
-                yield article_from_mapping(obj, src, ext)
+                yield article_from_mapping(obj, name, ext)
 
 
 def fetch_all(sources: Iterable[Source]) -> FetchResult:

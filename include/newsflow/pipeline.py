@@ -42,7 +42,23 @@ def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
     return [LocalSource(tuple(paths), name="local", max_bytes=settings.max_input_bytes)]
 
 
-def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source]) -> dict[str, Any]:
+def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_factory=None):
+    """Sources from a sources file, with the run's view of what already landed and the HTTP cache."""
+    from newsflow.sources import load_sources
+    from newsflow.urls import canonical_url
+    from newsflow.websources import FetchContext, build_sources
+
+    lake.recover()
+    t = lake.read_table("articles", ["url", "run_id"])
+    landed = {canonical_url(u) for u, r in zip(t["url"].to_pylist(), t["run_id"].to_pylist(), strict=True)
+              if u and r != run.run_id}
+    cache_file = lake.root / "_state" / "http_cache.json"
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    ctx = FetchContext(run_id=run.run_id, landed_urls=landed, http_cache=cache)
+    return build_sources(load_sources(sources_file), ctx, client_factory), ctx
+
+
+def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None) -> dict[str, Any]:
     """Fetch, drop what already landed in another run, stage raw batches. Returns their paths."""
     lake.recover()  # finish any publish a crash interrupted before reading what has landed
     from newsflow.maintenance import compacted_run
@@ -82,6 +98,9 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
              run.run_id, len(fresh), len(batches), skipped, len(rejected))
     stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected)}
+    if ctx is not None:  # network sources: requests made, 304s, fallbacks, URLs skipped unfetched
+        stats.update({k: v + (stats["already_landed"] if k == "already_landed" else 0) for k, v in ctx.stats.items()})
+        (staging / "http_cache.json").write_text(json.dumps(ctx.cache_updates))
     (staging / "fetch.json").write_text(json.dumps(stats))
     return {"batches": batches, **stats}
 
@@ -178,14 +197,19 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, A
                 "fetch": json.loads((lake.staging(run) / "fetch.json").read_text()),
                 "data_docs": str(lake.root / "_docs" / run.run_id / "index.html")}
     manifest["files"] = lake.publish(run, staged, manifest, docs=lake.staging(run) / "docs")
+    updates = lake.staging(run) / "http_cache.json"
+    if updates.exists():  # only now: a crashed run must not leave 304s for what it never landed
+        state = lake.root / "_state" / "http_cache.json"
+        cache = json.loads(state.read_text()) if state.exists() else {}
+        Lake._write_json(state, {**cache, **json.loads(updates.read_text())})
     lake.clear_staging(run)
     return manifest
 
 
 def run_all(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source],
-            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+            progress: Callable[[int, int], None] | None = None, ctx=None) -> dict[str, Any]:
     """The whole pipeline in-process (what the CLI runs)."""
-    fetched = fetch(lake, run, settings, sources)
+    fetched = fetch(lake, run, settings, sources, ctx)
     batches = fetched["batches"]
     for i, batch in enumerate(batches, 1):
         process(lake, run, settings, batch)

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 
@@ -22,13 +22,16 @@ from newsflow.language import detect_language
 from newsflow.runs import RunInfo, to_utc
 from newsflow.segment import segment
 from newsflow.settings import Settings
+from newsflow.urls import canonical_url
+
+FUTURE_TOLERANCE = timedelta(days=1)
 
 log = logging.getLogger(__name__)
 
 
 def article_id_for(raw: RawArticle) -> str:
-    """Stable id: the URL when known, else source plus external id."""
-    basis = raw.url or f"{raw.source}\x1f{raw.external_id}"
+    """Stable id: the canonical URL when known, else source plus external id."""
+    basis = canonical_url(raw.url) if raw.url else f"{raw.source}\x1f{raw.external_id}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
@@ -87,7 +90,8 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
 
     payload = json.dumps(raw.__dict__, ensure_ascii=False)
     try:
-        title, published, authors = raw.title, raw.published_at, []
+        title, published = raw.title, raw.published_at
+        authors = [a for a in (raw.authors or "").split("; ") if a]
         if raw.text:
             body = raw.text
         else:
@@ -105,6 +109,12 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
     if word_count(text) < min_words:
         return Rejected("clean", raw.source, raw.external_id,
                         f"too short to be an article: {word_count(text)} words (minimum {min_words})", payload)
+    notes = [raw.notes] if raw.notes else []
+    published_at = parse_timestamp(published)
+    if published_at is not None and published_at > run.logical_time + FUTURE_TOLERANCE:
+        notes.append(f"publication date {published_at.isoformat()} is in the future: left null")
+        published_at = None
+    detected = detect_language(text)
     return {
         "article_id": article_id_for(raw),
         "external_id": raw.external_id,
@@ -112,13 +122,15 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
         "url": raw.url,
         "title": clean_text(title) if title else None,
         "authors": authors,
-        "published_at": parse_timestamp(published),
+        "published_at": published_at,
         "fetched_at": run.logical_time,
-        "language": normalise_language(raw.language) or detect_language(text),
+        # the text's own language wins over tags, which are often wrong; the tag breaks ties
+        "language": detected if detected != "und" else normalise_language(raw.language) or "und",
         "text": text,
         "word_count": word_count(text),
         "content_hash": content_hash(text),
         "run_id": run.run_id,
+        "fetch_notes": "; ".join(notes) or None,
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SAMPLES_DIR = PACKAGE_DIR / "samples"
+DEFAULT_SOURCES_FILE = PACKAGE_DIR / "sources.default.yaml"
 
 
 def _env(name: str, default: str) -> str:
@@ -22,6 +23,7 @@ def _env(name: str, default: str) -> str:
 class Settings:
     data_dir: str = "data"  # a folder, or a URL such as s3://bucket/prefix (see NEWSFLOW_STORAGE_OPTIONS)
     sources: tuple[str, ...] = (str(SAMPLES_DIR),)
+    sources_file: str = str(DEFAULT_SOURCES_FILE)  # used unless NEWSFLOW_SOURCES lists paths
     batch_size: int = 50
     spacy_model: str = "en_core_web_sm"
     nlp_batch_size: int = 32
@@ -38,6 +40,7 @@ class Settings:
         return cls(
             data_dir=_env("DATA_DIR", "data"),
             sources=tuple(s for s in sources.split(os.pathsep) if s) or (str(SAMPLES_DIR),),
+            sources_file=_env("SOURCES_FILE", "" if sources else str(DEFAULT_SOURCES_FILE)),
             batch_size=int(_env("BATCH_SIZE", "50")),
             spacy_model=_env("SPACY_MODEL", "en_core_web_sm"),
             nlp_batch_size=int(_env("NLP_BATCH_SIZE", "32")),

@@ -110,6 +110,7 @@ ARTICLES = Table(
         Column("word_count", pa.int32(), "Whitespace-separated words in text.", False),
         Column("content_hash", pa.string(), "SHA-256 of the cleaned text.", False),
         Column("run_id", pa.string(), "Run that landed this row (the interval key for scheduled runs).", False),
+        Column("fetch_notes", pa.string(), "How it was fetched when that matters: fallbacks, missing dates, robots."),
     ),
     checks=(
         *_not_null("article_id", "text", "content_hash", "run_id"),

@@ -1,0 +1,70 @@
+"""URL canonicalisation and the address policy for outgoing requests."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid", "ito", "smid", "ref_src")
+
+Resolver = Callable[[str], list[str]]
+
+
+def canonical_url(url: str) -> str:
+    """Scheme and host lower-cased, default port, fragment and tracking parameters removed."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not k.lower().startswith(TRACKING_PARAMS)])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def system_resolver(host: str) -> list[str]:
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+
+
+class AddressRefused(ValueError):
+    pass
+
+
+def check_url(url: str, resolve: Resolver = system_resolver, allow_loopback: bool = False,
+              allow_private: bool = False) -> None:
+    """Refuse non-http(s) URLs and hosts resolving to loopback, private, link-local, reserved or
+    cloud-metadata addresses. A source may allow loopback (tests: their own server) or private
+    networks explicitly; link-local, metadata and reserved addresses are never allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise AddressRefused(f"only http and https URLs are fetched, not {parts.scheme or 'none'!r}")
+    host = parts.hostname
+    if not host:
+        raise AddressRefused("URL has no host")
+    try:
+        addresses = [host] if _is_ip(host) else resolve(host)
+    except OSError as exc:
+        raise AddressRefused(f"cannot resolve {host}: {exc}") from exc
+    if not addresses:
+        raise AddressRefused(f"{host} resolves to no address")
+    for a in addresses:
+        ip = ipaddress.ip_address(a.split("%")[0])
+        if ip == ipaddress.ip_address("169.254.169.254") or ip == ipaddress.ip_address("fd00:ec2::254"):
+            raise AddressRefused(f"{host} resolves to the cloud metadata address {ip}")
+        if ip.is_loopback:
+            if not allow_loopback:
+                raise AddressRefused(f"{host} resolves to the loopback address {ip}")
+        elif ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+            raise AddressRefused(f"{host} resolves to the non-public address {ip}")
+        elif ip.is_private and not allow_private:
+            raise AddressRefused(f"{host} resolves to the private address {ip}")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,314 @@
+"""Network sources (feeds, sitemaps, page lists) behind the same Source interface as files.
+
+Each source yields raw articles or rejections, never raises for a bad item. Articles whose
+canonical URL already landed are skipped before their page is fetched; feed responses are
+cached by ETag/Last-Modified so an unchanged feed costs one 304.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib import robotparser
+from urllib.parse import urljoin, urlsplit
+
+from newsflow.fetch import LocalSource, RawArticle, Rejected
+from newsflow.httpfetch import FetchError, HttpClient, HttpPolicy, decode_body
+from newsflow.sources import SourceConfig
+from newsflow.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
+_JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+              "OpinionNewsArticle", "LiveBlogPosting"}
+
+
+@dataclass
+class FetchContext:
+    """What a network source needs from the run: landed ids, the HTTP cache, the run id."""
+
+    run_id: str
+    landed_urls: set[str] = field(default_factory=set)  # canonical URLs already landed by other runs
+    http_cache: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> etag, last_modified, run_id
+    cache_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=lambda: {"not_modified": 0, "already_landed": 0,
+                                                           "requests": 0, "fallbacks": 0})
+
+
+def build_sources(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
+    out = []
+    for c in configs:
+        if c.type in ("folder", "jsonl"):
+            out.append(LocalSource((c.path,), name=c.name, max_bytes=c.max_bytes))
+        else:
+            policy = HttpPolicy(read_timeout=c.timeout, connect_timeout=min(5.0, c.timeout), max_bytes=c.max_bytes,
+                                retries=c.retries, host_interval=c.host_interval,
+                                allow_loopback=c.allow_loopback, allow_private=c.allow_private)
+            client = client_factory(policy) if client_factory else HttpClient(policy)
+            out.append(WebSource(c, client, ctx))
+    return out
+
+
+@dataclass
+class WebSource:
+    config: SourceConfig
+    client: HttpClient
+    ctx: FetchContext
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def fetch(self) -> Iterator[RawArticle | Rejected]:
+        c = self.config
+        self._robots: dict[str, robotparser.RobotFileParser | None] = {}
+        try:
+            if c.type == "rss":
+                yield from self._feed(c.url)
+            elif c.type == "sitemap":
+                yield from self._sitemap(c.url)
+            else:
+                for url in c.urls[: c.max_items]:
+                    yield from self._page(url, entry=None)
+        finally:
+            self.ctx.stats["requests"] += self.client.requests
+            self.client.close()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _reject(self, url: str | None, reason: str, stage: str = "fetch") -> Rejected:
+        return Rejected(stage, self.name, url, reason, url)
+
+    def _get(self, url: str, conditional: bool = False):
+        headers = {}
+        cached = self.ctx.http_cache.get(url) if conditional else None
+        # A rerun of the run that cached this response must see the content again, not a 304.
+        if cached and cached.get("run_id") != self.ctx.run_id:
+            headers = {"etag": cached.get("etag"), "last_modified": cached.get("last_modified")}
+        resp = self.client.get(url, **headers)
+        if conditional and not resp.not_modified and (resp.etag or resp.last_modified):
+            self.ctx.cache_updates[url] = {"etag": resp.etag, "last_modified": resp.last_modified,
+                                           "run_id": self.ctx.run_id}
+        return resp
+
+    def _allowed(self, url: str) -> bool:
+        if not self.config.respect_robots:
+            return True
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        if base not in self._robots:
+            rp = robotparser.RobotFileParser()
+            try:
+                resp = self.client.get(base + "/robots.txt")
+                rp.parse(decode_body(resp.body, resp.headers.get("content-type")).splitlines())
+            except FetchError as exc:
+                if exc.status in (401, 403):
+                    rp.disallow_all = True
+                else:
+                    rp.allow_all = True  # no robots.txt (404) or unreachable: allowed, as crawlers agree
+            self._robots[base] = rp
+        return self._robots[base].can_fetch("newsflow", url)
+
+    # -- feeds -----------------------------------------------------------------------------
+    def _feed(self, url: str) -> Iterator[RawArticle | Rejected]:
+        import feedparser
+
+        try:
+            if not self._allowed(url):
+                yield self._reject(url, "disallowed by robots.txt")
+                return
+            resp = self._get(url, conditional=True)
+        except FetchError as exc:
+            yield self._reject(url, f"feed fetch failed: {exc.reason}")
+            return
+        if resp.not_modified:
+            self.ctx.stats["not_modified"] += 1
+            return
+        if _ENTITY_DECL.search(resp.body[:10000]):
+            yield self._reject(url, "feed declares XML entities or a DTD subset: refused (entity expansion)")
+            return
+        entries = _json_feed(resp.body)
+        if entries is None:
+            parsed = feedparser.parse(resp.body, response_headers={"content-type": resp.headers.get("content-type", "")},
+                                      resolve_relative_uris=False, sanitize_html=True)
+            entries = parsed.entries
+            if not entries:
+                reason = f"not a valid RSS/Atom/JSON feed: {parsed.get('bozo_exception')!r}" if parsed.bozo \
+                    else "feed has no entries"
+                yield self._reject(url, reason)
+                return
+        for entry in entries[: self.config.max_items]:
+            link = entry.get("link") or entry.get("id")
+            if not link or not link.startswith(("http://", "https://")):
+                if link:
+                    link = urljoin(resp.url, link)
+                else:
+                    yield self._reject(entry.get("title"), "feed entry has no link")
+                    continue
+            yield from self._page(link, entry=entry)
+
+    def _sitemap(self, url: str, depth: int = 0) -> Iterator[RawArticle | Rejected]:
+        from lxml import etree
+
+        try:
+            resp = self._get(url, conditional=True)
+        except FetchError as exc:
+            yield self._reject(url, f"sitemap fetch failed: {exc.reason}")
+            return
+        if resp.not_modified:
+            self.ctx.stats["not_modified"] += 1
+            return
+        if _ENTITY_DECL.search(resp.body[:10000]):
+            yield self._reject(url, "sitemap declares XML entities or a DTD subset: refused")
+            return
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+        try:
+            root = etree.fromstring(resp.body, parser)
+        except etree.XMLSyntaxError as exc:
+            yield self._reject(url, f"sitemap is not valid XML: {exc}")
+            return
+        locs = [e.text.strip() for e in root.iter("{*}loc") if e.text]
+        if root.tag.endswith("sitemapindex"):
+            for child in locs[:10] if depth == 0 else []:
+                yield from self._sitemap(child, depth + 1)
+            return
+        for loc in locs[: self.config.max_items]:
+            yield from self._page(loc, entry=None)
+
+    # -- pages -----------------------------------------------------------------------------
+    def _page(self, url: str, entry: Any) -> Iterator[RawArticle | Rejected]:
+        canon = canonical_url(url)
+        if canon in self.ctx.landed_urls:
+            self.ctx.stats["already_landed"] += 1
+            return
+        notes, page = [], None
+        if self.config.follow_links or entry is None:
+            try:
+                if not self._allowed(canon):
+                    notes.append("page disallowed by robots.txt")
+                else:
+                    resp = self._get(canon)
+                    page = extract_page(decode_body(resp.body, resp.headers.get("content-type")), resp.url)
+                    if not page["text"]:
+                        notes.append("page had no main text")
+                        page = None
+            except FetchError as exc:
+                notes.append(f"page fetch failed: {exc.reason}")
+        fallback = _entry_text(entry) if entry is not None else ""
+        if page is None and not fallback:
+            yield self._reject(canon, "; ".join(notes) or "no text")
+            return
+        if page is None:
+            notes.append("used the feed entry's content")
+            self.ctx.stats["fallbacks"] += 1
+        published, date_note = _published(page, entry)
+        if date_note:
+            notes.append(date_note)
+        yield RawArticle(
+            external_id=(entry.get("id") if entry is not None else None) or canon,
+            source=self.name, url=canon,
+            text=page["text"] if page else fallback,
+            title=(page or {}).get("title") or (entry.get("title") if entry is not None else None),
+            published_at=published,
+            language=(page or {}).get("language") or self.config.language,
+            authors="; ".join((page or {}).get("authors") or []) or None,
+            notes="; ".join(notes) or None,
+        )
+
+
+def _json_feed(body: bytes) -> list[dict] | None:
+    """JSON Feed 1.x items as feed entries (feedparser 6 reads only XML feeds); None if not one."""
+    if body.lstrip()[:1] != b"{":
+        return None
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        return None
+    entries = []
+    for item in data.get("items", []):
+        if isinstance(item, dict):
+            entries.append({"link": item.get("url") or item.get("external_url"), "id": item.get("id"),
+                            "title": item.get("title"), "summary": item.get("summary") or item.get("content_text") or "",
+                            "content": [{"value": item.get("content_html") or item.get("content_text") or ""}],
+                            "published": item.get("date_published")})
+    return entries
+
+
+def _entry_text(entry: Any) -> str:
+    html = ""
+    if entry.get("content"):
+        html = max((c.get("value", "") for c in entry["content"]), key=len)
+    html = html or entry.get("summary", "")
+    text = _TAGS.sub(" ", re.sub(r"</p>|<br\s*/?>", "\n", html, flags=re.I))
+    import html as htmllib
+
+    return htmllib.unescape(text).strip()
+
+
+def _published(page: dict | None, entry: Any) -> tuple[str | None, str | None]:
+    if page and page.get("date"):
+        return page["date"], None
+    if entry is not None:
+        if isinstance(entry, dict) and entry.get("published") and "published_parsed" not in entry:
+            return entry["published"], None  # JSON Feed: ISO 8601 already
+        for key in ("published_parsed", "updated_parsed"):
+            t = entry.get(key)
+            if t:
+                return datetime(*t[:6], tzinfo=UTC).isoformat(), None
+    return None, "no publication date in the page or the feed"
+
+
+def extract_page(html: str, url: str) -> dict[str, Any]:
+    """Main text, title, date, authors and language of an article page (trafilatura + JSON-LD)."""
+    import trafilatura
+
+    meta = _json_ld(html)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                      include_tables=False)
+    text = (doc.text or "").strip() if doc else ""
+    title = meta.get("headline") or (doc.title if doc else None)
+    if text and title:
+        first, _, rest = text.partition("\n")
+        if first.strip() == title.strip():
+            text = rest.strip()
+    authors = meta.get("authors") or ([a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
+                                      if doc else [])
+    return {"text": text, "title": title, "date": meta.get("datePublished") or (doc.date if doc else None),
+            "authors": authors, "language": meta.get("inLanguage")}
+
+
+def _json_ld(html: str) -> dict[str, Any]:
+    for block in _JSON_LD.findall(html):
+        try:
+            data = json.loads(block.strip())
+        except json.JSONDecodeError:
+            continue
+        for item in _walk(data):
+            types = item.get("@type")
+            types = set(types) if isinstance(types, list) else {types}
+            if types & NEWS_TYPES:
+                authors = item.get("author") or []
+                authors = authors if isinstance(authors, list) else [authors]
+                names = [a.get("name") if isinstance(a, dict) else str(a) for a in authors]
+                return {"headline": item.get("headline"), "datePublished": item.get("datePublished"),
+                        "inLanguage": item.get("inLanguage"), "authors": [n for n in names if n]}
+    return {}
+
+
+def _walk(data: Any) -> Iterator[dict]:
+    if isinstance(data, dict):
+        yield data
+        for v in data.get("@graph", []) if isinstance(data.get("@graph"), list) else []:
+            yield from _walk(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _walk(v)

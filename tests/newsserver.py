@@ -1,0 +1,151 @@
+"""A news site on 127.0.0.1 for the fetcher tests: real-world feeds, article pages we wrote,
+and every fault the fetcher must survive. Started and stopped by the tests themselves."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "{title}", "datePublished": "2026-11-27T08:30:00Z", "inLanguage": "en",
+"author": [{{"@type": "Person", "name": "Ana Reporter"}}]}}</script></head>
+<body><nav>Home | World | Business</nav><article><h1>{title}</h1>
+<p>{body}</p><p>Officials said the decision would be reviewed in the spring, and analysts expect
+further changes before the end of the year as the government weighs its options.</p></article>
+<footer>Share this article | Copyright 2026</footer></body></html>"""
+
+BODIES = {
+    1: ("Port of Rotterdam handles record cargo", "The Port of Rotterdam handled 12 million containers last year, up 4% from a year earlier, the port authority said on Tuesday."),
+    2: ("Kenya raises fuel prices", "Kenya raised the price of petrol by 5 shillings a litre on Friday, the energy regulator said, citing a weaker currency and higher import costs."),
+    3: ("Chile copper output falls", "Chile's copper output fell 3.2% in October to 430,000 tonnes, the statistics agency said, as lower ore grades hit the largest mines."),
+}
+
+
+def local_feed(base: str) -> str:
+    items = []
+    cases = [("good-1", "/articles/1.html", "Summary one."), ("good-2", "/articles/2.html", "Summary two."),
+             ("retry-429", "/articles/429.html", "Retried page summary."),
+             ("server-500", "/articles/500.html", "The page fails with a 500; this summary is the fallback text of the article."),
+             ("slow", "/articles/slow.html", "The page is too slow; this summary is the fallback text of the article."),
+             ("truncated", "/articles/truncated.html", "The page is cut short; this summary is the fallback text here."),
+             ("huge", "/articles/huge.html", "The page is far too big; this summary is the fallback text here."),
+             ("loop", "/articles/loop.html", "The page redirects in a loop; this summary is the fallback text."),
+             ("private", "/articles/private.html", "The page redirects to a private address; this is the fallback text."),
+             ("latin1", "/articles/latin1.html", "Latin-1 page."),
+             ("wrong-charset", "/articles/wrongcharset.html", "Wrongly declared page."),
+             ("empty", "/articles/empty.html", ""),
+             ("robots", "/private-area/secret.html", "Disallowed by robots; the summary text stands in for the page."),
+             ("tracking", "/articles/3.html?utm_source=rss&utm_medium=feed#top", "Summary three.")]
+    for guid, path, summary in cases:
+        items.append(f"<item><title>{guid}</title><link>{base}{path}</link><guid>{guid}</guid>"
+                     f"<pubDate>Thu, 27 Nov 2026 10:00:00 GMT</pubDate><description>{summary}</description></item>")
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local News</title>'
+            f"<link>{base}/</link>{''.join(items)}</channel></rss>")
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "newsserver/1.0"
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8", headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if "Content-Length" not in (headers or {}):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        srv = self.server
+        srv.hits.append(self.path)
+        path = self.path.split("?")[0]
+        base = f"http://127.0.0.1:{srv.server_address[1]}"
+        if path == "/robots.txt":
+            return self._send(200, b"User-agent: *\nDisallow: /private-area/\n", "text/plain")
+        if path == "/feeds/local.rss":
+            if self.headers.get("If-None-Match") == '"v1"':
+                return self._send(304, headers={"ETag": '"v1"'})
+            return self._send(200, local_feed(base).encode(), "application/rss+xml", {"ETag": '"v1"'})
+        if path in ("/feeds/guardian.rss", "/feeds/encoding.rss"):
+            return self._send(200, (FEEDS / path.rsplit("/", 1)[1]).read_bytes(), "application/rss+xml")
+        if path == "/feeds/json_feed.json":
+            return self._send(200, (FEEDS / "json_feed.json").read_bytes(), "application/feed+json")
+        if path == "/feeds/notxml.rss":
+            return self._send(200, b"<html><body>This is not a feed at all.</body></html>")
+        if path == "/feeds/bomb.rss":
+            bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    b"<rss><channel><item><title>&b;</title></item></channel></rss>")
+            return self._send(200, bomb, "application/rss+xml")
+        if path == "/feeds/broken.rss":
+            return self._send(500, b"oops")
+        if path in ("/articles/1.html", "/articles/2.html", "/articles/3.html"):
+            title, body = BODIES[int(path[10:-5])]
+            return self._send(200, ARTICLE.format(title=title, body=body).encode())
+        if path == "/articles/429.html":
+            srv.counts["429"] = srv.counts.get("429", 0) + 1
+            if srv.counts["429"] == 1:
+                return self._send(429, b"slow down", headers={"Retry-After": "1"})
+            return self._send(200, ARTICLE.format(title="Retried page", body=BODIES[1][1]).encode())
+        if path == "/articles/500.html":
+            return self._send(500, b"internal error")
+        if path == "/articles/slow.html":
+            time.sleep(2.5)
+            return self._send(200, b"too late")
+        if path == "/articles/truncated.html":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>Only the beginning")
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        if path == "/articles/huge.html":
+            return self._send(200, b"<p>" + b"x" * 300_000 + b"</p>")
+        if path == "/articles/loop.html":
+            return self._send(302, headers={"Location": "/articles/loop2.html"})
+        if path == "/articles/loop2.html":
+            return self._send(302, headers={"Location": "/articles/loop.html"})
+        if path == "/articles/private.html":
+            return self._send(302, headers={"Location": "http://10.1.2.3/internal"})
+        if path == "/articles/latin1.html":
+            page = ARTICLE.format(title="Café prices", body="Le café de la gare a augmenté ses prix de 12% cette année, déclarent les habitués du quartier.")
+            page = page.replace('<meta charset="utf-8">', "")
+            return self._send(200, page.encode("latin-1"), "text/html")
+        if path == "/articles/wrongcharset.html":
+            page = ARTICLE.format(title="Zürich résumé", body="Zürich’s naïve café résumé cost CHF 5 million, said José Müller on Monday in the city.")
+            return self._send(200, page.encode("utf-8"), "text/html; charset=iso-8859-1")
+        if path == "/articles/empty.html":
+            return self._send(200, b"")
+        return self._send(404, b"not found")
+
+
+class NewsServer:
+    def __init__(self):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.hits, self.httpd.counts = [], {}
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    @property
+    def hits(self) -> list[str]:
+        return self.httpd.hits
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,179 @@
+"""Fetching over HTTP from a news site on 127.0.0.1 with injected faults.
+
+Every request goes through a guard transport that fails the test if a request is ever aimed
+anywhere but loopback, and through a resolver that knows only localhost: no real DNS, no
+traffic off this machine.
+"""
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import httpx
+import pytest
+
+from newsflow import pipeline
+from newsflow.httpfetch import HttpClient, decode_body
+from newsflow.lake import Lake
+from newsflow.runs import RunInfo
+from newsflow.settings import Settings
+from tests.newsserver import NewsServer
+
+OFF_MACHINE: list[str] = []
+
+
+class LoopbackOnly(httpx.BaseTransport):
+    def __init__(self):
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request):
+        if request.url.host not in ("127.0.0.1", "localhost"):
+            OFF_MACHINE.append(str(request.url))
+            raise AssertionError(f"request to {request.url} left the machine")
+        return self.inner.handle_request(request)
+
+
+def resolver(host: str) -> list[str]:
+    if host == "localhost":
+        return ["127.0.0.1"]
+    raise OSError(f"test resolver knows only localhost, not {host}")
+
+
+def client_factory(policy):
+    return HttpClient(policy, resolver=resolver, transport=LoopbackOnly())
+
+
+@pytest.fixture(scope="module")
+def server():
+    with NewsServer() as s:
+        yield s
+
+
+def sources_file(tmp_path, base, *entries):
+    lines = ["sources:"]
+    for e in entries:
+        lines.append(f"  - name: {e['name']}")
+        for k, v in e.items():
+            if k != "name":
+                lines.append(f"    {k}: {json.dumps(v)}")
+    p = tmp_path / "sources.yaml"
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+def run(lake, sources, hour):
+    r = RunInfo.for_interval(datetime(2026, 11, 28, hour, tzinfo=UTC))
+    srcs, ctx = pipeline.configured_sources(str(sources), lake, r, client_factory=client_factory)
+    return pipeline.run_all(lake, r, Settings(batch_size=5), srcs, ctx=ctx)
+
+
+def q(root, sql):
+    con = duckdb.connect()
+    for t in ("articles", "quarantine"):
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{root}/{t}/*/*.parquet', union_by_name=true)")
+    return con.execute(sql).fetchall()
+
+
+LOCAL = {"type": "rss", "allow_loopback": True, "timeout": 1.0, "retries": 1, "host_interval": 0,
+         "max_bytes": 200000}
+
+
+def test_every_fault_ends_landed_or_quarantined(tmp_path, server):
+    src = sources_file(
+        tmp_path, server.base,
+        {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL},
+        {"name": "guardian", "url": f"{server.base}/feeds/guardian.rss", **LOCAL, "follow_links": False, "max_items": 5},
+        {"name": "latin1-feed", "url": f"{server.base}/feeds/encoding.rss", **LOCAL, "follow_links": False, "max_items": 3},
+        {"name": "jsonfeed", "url": f"{server.base}/feeds/json_feed.json", **LOCAL, "follow_links": False, "max_items": 3},
+        {"name": "notxml", "url": f"{server.base}/feeds/notxml.rss", **LOCAL},
+        {"name": "bomb", "url": f"{server.base}/feeds/bomb.rss", **LOCAL},
+        {"name": "broken", "url": f"{server.base}/feeds/broken.rss", **LOCAL},
+        {"name": "outside", "url": "http://news.invalid/feed.xml", "type": "rss"},
+    )
+    lake = Lake(tmp_path / "data")
+    m = run(lake, src, 9)
+    root = tmp_path / "data"
+    arts = {r[0]: r[1:] for r in q(root, "SELECT external_id, url, fetch_notes, language, published_at, title FROM articles")}
+    quar = {r[0]: r[1] for r in q(root, "SELECT coalesce(external_id, source), reason FROM quarantine WHERE stage = 'fetch'")}
+
+    # good pages: main text, JSON-LD date and headline
+    assert arts["good-1"][1] is None and str(arts["good-1"][3]).startswith("2026-11-27 08:30")
+    assert arts["good-1"][4] == "Port of Rotterdam handles record cargo"
+    # 429 with Retry-After: retried once, then landed
+    assert arts["retry-429"][1] is None
+    # 500, slow, truncated, huge, redirect loop, redirect to a private address, robots: feed text + note
+    for guid, words in [("server-500", "HTTP 500"), ("slow", "timeout"), ("truncated", "broken response"),
+                        ("huge", "limit"), ("loop", "redirect loop"), ("private", "private address 10.1.2.3"),
+                        ("robots", "robots.txt")]:
+        assert guid in arts, guid
+        assert words in arts[guid][1] and "used the feed entry's content" in arts[guid][1], (guid, arts[guid][1])
+    # charsets: undeclared Latin-1 and a wrong declaration both become correct text
+    text = dict(q(root, "SELECT external_id, text FROM articles"))
+    assert "Le café de la gare a augmenté" in text["latin1"]
+    assert "Zürich’s naïve café résumé" in text["wrong-charset"]
+    # an empty page with an empty summary: quarantined with the reason
+    assert "no main text" in quar[f"{server.base}/articles/empty.html"]
+    # tracking parameters and fragments are removed from the URL
+    assert arts["tracking"][0] == f"{server.base}/articles/3.html"
+    # broken feeds: one quarantine row each, the run goes on
+    assert quar[f"{server.base}/feeds/notxml.rss"].startswith("not a valid RSS/Atom/JSON feed")
+    assert "entity" in quar[f"{server.base}/feeds/bomb.rss"]
+    assert "HTTP 500" in quar[f"{server.base}/feeds/broken.rss"]
+    assert "cannot resolve news.invalid" in quar["http://news.invalid/feed.xml"]
+    # real-world feeds parse: RSS 2.0, ISO-8859-1 RSS, JSON Feed
+    sources = {r[0] for r in q(root, "SELECT source FROM articles")}
+    assert {"local", "guardian", "latin1-feed", "jsonfeed"} <= sources
+    assert OFF_MACHINE == []
+    assert m["fetch"]["requests"] > 0
+
+    # Second run: the feed answers 304, nothing is fetched again, nothing duplicates.
+    n = q(root, "SELECT count(*) FROM articles")[0][0]
+    hits_before = len(server.hits)
+    m2 = run(lake, sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL}), 10)
+    assert m2["counts"]["articles"] == 0 and m2["fetch"]["not_modified"] == 1
+    assert q(root, "SELECT count(*) FROM articles")[0][0] == n
+    assert [h for h in server.hits[hits_before:] if "/articles/" in h] == []
+
+
+def test_rerun_of_the_same_interval_fetches_again(tmp_path, server):
+    src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL})
+    lake = Lake(tmp_path / "data")
+    first = run(lake, src, 9)["counts"]["articles"]
+    again = run(lake, src, 9)  # same interval: its own cache entry must not turn into a 304
+    assert again["counts"]["articles"] == first and again["fetch"]["not_modified"] == 0
+    assert q(tmp_path / "data", "SELECT count(*) FROM articles")[0][0] == first
+
+
+def test_decode_body():
+    assert decode_body("café".encode("latin-1"), "text/html") == "café"
+    assert decode_body("café".encode(), "text/html; charset=iso-8859-1") == "café"
+    assert decode_body("Größe".encode("cp1252"), "text/html; charset=windows-1252") == "Größe"
+
+
+def test_cli_fetch_and_run_against_the_server(tmp_path, server):
+    """`newsflow fetch` and `newsflow run` as a user calls them (real subprocess, loopback only:
+    the sources allow loopback and name only the local server)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss",
+                                               **LOCAL, "max_items": 3})
+    newsflow = str(Path(sys.executable).with_name("newsflow"))
+    out = tmp_path / "data"
+    f = subprocess.run([newsflow, "fetch", "--sources", str(src), "--out", str(out), "--run-id", "f1"],
+                       capture_output=True, text=True, timeout=300)
+    assert f.returncode == 0, f.stderr
+    assert f.stdout.startswith("fetched 3 articles, 0 rejected")
+    dumped = [json.loads(line) for line in (out / "fetched" / "f1.jsonl").read_text().splitlines()]
+    assert {d["id"] for d in dumped} == {"good-1", "good-2", "retry-429"}
+    r = subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "landed: 3 articles" in r.stdout and "network:" in r.stdout
+    r2 = subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r2"],
+                        capture_output=True, text=True, timeout=300)
+    assert "landed: 0 articles" in r2.stdout and "1 feeds unchanged (304)" in r2.stdout
+    bad = subprocess.run([newsflow, "run", "--sources", str(tmp_path / "nope.yaml"), "--out", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "cannot read" in bad.stderr
