@@ -28,7 +28,7 @@ import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
 
-TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
+TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates", "validation_results")
 _DATA = os.environ.get("NEWSFLOW_DATA_DIR", "data")
 DATA_URI = _DATA.rstrip("/") if "://" in _DATA else f"file://{Path(_DATA).resolve()}"
 ASSETS = {t: Asset(name=f"newsflow.{t}", uri=f"{DATA_URI}/{t}", group="newsflow") for t in TABLES}

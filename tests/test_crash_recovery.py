@@ -18,13 +18,13 @@ from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
 
 NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
-TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
+TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates", "validation_results")
 INPUTS = [SAMPLES_DIR / "000_f9789ab62cedf289.txt", SAMPLES_DIR / "001_sample_ecb_rates.txt",
           SAMPLES_DIR / "009_sample_wire.jsonl"]
 # Every step boundary, both sides of the commit point, and inside the publish moves
-# (6 tables and the Data Docs folder: first, middle, last).
+# (7 tables and the Data Docs folder: first, middle, last).
 POINTS = ["fetch", "process", "validate", "publish:before-journal", "publish:after-journal",
-          "publish:move:0", "publish:move:3", "publish:move:6"]
+          "publish:move:0", "publish:move:3", "publish:move:7"]
 
 
 def process(out, run_id, crash_at=None):

@@ -36,7 +36,7 @@ def test_news_pipeline_shape(dagbag):
         assert t.retry_delay == timedelta(seconds=30)
     outlets = {a.name for a in dag.get_task("publish_tables").outlets}
     assert outlets == {f"newsflow.{t}" for t in ("articles", "sentences", "entities", "numbers", "quarantine",
-                                                 "validation_results")}
+                                                 "duplicates", "validation_results")}
     assert dag.get_task("validate_tables").trigger_rule == "none_failed"
 
 

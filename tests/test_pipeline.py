@@ -1,5 +1,6 @@
 """The pipeline steps against a real lake folder: landing, idempotence, quarantine, validation gate."""
 
+import json
 from datetime import UTC, datetime
 
 import duckdb
@@ -161,3 +162,27 @@ def test_bad_rows_are_quarantined_and_the_rest_published(tmp_path, monkeypatch):
              "where \"table\" = 'entities' and \"column\" = '_span_matches_text'")
     assert vr == [("row", False, 1)]
     assert (tmp_path / "_docs" / m["run_id"] / "index.html").exists()
+
+
+def test_exact_and_near_copies_are_recorded_not_processed(tmp_path):
+    story = SEED.read_text()
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "wire.jsonl").write_text("\n".join(json.dumps(d) for d in [
+        {"id": "a", "url": "https://one.example/story", "text": story},
+        {"id": "b", "url": "https://two.example/copy", "text": story},  # the same text elsewhere
+        {"id": "c", "url": "https://three.example/edited",
+         "text": story.replace("on Wednesday.", "on Wednesday, Reuters reported.") + "\nReporting by A. Writer."},
+    ]) + "\n")
+    lake = Lake(tmp_path / "data")
+    m = run(lake, [inputs])
+    assert m["counts"]["articles"] == 1 and m["counts"]["duplicates"] == 2
+    dups = sql(f"select external_id, kind from read_parquet('{tmp_path}/data/duplicates/*/*.parquet') order by 1")
+    assert dups == [("b", "exact"), ("c", "near")]
+    # a later run meets another copy: it is a duplicate of the landed article
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "x.jsonl").write_text(json.dumps({"id": "d", "url": "https://four.example/s", "text": story}) + "\n")
+    m2 = run(lake, [later], when=datetime(2026, 11, 28, 11, tzinfo=UTC))
+    assert m2["counts"]["articles"] == 0 and m2["counts"]["duplicates"] == 1
+    assert count(tmp_path / "data", "sentences") == 19

@@ -169,6 +169,8 @@ def format_run(m: dict) -> str:
         f"run {m['run_id']} landed: {c['articles']} articles, {c['sentences']} sentences, "
         f"{c['entities']} entities, {c['numbers']} numbers, {c['quarantine']} quarantined",
     ]
+    if f.get("duplicates"):
+        lines.append(f"{f['duplicates']} copies of stories already fetched recorded in duplicates, not processed")
     if f.get("already_landed"):
         lines.append(f"skipped {f['already_landed']} articles already landed by earlier runs (no duplicates)")
     if f.get("requests") is not None:

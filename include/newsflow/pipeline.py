@@ -16,6 +16,8 @@ from typing import Any
 import pyarrow as pa
 
 from newsflow import tables
+from newsflow.clean import clean_text, content_hash, strip_boilerplate
+from newsflow.dedup import simhash
 from newsflow.faults import crash_point
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.lake import Lake, read_parquet, write_parquet
@@ -26,8 +28,11 @@ from newsflow.settings import Settings
 log = logging.getLogger(__name__)
 
 RAW_FIELDS = [f for f in RawArticle.__dataclass_fields__]
-PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "validation_results")
-PROCESSED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine")
+PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates",
+                    "validation_results")
+PROCESSED_TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates")
+# Tables the fetch step writes itself, besides the per-batch outputs.
+FETCH_TABLES = ("quarantine", "duplicates")
 
 
 class ValidationFailed(RuntimeError):
@@ -69,21 +74,34 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
     result = fetch_all(sources)
     landed = lake.landed_article_ids(exclude_run=run.run_id)
+    finder = _landed_texts(lake, run)
     fresh: list[RawArticle] = []
     seen: dict[str, str] = {}
     rejected = list(result.rejected)
+    copies = []
     skipped = 0
     for a in result.articles:
         aid = article_id_for(a)
         if aid in landed:
             skipped += 1
-        elif aid in seen:
+            continue
+        if aid in seen:
             rejected.append(Rejected("fetch", a.source, a.external_id,
                                      f"duplicate of {seen[aid]!r} (article {aid}) in the same run",
                                      json.dumps(asdict(a), ensure_ascii=False)))
-        else:
-            seen[aid] = a.external_id
-            fresh.append(a)
+            continue
+        if a.text:  # the same story under another URL: record it, do not process it twice
+            text = strip_boilerplate(clean_text(a.text))[0]
+            h, sh = content_hash(text), simhash(text)
+            if text and (dup := finder.find(h, sh)):
+                kind, canonical, distance = dup
+                copies.append({"run_id": run.run_id, "article_id": aid, "duplicate_of": canonical, "kind": kind,
+                               "distance": distance, "source": a.source, "external_id": a.external_id, "url": a.url})
+                continue
+            if text:
+                finder.add(aid, h, sh)
+        seen[aid] = a.external_id
+        fresh.append(a)
     staging = lake.staging(run)
     batches = []
     size = max(1, settings.batch_size)
@@ -94,15 +112,29 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
         path = write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)
         batches.append(lake.relative(path))  # relative to the lake root: valid on any worker
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
+    write_parquet(tables.DUPLICATES.from_rows(copies), staging / "duplicates" / "fetch.parquet")
     crash_point("fetch")
     log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
              run.run_id, len(fresh), len(batches), skipped, len(rejected))
-    stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected)}
+    stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected), "duplicates": len(copies)}
     if ctx is not None:  # network sources: requests made, 304s, fallbacks, URLs skipped unfetched
         stats.update({k: v + (stats["already_landed"] if k == "already_landed" else 0) for k, v in ctx.stats.items()})
         (staging / "http_cache.json").write_text(json.dumps(ctx.cache_updates))
     (staging / "fetch.json").write_text(json.dumps(stats))
     return {"batches": batches, **stats}
+
+
+def _landed_texts(lake: Lake, run: RunInfo):
+    """A duplicate finder primed with every landed article of other runs."""
+    from newsflow.dedup import DuplicateFinder
+
+    finder = DuplicateFinder()
+    t = lake.read_table("articles", ["article_id", "content_hash", "simhash", "run_id"])
+    for aid, h, sh, rid in zip(*(t[c].to_pylist() for c in ("article_id", "content_hash", "simhash", "run_id")),
+                               strict=True):
+        if rid != run.run_id and h:
+            finder.add(aid, h, int(sh, 16) if sh else 0)
+    return finder
 
 
 def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> dict[str, Any]:
@@ -125,8 +157,8 @@ def _combine(lake: Lake, run: RunInfo) -> dict[str, Path]:
     paths = {}
     for name in PROCESSED_TABLES:
         parts = sorted(staging.glob(f"out/*/{name}.parquet"))
-        if name == "quarantine":
-            parts += sorted(staging.glob("quarantine/*.parquet"))
+        if name in FETCH_TABLES:
+            parts += sorted(staging.glob(f"{name}/*.parquet"))
         spec = tables.TABLES[name]
         combined = pa.concat_tables([read_parquet(p).cast(spec.schema) for p in parts]) if parts else spec.empty()
         paths[name] = write_parquet(combined, final / f"{name}.parquet",

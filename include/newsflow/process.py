@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.clean import clean_text, content_hash, strip_boilerplate, word_count
+from newsflow.dedup import simhash
 from newsflow.fetch import RawArticle, Rejected
 from newsflow.language import detect_language
 from newsflow.runs import RunInfo, to_utc
@@ -129,6 +130,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
         "text": text,
         "word_count": word_count(text),
         "content_hash": content_hash(text),
+        "simhash": f"{simhash(text):016x}",
         "run_id": run.run_id,
         "fetch_notes": "; ".join(notes) or None,
     }

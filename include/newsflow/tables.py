@@ -111,6 +111,7 @@ ARTICLES = Table(
         Column("content_hash", pa.string(), "SHA-256 of the cleaned text.", False),
         Column("run_id", pa.string(), "Run that landed this row (the interval key for scheduled runs).", False),
         Column("fetch_notes", pa.string(), "How it was fetched when that matters: fallbacks, missing dates, robots."),
+        Column("simhash", pa.string(), "64-bit SimHash of text (16 hex digits), for near-duplicate detection."),
     ),
     checks=(
         *_not_null("article_id", "text", "content_hash", "run_id"),
@@ -238,6 +239,27 @@ QUARANTINE = Table(
     ),
 )
 
+DUPLICATES = Table(
+    name="duplicates",
+    doc="Articles not processed because they repeat one already landed or fetched (exact or near copy).",
+    key=("run_id", "article_id"),
+    columns=(
+        Column("run_id", pa.string(), "Run that met the copy.", False),
+        Column("article_id", pa.string(), "Id the copy would have had.", False),
+        Column("duplicate_of", pa.string(), "article_id of the canonical article (landed or earlier in the run).", False),
+        Column("kind", pa.string(), "exact (same cleaned text) or near (SimHash within a few bits).", False, True),
+        Column("distance", pa.int32(), "SimHash bit distance (0 for exact copies).", False),
+        Column("source", pa.string(), "Source of the copy.", True, True),
+        Column("external_id", pa.string(), "The copy's own id."),
+        Column("url", pa.string(), "The copy's URL."),
+    ),
+    checks=(*_not_null("run_id", "article_id", "duplicate_of", "kind"),
+            Check("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": ["exact", "near"]},
+                  doc="kind is exact or near"),
+            Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["run_id", "article_id"]},
+                  doc="one row per copy")),
+)
+
 VALIDATION_RESULTS = Table(
     name="validation_results",
     doc="One row per expectation per table per run: what was checked and what was found.",
@@ -312,7 +334,7 @@ ARTICLES_DAILY = Table(
                   doc="one row per day and source")),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE,
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE, DUPLICATES,
                                                 VALIDATION_RESULTS, ENTITY_MENTIONS_DAILY, AMOUNTS_DAILY,
                                                 ARTICLES_DAILY)}
 ROLLUP_TABLES = ("entity_mentions_daily", "amounts_daily", "articles_daily")
