@@ -75,6 +75,22 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == '"v1"':
                 return self._send(304, headers={"ETag": '"v1"'})
             return self._send(200, local_feed(base).encode(), "application/rss+xml", {"ETag": '"v1"'})
+        if path == "/feeds/heise.atom":
+            return self._send(200, (FEEDS / "heise.atom").read_bytes(), "application/atom+xml")
+        if path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>{base}/articles/{i}.html</loc></url>" for i in (1, 2, 3))
+            return self._send(200, ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+                                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode(),
+                              "application/xml")
+        if path == "/sitemap-index.xml":
+            return self._send(200, ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                                    f'sitemap/0.9"><sitemap><loc>{base}/sitemap.xml</loc></sitemap></sitemapindex>'
+                                    ).encode(), "application/xml")
+        if path == "/articles/gzipbomb.html":
+            import gzip
+
+            bomb = gzip.compress(b"<p>" + b"A" * 5_000_000 + b"</p>", 9)
+            return self._send(200, bomb, headers={"Content-Encoding": "gzip", "Content-Length": str(len(bomb))})
         if path in ("/feeds/guardian.rss", "/feeds/encoding.rss"):
             return self._send(200, (FEEDS / path.rsplit("/", 1)[1]).read_bytes(), "application/rss+xml")
         if path == "/feeds/json_feed.json":

@@ -177,3 +177,23 @@ def test_cli_fetch_and_run_against_the_server(tmp_path, server):
     bad = subprocess.run([newsflow, "run", "--sources", str(tmp_path / "nope.yaml"), "--out", str(out)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "cannot read" in bad.stderr
+
+
+def test_atom_sitemaps_pages_and_a_gzip_bomb(tmp_path, server):
+    src = sources_file(
+        tmp_path, server.base,
+        {"name": "heise", "url": f"{server.base}/feeds/heise.atom", **LOCAL, "follow_links": False, "max_items": 3},
+        {"name": "sitemap", "url": f"{server.base}/sitemap-index.xml", **LOCAL, "type": "sitemap"},
+        {"name": "pages", "type": "pages", "allow_loopback": True, "timeout": 1.0, "retries": 0, "host_interval": 0,
+         "max_bytes": 200000, "urls": [f"{server.base}/articles/gzipbomb.html", f"{server.base}/articles/404.html"]},
+    )
+    lake = Lake(tmp_path / "data")
+    m = run(lake, src, 9)
+    root = tmp_path / "data"
+    by_source = dict(q(root, "SELECT source, count(*) FROM articles GROUP BY 1"))
+    assert by_source["heise"] == 3 and by_source["sitemap"] == 3
+    assert set(dict(q(root, "SELECT language, 1 FROM articles WHERE source = 'heise'"))) == {"de"}
+    quar = dict(q(root, "SELECT external_id, reason FROM quarantine WHERE stage = 'fetch'"))
+    assert "limit" in quar[f"{server.base}/articles/gzipbomb.html"]  # stopped while decompressing
+    assert "HTTP 404" in quar[f"{server.base}/articles/404.html"]
+    assert m["counts"]["articles"] == 6 and OFF_MACHINE == []
