@@ -3,7 +3,8 @@
 
 Each run takes the articles of its interval through these steps (logic in `include/newsflow`):
 
-1. **fetch_articles**: read the sources file (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages,
+1. **plan_fetch**, **fetch_source** (mapped, one task per source, so a broken source fails or
+   retries alone), **stage_batches**: read the sources file (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages,
    folders, JSONL dumps; default: the bundled samples) or the paths in `NEWSFLOW_SOURCES`, skip
    URLs an earlier run already landed (an unchanged feed costs one 304), stage raw batches.
 2. **process_batch** (dynamically mapped, one task per batch, so batches spread over workers):
@@ -69,15 +70,29 @@ def _context():
 )
 def news_pipeline():
     @task
-    def fetch_articles() -> list[str]:
+    def plan_fetch() -> list[str]:
+        """Names of the sources to fetch; also clears what a crashed attempt left in staging."""
         from newsflow import pipeline
 
         settings, lake, run = _context()
-        if settings.sources_file:  # feeds, sitemaps, pages, folders: one broken source fails alone
-            sources, ctx = pipeline.configured_sources(settings.sources_file, lake, run)
-        else:
-            sources, ctx = pipeline.local_sources(settings.sources, settings), None
-        return pipeline.fetch(lake, run, settings, sources, ctx)["batches"]
+        pipeline.start_run(lake, run)
+        return pipeline.source_names(settings)
+
+    @task(max_active_tis_per_dagrun=4)
+    def fetch_source(source_name: str) -> dict:
+        """One source: a broken feed fails (and retries) alone while the others land."""
+        from newsflow import pipeline
+
+        settings, lake, run = _context()
+        return pipeline.fetch_named_source(lake, run, settings, source_name)
+
+    @task(trigger_rule="all_done")
+    def stage_batches(fetched: list[dict]) -> list[str]:
+        """Drop what already landed and repeated stories; cut the rest into batches."""
+        from newsflow import pipeline
+
+        settings, lake, run = _context()
+        return pipeline.stage_batches(lake, run, settings)["batches"]
 
     @task(max_active_tis_per_dagrun=4)
     def process_batch(batch_path: str) -> dict:
@@ -109,8 +124,8 @@ def news_pipeline():
                                    "file": manifest["files"][table]}
         return {"run_id": run.run_id, "counts": manifest["counts"], "validation": manifest["validation"]}
 
-    batches = fetch_articles()
-    counts = process_batch.expand(batch_path=batches)
+    fetched = fetch_source.expand(source_name=plan_fetch())
+    counts = process_batch.expand(batch_path=stage_batches(fetched))
     publish_tables(validate_tables(counts))
 
 

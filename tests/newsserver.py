@@ -23,6 +23,7 @@ BODIES = {
     1: ("Port of Rotterdam handles record cargo", "The Port of Rotterdam handled 12 million containers last year, up 4% from a year earlier, the port authority said on Tuesday."),
     2: ("Kenya raises fuel prices", "Kenya raised the price of petrol by 5 shillings a litre on Friday, the energy regulator said, citing a weaker currency and higher import costs."),
     3: ("Chile copper output falls", "Chile's copper output fell 3.2% in October to 430,000 tonnes, the statistics agency said, as lower ore grades hit the largest mines."),
+    4: ("Retried page", "Norway's sovereign fund returned 8.2% in the third quarter, helped by technology shares, the central bank said in Oslo on Wednesday."),
 }
 
 
@@ -110,7 +111,7 @@ class Handler(BaseHTTPRequestHandler):
             srv.counts["429"] = srv.counts.get("429", 0) + 1
             if srv.counts["429"] == 1:
                 return self._send(429, b"slow down", headers={"Retry-After": "1"})
-            return self._send(200, ARTICLE.format(title="Retried page", body=BODIES[1][1]).encode())
+            return self._send(200, ARTICLE.format(title=BODIES[4][0], body=BODIES[4][1]).encode())
         if path == "/articles/500.html":
             return self._send(500, b"internal error")
         if path == "/articles/slow.html":

@@ -28,8 +28,11 @@ def test_news_pipeline_shape(dagbag):
     assert dag.catchup is False
     assert {"newsflow"} <= set(dag.tags)
     assert dag.doc_md and "validate_tables" in dag.doc_md
-    assert {t.task_id for t in dag.tasks} == {"fetch_articles", "process_batch", "validate_tables", "publish_tables"}
-    assert dag.get_task("fetch_articles").downstream_task_ids == {"process_batch"}
+    assert {t.task_id for t in dag.tasks} == {"plan_fetch", "fetch_source", "stage_batches", "process_batch",
+                                              "validate_tables", "publish_tables"}
+    assert dag.get_task("plan_fetch").downstream_task_ids == {"fetch_source"}
+    assert dag.get_task("stage_batches").downstream_task_ids == {"process_batch"}
+    assert dag.get_task("stage_batches").trigger_rule == "all_done"  # a failed source does not stop the rest
     assert dag.get_task("validate_tables").downstream_task_ids == {"publish_tables"}
     for t in dag.tasks:
         assert t.retries >= 2 and t.retry_exponential_backoff

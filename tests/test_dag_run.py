@@ -23,8 +23,11 @@ def data_dir(tmp_path_factory):
     """One lake for the module: asset URIs name the data folder, and an asset's URI must not
     change within one metadata DB (Airflow then marks it inactive)."""
     d = tmp_path_factory.mktemp("dag") / "data"
-    old = {k: os.environ.get(k) for k in ("NEWSFLOW_DATA_DIR", "NEWSFLOW_SOURCES", "NEWSFLOW_BATCH_SIZE")}
-    os.environ.update(NEWSFLOW_DATA_DIR=str(d), NEWSFLOW_SOURCES=str(SAMPLES_DIR), NEWSFLOW_BATCH_SIZE="5")
+    old = {k: os.environ.get(k) for k in ("NEWSFLOW_DATA_DIR", "NEWSFLOW_SOURCES_FILE", "NEWSFLOW_BATCH_SIZE")}
+    sources = d.parent / "sources.yaml"  # two sources: the DAG maps fetch_source over them
+    sources.write_text(f"sources:\n  - name: samples\n    type: folder\n    path: {SAMPLES_DIR}\n"
+                       f"  - name: seed-again\n    type: folder\n    path: {SAMPLES_DIR / '000_f9789ab62cedf289.txt'}\n")
+    os.environ.update(NEWSFLOW_DATA_DIR=str(d), NEWSFLOW_SOURCES_FILE=str(sources), NEWSFLOW_BATCH_SIZE="5")
     yield d
     for k, v in old.items():
         if v is None:
@@ -58,6 +61,7 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
     n_samples = len([p for p in SAMPLES_DIR.iterdir() if p.suffix != ".md"])
     mapped = [k for k in tis if k[0] == "process_batch"]
     assert len(mapped) >= 3, "samples are processed in several mapped batches"
+    assert len([k for k in tis if k[0] == "fetch_source"]) == 2, "one fetch task per source"
     assert set(tis.values()) == {"success"}
 
     counts = {t: rows(data_dir, t) for t in ("articles", "sentences", "entities", "numbers", "quarantine")}

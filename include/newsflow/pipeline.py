@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -20,7 +21,7 @@ from newsflow.clean import clean_text, content_hash, strip_boilerplate
 from newsflow.dedup import simhash
 from newsflow.faults import crash_point
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
-from newsflow.lake import Lake, read_parquet, write_parquet
+from newsflow.lake import Lake, is_local, read_parquet, write_parquet
 from newsflow.process import article_id_for, process_batch, quarantine_table
 from newsflow.runs import RunInfo
 from newsflow.settings import Settings
@@ -47,7 +48,7 @@ def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
     return [LocalSource(tuple(paths), name="local", max_bytes=settings.max_input_bytes)]
 
 
-def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_factory=None):
+def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_factory=None, only: str | None = None):
     """Sources from a sources file, with the run's view of what already landed and the HTTP cache."""
     from newsflow.sources import load_sources
     from newsflow.urls import canonical_url
@@ -60,11 +61,14 @@ def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_facto
     cache_file = lake.root / "_state" / "http_cache.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     ctx = FetchContext(run_id=run.run_id, landed_urls=landed, http_cache=cache)
-    return build_sources(load_sources(sources_file), ctx, client_factory), ctx
+    configs = [c for c in load_sources(sources_file) if only is None or c.name == only]
+    if only is not None and not configs:
+        raise ValueError(f"no source named {only!r} in {sources_file}")
+    return build_sources(configs, ctx, client_factory), ctx
 
 
-def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None) -> dict[str, Any]:
-    """Fetch, drop what already landed in another run, stage raw batches. Returns their paths."""
+def start_run(lake: Lake, run: RunInfo) -> None:
+    """Before fetching: finish interrupted publishes, refuse compacted reruns, clear old staging."""
     lake.recover()  # finish any publish a crash interrupted before reading what has landed
     from newsflow.maintenance import compacted_run
 
@@ -72,15 +76,45 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
         raise RunCompacted(f"run {run.run_id} was compacted into {held}; its rows can no longer be "
                            "replaced by a rerun (compaction only touches partitions past the rerun window)")
     lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
-    result = fetch_all(sources)
+
+
+RAW_SCHEMA = pa.schema([(f, pa.string()) for f in RAW_FIELDS])
+
+
+def fetch_source(lake: Lake, run: RunInfo, source: Source, ctx=None) -> dict[str, Any]:
+    """Fetch one source into staging; a source that fails becomes one quarantine row."""
+    result = fetch_all([source])
+    staging = lake.staging(run)
+    key = re.sub(r"[^A-Za-z0-9_.-]+", "_", source.name)
+    write_parquet(pa.Table.from_pylist([asdict(a) for a in result.articles], schema=RAW_SCHEMA),
+                  staging / "fetched" / f"{key}.parquet", sort_by=None)
+    write_parquet(quarantine_table(result.rejected, run), staging / "quarantine" / f"fetch-{key}.parquet",
+                  sort_by=None)
+    stats = {"fetched": len(result.articles), "rejected": len(result.rejected)}
+    if ctx is not None:  # network sources: requests made, 304s, fallbacks, URLs skipped unfetched
+        stats.update(ctx.stats)
+        _write_json(staging / "http_cache" / f"{key}.json", ctx.cache_updates)
+    _write_json(staging / "fetch-stats" / f"{key}.json", stats)
+    return stats
+
+
+def _write_json(path, data) -> None:
+    if is_local(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any]:
+    """Everything fetched, minus what landed or repeats a story, in raw batches for processing."""
+    staging = lake.staging(run)
+    articles = [RawArticle(**row) for p in sorted(staging.glob("fetched/*.parquet"))
+                for row in read_parquet(p).to_pylist()]
     landed = lake.landed_article_ids(exclude_run=run.run_id)
     finder = _landed_texts(lake, run)
     fresh: list[RawArticle] = []
     seen: dict[str, str] = {}
-    rejected = list(result.rejected)
-    copies = []
-    skipped = 0
-    for a in result.articles:
+    rejected, copies, skipped = [], [], 0
+    for a in articles:
         aid = article_id_for(a)
         if aid in landed:
             skipped += 1
@@ -102,26 +136,57 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
                 finder.add(aid, h, sh)
         seen[aid] = a.external_id
         fresh.append(a)
-    staging = lake.staging(run)
     batches = []
     size = max(1, settings.batch_size)
     for i in range(0, len(fresh), size):
-        chunk = fresh[i : i + size]
-        t = pa.Table.from_pylist([asdict(a) for a in chunk],
-                                 schema=pa.schema([(f, pa.string()) for f in RAW_FIELDS]))
+        t = pa.Table.from_pylist([asdict(a) for a in fresh[i : i + size]], schema=RAW_SCHEMA)
         path = write_parquet(t, staging / "raw" / f"batch-{i // size:05d}.parquet", sort_by=None)
         batches.append(lake.relative(path))  # relative to the lake root: valid on any worker
-    write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "fetch.parquet", sort_by=None)
+    write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "stage.parquet", sort_by=None)
     write_parquet(tables.DUPLICATES.from_rows(copies), staging / "duplicates" / "fetch.parquet")
     crash_point("fetch")
-    log.info("run %s: %d new articles in %d batches, %d already landed, %d rejected",
-             run.run_id, len(fresh), len(batches), skipped, len(rejected))
-    stats = {"articles": len(fresh), "already_landed": skipped, "rejected": len(rejected), "duplicates": len(copies)}
-    if ctx is not None:  # network sources: requests made, 304s, fallbacks, URLs skipped unfetched
-        stats.update({k: v + (stats["already_landed"] if k == "already_landed" else 0) for k, v in ctx.stats.items()})
-        (staging / "http_cache.json").write_text(json.dumps(ctx.cache_updates))
+    stats: dict[str, int] = {}
+    for p in staging.glob("fetch-stats/*.json"):
+        for k, v in json.loads(p.read_text()).items():
+            stats[k] = stats.get(k, 0) + v
+    cache = {}
+    for p in sorted(staging.glob("http_cache/*.json")):
+        cache.update(json.loads(p.read_text()))
+    if cache:
+        (staging / "http_cache.json").write_text(json.dumps(cache))
+    stats = {**stats, "articles": len(fresh), "already_landed": skipped + stats.get("already_landed", 0),
+             "rejected": stats.get("rejected", 0) + len(rejected), "duplicates": len(copies)}
     (staging / "fetch.json").write_text(json.dumps(stats))
+    log.info("run %s: %d new articles in %d batches, %d already landed, %d copies, %d rejected",
+             run.run_id, len(fresh), len(batches), stats["already_landed"], len(copies), stats["rejected"])
     return {"batches": batches, **stats}
+
+
+def source_names(settings: Settings) -> list[str]:
+    if settings.sources_file:
+        from newsflow.sources import load_sources
+
+        return [s.name for s in load_sources(settings.sources_file)]
+    return ["local"]
+
+
+def fetch_named_source(lake: Lake, run: RunInfo, settings: Settings, name: str) -> dict[str, Any]:
+    """What one mapped DAG task does: build that source from the configuration and fetch it."""
+    if not settings.sources_file:
+        return fetch_source(lake, run, local_sources(settings.sources, settings)[0])
+    sources, ctx = configured_sources(settings.sources_file, lake, run, only=name)
+    return fetch_source(lake, run, sources[0], ctx)
+
+
+def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None) -> dict[str, Any]:
+    """Fetch every source and stage raw batches (the CLI's path; the DAG maps fetch_source)."""
+    start_run(lake, run)
+    for source in sources:
+        fetch_source(lake, run, source, ctx if not isinstance(source, LocalSource) else None)
+        if ctx is not None:  # one shared context: count each source's requests once
+            ctx.stats = dict.fromkeys(ctx.stats, 0)
+            ctx.cache_updates = {}
+    return stage_batches(lake, run, settings)
 
 
 def _landed_texts(lake: Lake, run: RunInfo):
