@@ -197,3 +197,18 @@ def test_atom_sitemaps_pages_and_a_gzip_bomb(tmp_path, server):
     assert "limit" in quar[f"{server.base}/articles/gzipbomb.html"]  # stopped while decompressing
     assert "HTTP 404" in quar[f"{server.base}/articles/404.html"]
     assert m["counts"]["articles"] == 6 and OFF_MACHINE == []
+
+
+def test_a_run_that_dies_before_publishing_loses_nothing(tmp_path, server):
+    """Fetched but never published (the process died): the next attempt must not get 304s or
+    skip URLs for articles that never landed."""
+    src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL})
+    lake = Lake(tmp_path / "data")
+    r = RunInfo.for_interval(datetime(2026, 11, 28, 9, tzinfo=UTC))
+    srcs, ctx = pipeline.configured_sources(str(src), lake, r, client_factory=client_factory)
+    staged = pipeline.fetch(lake, r, Settings(batch_size=5), srcs, ctx)
+    assert staged["articles"] > 5  # ... and then the worker is lost
+    assert not (tmp_path / "data" / "_state" / "http_cache.json").exists()
+    m = run(lake, src, 9)
+    assert m["counts"]["articles"] == staged["articles"] and m["fetch"]["not_modified"] == 0
+    assert (tmp_path / "data" / "_state" / "http_cache.json").exists()
