@@ -31,6 +31,9 @@ def frames():
              "value": 5.0, "unit": "percent", "qualifier": "up"}]),
         "quarantine": tables.QUARANTINE.from_rows([
             {"run_id": "r", "stage": "fetch", "external_id": "x", "reason": "empty file"}]),
+        "duplicates": tables.DUPLICATES.from_rows([
+            {"run_id": "r", "article_id": "a2", "duplicate_of": "a1", "kind": "near", "distance": 4,
+             "source": "wire", "external_id": "copy", "url": "https://example.com/copy"}]),
         "entity_mentions_daily": tables.ENTITY_MENTIONS_DAILY.from_rows([
             {"day": RUN_TIME.date(), "canonical": "Paris", "label": "GPE", "country_code": "FR",
              "mentions": 1, "articles": 1}]),
