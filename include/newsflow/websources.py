@@ -18,7 +18,7 @@ from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
 
 from newsflow.fetch import LocalSource, RawArticle, Rejected
-from newsflow.httpfetch import FetchError, HttpClient, HttpPolicy, decode_body
+from newsflow.httpfetch import FetchError, HttpClient, HttpPolicy, Response, decode_body
 from newsflow.sources import SourceConfig
 from newsflow.urls import canonical_url
 
@@ -117,22 +117,27 @@ class WebSource:
         return self._robots[base].can_fetch("newsflow", url)
 
     # -- feeds -----------------------------------------------------------------------------
+    def _document(self, url: str, what: str):
+        """A feed or sitemap: robots, conditional GET, entity check. Response, Rejected or None (304)."""
+        try:
+            if not self._allowed(url):
+                return self._reject(url, "disallowed by robots.txt")
+            resp = self._get(url, conditional=True)
+        except FetchError as exc:
+            return self._reject(url, f"{what} fetch failed: {exc.reason}")
+        if resp.not_modified:
+            self.ctx.stats["not_modified"] += 1
+            return None
+        if _ENTITY_DECL.search(resp.body[:10000]):
+            return self._reject(url, f"{what} declares XML entities or a DTD subset: refused (entity expansion)")
+        return resp
+
     def _feed(self, url: str) -> Iterator[RawArticle | Rejected]:
         import feedparser
 
-        try:
-            if not self._allowed(url):
-                yield self._reject(url, "disallowed by robots.txt")
-                return
-            resp = self._get(url, conditional=True)
-        except FetchError as exc:
-            yield self._reject(url, f"feed fetch failed: {exc.reason}")
-            return
-        if resp.not_modified:
-            self.ctx.stats["not_modified"] += 1
-            return
-        if _ENTITY_DECL.search(resp.body[:10000]):
-            yield self._reject(url, "feed declares XML entities or a DTD subset: refused (entity expansion)")
+        resp = self._document(url, "feed")
+        if not isinstance(resp, Response):
+            yield from [resp] if resp is not None else []
             return
         entries = _json_feed(resp.body)
         if entries is None:
@@ -157,16 +162,9 @@ class WebSource:
     def _sitemap(self, url: str, depth: int = 0) -> Iterator[RawArticle | Rejected]:
         from lxml import etree
 
-        try:
-            resp = self._get(url, conditional=True)
-        except FetchError as exc:
-            yield self._reject(url, f"sitemap fetch failed: {exc.reason}")
-            return
-        if resp.not_modified:
-            self.ctx.stats["not_modified"] += 1
-            return
-        if _ENTITY_DECL.search(resp.body[:10000]):
-            yield self._reject(url, "sitemap declares XML entities or a DTD subset: refused")
+        resp = self._document(url, "sitemap")
+        if not isinstance(resp, Response):
+            yield from [resp] if resp is not None else []
             return
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
         try:
