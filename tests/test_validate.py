@@ -166,3 +166,9 @@ def test_data_docs_are_written(tmp_path):
     assert (tmp_path / "index.html").exists()
     pages = list((tmp_path / "validations").rglob("*.html"))
     assert len(pages) == len(frames())
+
+
+def test_an_empty_run_has_no_warnings():
+    fr = {k: v.iloc[0:0] for k, v in frames().items() if k in ("articles", "sentences", "entities", "numbers")}
+    report = validate(fr)
+    assert report.critical_failures == [] and report.warnings == []
