@@ -80,6 +80,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, (FEEDS / "heise.atom").read_bytes(), "application/atom+xml")
         if path == "/sitemap.xml":
             urls = "".join(f"<url><loc>{base}/articles/{i}.html</loc></url>" for i in (1, 2, 3))
+            urls += (f'<url><loc>{base}/articles/nodate.html</loc><news:news xmlns:news="http://www.google.com/'
+                     'schemas/sitemap-news/0.9"><news:publication_date>2026-11-26T06:00:00Z</news:publication_date>'
+                     "</news:news></url>")
             return self._send(200, ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
                                     f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode(),
                               "application/xml")
@@ -140,6 +143,10 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/articles/wrongcharset.html":
             page = ARTICLE.format(title="Zürich résumé", body="Zürich’s naïve café résumé cost CHF 5 million, said José Müller on Monday in the city.")
             return self._send(200, page.encode("utf-8"), "text/html; charset=iso-8859-1")
+        if path == "/articles/nodate.html":
+            page = ARTICLE.format(title="Undated page", body=BODIES[4][1].replace("Norway", "Sweden"))
+            page = page[: page.index("<script")] + page[page.index("</script>") + 9:]
+            return self._send(200, page.encode())
         if path == "/articles/empty.html":
             return self._send(200, b"")
         return self._send(404, b"not found")

@@ -191,12 +191,14 @@ def test_atom_sitemaps_pages_and_a_gzip_bomb(tmp_path, server):
     m = run(lake, src, 9)
     root = tmp_path / "data"
     by_source = dict(q(root, "SELECT source, count(*) FROM articles GROUP BY 1"))
-    assert by_source["heise"] == 3 and by_source["sitemap"] == 3
+    assert by_source["heise"] == 3 and by_source["sitemap"] == 4
+    undated = q(root, "SELECT published_at FROM articles WHERE url LIKE '%nodate%'")
+    assert str(undated[0][0]).startswith("2026-11-26 06:00")  # the news sitemap's publication date
     assert set(dict(q(root, "SELECT language, 1 FROM articles WHERE source = 'heise'"))) == {"de"}
     quar = dict(q(root, "SELECT external_id, reason FROM quarantine WHERE stage = 'fetch'"))
     assert "limit" in quar[f"{server.base}/articles/gzipbomb.html"]  # stopped while decompressing
     assert "HTTP 404" in quar[f"{server.base}/articles/404.html"]
-    assert m["counts"]["articles"] == 6 and OFF_MACHINE == []
+    assert m["counts"]["articles"] == 7 and OFF_MACHINE == []
 
 
 def test_a_run_that_dies_before_publishing_loses_nothing(tmp_path, server):
@@ -212,3 +214,60 @@ def test_a_run_that_dies_before_publishing_loses_nothing(tmp_path, server):
     m = run(lake, src, 9)
     assert m["counts"]["articles"] == staged["articles"] and m["fetch"]["not_modified"] == 0
     assert (tmp_path / "data" / "_state" / "http_cache.json").exists()
+
+
+def test_sources_sharing_a_host_are_fetched_by_one_task(tmp_path):
+    from newsflow.settings import Settings as S
+
+    src = sources_file(tmp_path, "",
+                       {"name": "a", "type": "rss", "url": "https://news.example/a.rss"},
+                       {"name": "b", "type": "sitemap", "url": "https://other.example/sitemap.xml"},
+                       {"name": "c", "type": "pages", "urls": ["https://news.example/x.html", "https://third.example/y"]},
+                       {"name": "d", "type": "folder", "path": str(tmp_path)})
+    assert pipeline.source_names(S(sources_file=str(src))) == ["b", "a+c", "d"]
+
+
+def test_crawl_delay_slows_the_host_down():
+    from newsflow.httpfetch import HttpPolicy, Response
+    from newsflow.sources import SourceConfig
+    from newsflow.websources import FetchContext, WebSource
+
+    class Robots:
+        policy = HttpPolicy(host_interval=1.0)
+
+        def get(self, url, **kw):
+            return Response(url, 200, {"content-type": "text/plain"}, b"User-agent: *\nCrawl-delay: 7\n")
+
+    ws = WebSource(SourceConfig(name="s", type="rss", url="https://news.example/f"), Robots(), FetchContext("r"))
+    ws._robots = {}
+    assert ws._allowed("https://news.example/article") is True
+    assert ws.client.policy.host_interval == 7.0
+
+
+def test_sigkill_during_publish_of_a_network_run(tmp_path, server):
+    """Killed after the commit point while publishing a run fetched over HTTP: the rerun lands
+    exactly what a clean run lands (nothing lost to a 304, nothing duplicated)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss",
+                                               **LOCAL, "max_items": 4})
+    newsflow = str(Path(sys.executable).with_name("newsflow"))
+
+    def cli(out, crash=None):
+        env = {**__import__("os").environ, **({"NEWSFLOW_CRASH_AT": crash} if crash else {})}
+        return subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
+                              capture_output=True, text=True, timeout=300, env=env)
+
+    def counts(root):
+        return {t: q(root, f"SELECT count(*) FROM read_parquet('{root}/{t}/*/*.parquet')")[0][0]
+                for t in ("articles", "quarantine", "duplicates")}
+
+    assert cli(tmp_path / "clean").returncode == 0
+    crashed = cli(tmp_path / "crashed", crash="publish:move:3")
+    assert crashed.returncode == -signal.SIGKILL
+    assert cli(tmp_path / "crashed").returncode == 0
+    assert counts(tmp_path / "crashed") == counts(tmp_path / "clean")
+    assert counts(tmp_path / "clean")["articles"] == 4

@@ -86,6 +86,11 @@ class HttpClient:
         self._last_request: dict[str, float] = {}
         self.requests = 0
 
+    def share_host_times(self, times: dict[str, float]) -> None:
+        """Clients of one fetch task share when each host was last asked, so sources on the same
+        host share its rate limit."""
+        self._last_request = times
+
     def close(self) -> None:
         self._client.close()
 

@@ -48,7 +48,8 @@ def local_sources(paths: Sequence[str], settings: Settings) -> list[Source]:
     return [LocalSource(tuple(paths), name="local", max_bytes=settings.max_input_bytes)]
 
 
-def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_factory=None, only: str | None = None):
+def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_factory=None,
+                       only: list[str] | None = None):
     """Sources from a sources file, with the run's view of what already landed and the HTTP cache."""
     from newsflow.sources import load_sources
     from newsflow.urls import canonical_url
@@ -61,9 +62,9 @@ def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_facto
     cache_file = lake.root / "_state" / "http_cache.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     ctx = FetchContext(run_id=run.run_id, landed_urls=landed, http_cache=cache)
-    configs = [c for c in load_sources(sources_file) if only is None or c.name == only]
-    if only is not None and not configs:
-        raise ValueError(f"no source named {only!r} in {sources_file}")
+    configs = [c for c in load_sources(sources_file) if only is None or c.name in only]
+    if only is not None and len(configs) != len(set(only)):
+        raise ValueError(f"no source named {sorted(set(only) - {c.name for c in configs})} in {sources_file}")
     return build_sources(configs, ctx, client_factory), ctx
 
 
@@ -163,19 +164,35 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
 
 
 def source_names(settings: Settings) -> list[str]:
-    if settings.sources_file:
-        from newsflow.sources import load_sources
+    """One entry per fetch task: sources that share a host go together ("a+b"), so one task talks
+    to each host, one request at a time, within its rate limit."""
+    if not settings.sources_file:
+        return ["local"]
+    from urllib.parse import urlsplit
 
-        return [s.name for s in load_sources(settings.sources_file)]
-    return ["local"]
+    from newsflow.sources import load_sources
+
+    groups: list[tuple[set[str], list[str]]] = []
+    for s in load_sources(settings.sources_file):
+        hosts = {urlsplit(u).netloc.lower() for u in ([s.url] if s.url else []) + list(s.urls)}
+        joined = [g for g in groups if g[0] & hosts]
+        merged = (hosts.union(*(g[0] for g in joined)), [n for g in joined for n in g[1]] + [s.name])
+        groups = [g for g in groups if g not in joined] + [merged]
+    return ["+".join(names) for _, names in groups]
 
 
 def fetch_named_source(lake: Lake, run: RunInfo, settings: Settings, name: str) -> dict[str, Any]:
-    """What one mapped DAG task does: build that source from the configuration and fetch it."""
+    """What one mapped DAG task does: build its sources from the configuration and fetch them."""
     if not settings.sources_file:
         return fetch_source(lake, run, local_sources(settings.sources, settings)[0])
-    sources, ctx = configured_sources(settings.sources_file, lake, run, only=name)
-    return fetch_source(lake, run, sources[0], ctx)
+    totals: dict[str, int] = {}
+    sources, ctx = configured_sources(settings.sources_file, lake, run, only=name.split("+"))
+    for source in sources:
+        stats = fetch_source(lake, run, source, ctx if not isinstance(source, LocalSource) else None)
+        ctx.stats, ctx.cache_updates = dict.fromkeys(ctx.stats, 0), {}
+        for k, v in stats.items():
+            totals[k] = totals.get(k, 0) + v
+    return totals
 
 
 def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None) -> dict[str, Any]:

@@ -44,7 +44,7 @@ class FetchContext:
 
 
 def build_sources(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
-    out = []
+    out, host_times = [], {}
     for c in configs:
         if c.type in ("folder", "jsonl"):
             out.append(LocalSource((c.path,), name=c.name, max_bytes=c.max_bytes))
@@ -53,6 +53,7 @@ def build_sources(configs: list[SourceConfig], ctx: FetchContext, client_factory
                                 retries=c.retries, host_interval=c.host_interval,
                                 allow_loopback=c.allow_loopback, allow_private=c.allow_private)
             client = client_factory(policy) if client_factory else HttpClient(policy)
+            client.share_host_times(host_times)
             out.append(WebSource(c, client, ctx))
     return out
 
@@ -113,6 +114,9 @@ class WebSource:
                     rp.disallow_all = True
                 else:
                     rp.allow_all = True  # no robots.txt (404) or unreachable: allowed, as crawlers agree
+            delay = rp.crawl_delay("newsflow")
+            if delay:  # honour Crawl-delay, within reason
+                self.client.policy.host_interval = max(self.client.policy.host_interval, min(float(delay), 60.0))
             self._robots[base] = rp
         return self._robots[base].can_fetch("newsflow", url)
 
@@ -172,13 +176,18 @@ class WebSource:
         except etree.XMLSyntaxError as exc:
             yield self._reject(url, f"sitemap is not valid XML: {exc}")
             return
-        locs = [e.text.strip() for e in root.iter("{*}loc") if e.text]
         if root.tag.endswith("sitemapindex"):
-            for child in locs[:10] if depth == 0 else []:
+            children = [e.text.strip() for e in root.iter("{*}loc") if e.text]
+            for child in children[:10] if depth == 0 else []:
                 yield from self._sitemap(child, depth + 1)
             return
-        for loc in locs[: self.config.max_items]:
-            yield from self._page(loc, entry=None)
+        for node in list(root.iter("{*}url"))[: self.config.max_items]:
+            loc = node.findtext("{*}loc")
+            if not loc:
+                continue
+            # news sitemaps carry the publication date; plain ones at least lastmod
+            date = node.findtext(".//{*}publication_date") or node.findtext("{*}lastmod")
+            yield from self._page(loc.strip(), entry={"published": date.strip()} if date else {})
 
     # -- pages -----------------------------------------------------------------------------
     def _page(self, url: str, entry: Any) -> Iterator[RawArticle | Rejected]:
@@ -187,7 +196,7 @@ class WebSource:
             self.ctx.stats["already_landed"] += 1
             return
         notes, page = [], None
-        if self.config.follow_links or entry is None:
+        if self.config.follow_links or not entry:
             try:
                 if not self._allowed(canon):
                     notes.append("page disallowed by robots.txt")
@@ -253,15 +262,19 @@ def _entry_text(entry: Any) -> str:
 
 
 def _published(page: dict | None, entry: Any) -> tuple[str | None, str | None]:
+    """The page's own metadata first, then the feed's or sitemap's date, then the extractor's
+    guess from the page text (which may be only a year, e.g. from a copyright line)."""
     if page and page.get("date"):
         return page["date"], None
-    if entry is not None:
+    if entry:
         if isinstance(entry, dict) and entry.get("published") and "published_parsed" not in entry:
             return entry["published"], None  # JSON Feed: ISO 8601 already
         for key in ("published_parsed", "updated_parsed"):
             t = entry.get(key)
             if t:
                 return datetime(*t[:6], tzinfo=UTC).isoformat(), None
+    if page and page.get("date_guess"):
+        return page["date_guess"], "publication date guessed from the page text"
     return None, "no publication date in the page or the feed"
 
 
@@ -280,7 +293,7 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
             text = rest.strip()
     authors = meta.get("authors") or ([a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
                                       if doc else [])
-    return {"text": text, "title": title, "date": meta.get("datePublished") or (doc.date if doc else None),
+    return {"text": text, "title": title, "date": meta.get("datePublished"), "date_guess": doc.date if doc else None,
             "authors": authors, "language": meta.get("inLanguage")}
 
 
