@@ -92,9 +92,12 @@ def fetch_source(lake: Lake, run: RunInfo, source: Source, ctx=None) -> dict[str
     write_parquet(quarantine_table(result.rejected, run), staging / "quarantine" / f"fetch-{key}.parquet",
                   sort_by=None)
     stats = {"fetched": len(result.articles), "rejected": len(result.rejected)}
-    if ctx is not None:  # network sources: requests made, 304s, fallbacks, URLs skipped unfetched
+    if ctx is not None and not isinstance(source, LocalSource):
+        # network sources: requests, 304s, fallbacks, URLs skipped unfetched. The context is shared
+        # by the sources of one task: take this source's share and start the next one from zero.
         stats.update(ctx.stats)
         _write_json(staging / "http_cache" / f"{key}.json", ctx.cache_updates)
+        ctx.stats, ctx.cache_updates = dict.fromkeys(ctx.stats, 0), {}
     _write_json(staging / "fetch-stats" / f"{key}.json", stats)
     return stats
 
@@ -188,9 +191,7 @@ def fetch_named_source(lake: Lake, run: RunInfo, settings: Settings, name: str) 
     totals: dict[str, int] = {}
     sources, ctx = configured_sources(settings.sources_file, lake, run, only=name.split("+"))
     for source in sources:
-        stats = fetch_source(lake, run, source, ctx if not isinstance(source, LocalSource) else None)
-        ctx.stats, ctx.cache_updates = dict.fromkeys(ctx.stats, 0), {}
-        for k, v in stats.items():
+        for k, v in fetch_source(lake, run, source, ctx).items():
             totals[k] = totals.get(k, 0) + v
     return totals
 
@@ -199,10 +200,7 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     """Fetch every source and stage raw batches (the CLI's path; the DAG maps fetch_source)."""
     start_run(lake, run)
     for source in sources:
-        fetch_source(lake, run, source, ctx if not isinstance(source, LocalSource) else None)
-        if ctx is not None:  # one shared context: count each source's requests once
-            ctx.stats = dict.fromkeys(ctx.stats, 0)
-            ctx.cache_updates = {}
+        fetch_source(lake, run, source, ctx)
     return stage_batches(lake, run, settings)
 
 
