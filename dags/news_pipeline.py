@@ -6,7 +6,9 @@ Each run takes the articles of its interval through these steps (logic in `inclu
 1. **plan_fetch**, **fetch_source** (mapped, one task per source, so a broken source fails or
    retries alone), **stage_batches**: read the sources file (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages,
    folders, JSONL dumps; default: the bundled samples) or the paths in `NEWSFLOW_SOURCES`, skip
-   URLs an earlier run already landed (an unchanged feed costs one 304), stage raw batches.
+   URLs an earlier run already landed unless their entry says they changed (an unchanged feed
+   costs one 304), record copies of landed stories in `duplicates`, stage raw batches; a changed
+   article goes on as its next `version`.
 2. **process_batch** (dynamically mapped, one task per batch, so batches spread over workers):
    clean, segment into paragraphs and sentences, extract entities (spaCy) and numbers.
 3. **validate_tables**: Great Expectations suites per table; a failed critical expectation
@@ -15,7 +17,7 @@ Each run takes the articles of its interval through these steps (logic in `inclu
    table named by the run's interval, so re-running an interval replaces its rows.
 
 Tables: `articles`, `sentences`, `entities`, `numbers`, `quarantine` (inputs that could not
-become rows, with the reason). Query them with `newsflow query "SQL" --data $NEWSFLOW_DATA_DIR`.
+become rows, with the reason), `duplicates`, `validation_results`. Query them with `newsflow query "SQL" --data $NEWSFLOW_DATA_DIR`.
 XCom carries only paths and counts.
 """
 

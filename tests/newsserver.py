@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -76,6 +77,23 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == '"v1"':
                 return self._send(304, headers={"ETag": '"v1"'})
             return self._send(200, local_feed(base).encode(), "application/rss+xml", {"ETag": '"v1"'})
+        if path == "/feeds/updates.atom":  # entries whose `updated` and pages the tests change between runs
+            entries = "".join(
+                f"<entry><id>urn:{name}</id><title>{name}</title><link href=\"{base}/articles/{name}.html\"/>"
+                f"<published>2026-11-27T06:00:00Z</published><updated>{srv.live[name]['updated']}</updated>"
+                f"<summary>Summary of {name}.</summary></entry>" for name in sorted(srv.live))
+            return self._send(200, ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                                    f"<title>Updates</title><id>urn:updates</id>{entries}</feed>").encode(),
+                              "application/atom+xml")
+        if path.startswith("/articles/") and path[10:-5] in srv.live:
+            live = srv.live[path[10:-5]]
+            if live["body"] is None:  # the page broke: an empty 200
+                return self._send(200, b"")
+            etag = f'"{zlib.crc32(live["body"].encode()):x}"'
+            if self.headers.get("If-None-Match") == etag:
+                return self._send(304, headers={"ETag": etag})
+            page = ARTICLE.format(title=live["title"], body=live["body"])
+            return self._send(200, page.encode(), headers={"ETag": etag})
         if path == "/feeds/heise.atom":
             return self._send(200, (FEEDS / "heise.atom").read_bytes(), "application/atom+xml")
         if path == "/sitemap.xml":
@@ -156,6 +174,7 @@ class NewsServer:
     def __init__(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.hits, self.httpd.counts = [], {}
+        self.httpd.live = {}  # name -> {"title", "body", "updated"}: pages of /feeds/updates.atom
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

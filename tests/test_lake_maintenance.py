@@ -95,5 +95,5 @@ def test_readme_queries_run(lake):
     con = connect(lake.root)
     for q in queries:
         con.execute(q).fetchall()
-    tonnes = con.execute(queries[-2]).fetchall()
+    tonnes = con.execute(next(q for q in queries if "'tonne'" in q)).fetchall()
     assert tonnes and tonnes[0][2] == "000_f9789ab62cedf289"

@@ -173,6 +173,11 @@ def format_run(m: dict) -> str:
         lines.append(f"{f['duplicates']} copies of stories already fetched recorded in duplicates, not processed")
     if f.get("already_landed"):
         lines.append(f"skipped {f['already_landed']} articles already landed by earlier runs (no duplicates)")
+    if f.get("new_versions"):
+        lines.append(f"{f['new_versions']} changed articles landed as new versions (see article_versions)")
+    if f.get("refetched"):
+        lines.append(f"{f['refetched']} landed articles fetched again on an update notice, "
+                     f"{f.get('unchanged', 0)} of them unchanged")
     if f.get("requests") is not None:
         lines.append(f"network: {f['requests']} requests, {f.get('not_modified', 0)} feeds unchanged (304), "
                      f"{f.get('fallbacks', 0)} feed-content fallbacks")

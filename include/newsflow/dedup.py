@@ -18,6 +18,13 @@ _BAND_WIDTHS = (6, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def source_hash(text: str) -> str:
+    """SHA-256 of an article's text as fetched: whether a fetched-again article changed is
+    decided on this, not on the cleaned text, so an upgrade of the cleaning rules does not
+    make every article look new."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def simhash(text: str) -> int:
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
@@ -51,14 +58,17 @@ class DuplicateFinder:
         for b in _bands(sh):
             self.bands.setdefault(b, []).append((sh, article_id))
 
-    def find(self, content_hash: str, sh: int) -> tuple[str, str, int] | None:
-        """(kind, canonical article id, bit distance) of an earlier copy, or None."""
-        if content_hash in self.by_hash:
+    def find(self, content_hash: str, sh: int, exclude: str | None = None) -> tuple[str, str, int] | None:
+        """(kind, canonical article id, bit distance) of an earlier copy, or None. ``exclude``:
+        the article's own id, so a new version is not taken for a copy of its previous one."""
+        if self.by_hash.get(content_hash, exclude) != exclude:
             return "exact", self.by_hash[content_hash], 0
         best = None
         for b in _bands(sh):
             for other, aid in self.bands.get(b, ()):
                 d = hamming(sh, other)
+                if aid == exclude:
+                    continue
                 if d <= NEAR_BITS and (best is None or d < best[2]):
                     best = ("near", aid, d)
         return best

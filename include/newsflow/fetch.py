@@ -34,6 +34,8 @@ class RawArticle:
     language: str | None = None
     authors: str | None = None  # "; "-separated, as the page or feed names them
     notes: str | None = None  # how it was fetched when that matters ("used the feed entry's content")
+    updated_at: str | None = None  # when the source says it last changed (feed entry, sitemap, page)
+    version: str | None = None  # set when staged: "2" for the second text landed under the same id
 
 
 @dataclass

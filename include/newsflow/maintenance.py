@@ -34,7 +34,9 @@ def validate_landed(lake: Lake, day: date | None = None):
         files = [f for f in lake.table_files(name) if day is None or f.parent.name == f"ingest_date={day}"]
         spec = tables.TABLES[name]
         t = pa.concat_tables([_conform(read_parquet(f), spec) for f in files]) if files else spec.empty()
-        frames[name] = t.to_pandas()
+        frames[name] = df = t.to_pandas()
+        if "version" in df:  # every version of an article is checked on its own: key rows by both
+            df["article_id"] = df["article_id"] + "@" + df["version"].fillna(1).astype(int).astype(str)
     return validate_frames(frames, run_id=f"revalidate-{day or 'all'}")
 
 

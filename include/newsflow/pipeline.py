@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,11 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.clean import clean_text, content_hash, strip_boilerplate
-from newsflow.dedup import simhash
+from newsflow.dedup import simhash, source_hash
 from newsflow.faults import crash_point
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.lake import Lake, is_local, read_parquet, write_parquet
-from newsflow.process import article_id_for, process_batch, quarantine_table
+from newsflow.process import article_id_for, process_batch, quarantine_table, text_from_html
 from newsflow.runs import RunInfo
 from newsflow.settings import Settings
 
@@ -53,15 +53,21 @@ def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_facto
     """Sources from a sources file, with the run's view of what already landed and the HTTP cache."""
     from newsflow.sources import load_sources
     from newsflow.urls import canonical_url
-    from newsflow.websources import FetchContext, build_sources
+    from newsflow.websources import FetchContext, LandedUrl, build_sources
 
     lake.recover()
-    t = lake.read_table("articles", ["url", "run_id"])
-    landed = {canonical_url(u) for u, r in zip(t["url"].to_pylist(), t["run_id"].to_pylist(), strict=True)
-              if u and r != run.run_id}
+    cols = ["url", "version", "updated_at", "published_at", "fetched_at", "source_hash", "run_id"]
+    t = lake.read_table("articles", cols)
+    landed: dict[str, tuple[int, Any, str | None]] = {}
+    for url, version, updated, published, fetched, shash, rid in zip(*(t[c].to_pylist() for c in cols), strict=True):
+        canon = canonical_url(url) if url else None
+        if canon and rid != run.run_id and (version or 1) >= landed.get(canon, (0,))[0]:
+            # what a feed entry's update time is compared with to tell whether to fetch it again
+            landed[canon] = (version or 1, updated or published or fetched, shash)
+    landed_urls = {canon: LandedUrl(since, shash) for canon, (_, since, shash) in landed.items()}
     cache_file = lake.root / "_state" / "http_cache.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
-    ctx = FetchContext(run_id=run.run_id, landed_urls=landed, http_cache=cache)
+    ctx = FetchContext(run_id=run.run_id, landed_urls=landed_urls, http_cache=cache)
     configs = [c for c in load_sources(sources_file) if only is None or c.name in only]
     if only is not None and len(configs) != len(set(only)):
         raise ValueError(f"no source named {sorted(set(only) - {c.name for c in configs})} in {sources_file}")
@@ -85,6 +91,9 @@ RAW_SCHEMA = pa.schema([(f, pa.string()) for f in RAW_FIELDS])
 def fetch_source(lake: Lake, run: RunInfo, source: Source, ctx=None) -> dict[str, Any]:
     """Fetch one source into staging; a source that fails becomes one quarantine row."""
     result = fetch_all([source])
+    extracted = [text_from_html(a) for a in result.articles]  # HTML to text now: duplicates show before processing
+    result.articles = [a for a in extracted if isinstance(a, RawArticle)]
+    result.rejected += [a for a in extracted if isinstance(a, Rejected)]
     staging = lake.staging(run)
     key = re.sub(r"[^A-Za-z0-9_.-]+", "_", source.name)
     write_parquet(pa.Table.from_pylist([asdict(a) for a in result.articles], schema=RAW_SCHEMA),
@@ -113,31 +122,37 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
     staging = lake.staging(run)
     articles = [RawArticle(**row) for p in sorted(staging.glob("fetched/*.parquet"))
                 for row in read_parquet(p).to_pylist()]
-    landed = lake.landed_article_ids(exclude_run=run.run_id)
+    landed = _landed_versions(lake, run)
     finder = _landed_texts(lake, run)
     fresh: list[RawArticle] = []
     seen: dict[str, str] = {}
-    rejected, copies, skipped = [], [], 0
+    rejected, copies, skipped, updated = [], [], 0, 0
     for a in articles:
         aid = article_id_for(a)
-        if aid in landed:
-            skipped += 1
-            continue
         if aid in seen:
             rejected.append(Rejected("fetch", a.source, a.external_id,
                                      f"duplicate of {seen[aid]!r} (article {aid}) in the same run",
                                      json.dumps(asdict(a), ensure_ascii=False)))
             continue
-        if a.text:  # the same story under another URL: record it, do not process it twice
-            text = strip_boilerplate(clean_text(a.text))[0]
-            h, sh = content_hash(text), simhash(text)
-            if text and (dup := finder.find(h, sh)):
+        text = strip_boilerplate(clean_text(a.text))[0] if a.text else ""
+        h = content_hash(text) if text else None
+        if prior := landed.get(aid):
+            # Landed before: a new version only when the text changed. Rows from before versions
+            # existed carry no source hash and count as unchanged.
+            version, prior_source, prior_content = prior
+            if prior_source is None or source_hash(a.text or a.html or "") == prior_source or h == prior_content:
+                skipped += 1
+                continue
+            a = replace(a, version=str(version + 1))
+            updated += 1
+        if text:  # the same story under another URL: record it, do not process it twice
+            sh = simhash(text)
+            if dup := finder.find(h, sh, exclude=aid):
                 kind, canonical, distance = dup
                 copies.append({"run_id": run.run_id, "article_id": aid, "duplicate_of": canonical, "kind": kind,
                                "distance": distance, "source": a.source, "external_id": a.external_id, "url": a.url})
                 continue
-            if text:
-                finder.add(aid, h, sh)
+            finder.add(aid, h, sh)
         seen[aid] = a.external_id
         fresh.append(a)
     batches = []
@@ -159,10 +174,11 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
     if cache:
         (staging / "http_cache.json").write_text(json.dumps(cache))
     stats = {**stats, "articles": len(fresh), "already_landed": skipped + stats.get("already_landed", 0),
+             "new_versions": updated,
              "rejected": stats.get("rejected", 0) + len(rejected), "duplicates": len(copies)}
     (staging / "fetch.json").write_text(json.dumps(stats))
-    log.info("run %s: %d new articles in %d batches, %d already landed, %d copies, %d rejected",
-             run.run_id, len(fresh), len(batches), stats["already_landed"], len(copies), stats["rejected"])
+    log.info("run %s: %d articles (%d new versions) in %d batches, %d already landed, %d copies, %d rejected",
+             run.run_id, len(fresh), updated, len(batches), stats["already_landed"], len(copies), stats["rejected"])
     return {"batches": batches, **stats}
 
 
@@ -202,6 +218,17 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     for source in sources:
         fetch_source(lake, run, source, ctx)
     return stage_batches(lake, run, settings)
+
+
+def _landed_versions(lake: Lake, run: RunInfo) -> dict[str, tuple[int, str | None, str | None]]:
+    """article_id -> (latest version, its source hash, its content hash), over other runs."""
+    t = lake.read_table("articles", ["article_id", "version", "source_hash", "content_hash", "run_id"])
+    out: dict[str, tuple[int, str | None, str | None]] = {}
+    for aid, v, sh, ch, rid in zip(*(t[c].to_pylist() for c in t.column_names), strict=True):
+        v = v or 1
+        if rid != run.run_id and (aid not in out or v > out[aid][0]):
+            out[aid] = (v, sh, ch)
+    return out
 
 
 def _landed_texts(lake: Lake, run: RunInfo):

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.clean import clean_text, content_hash, strip_boilerplate, word_count
-from newsflow.dedup import simhash
+from newsflow.dedup import simhash, source_hash
 from newsflow.fetch import RawArticle, Rejected
 from newsflow.language import detect_language
 from newsflow.runs import RunInfo, to_utc
@@ -69,6 +69,27 @@ def extract_html(html: str) -> tuple[str, str | None, str | None, list[str]]:
     return text, title, doc.date, authors
 
 
+def text_from_html(raw: RawArticle) -> RawArticle | Rejected:
+    """HTML inputs become text as soon as they are fetched, so that copies among them are found
+    (and changes to them noticed) before anything is processed."""
+    import json
+    from dataclasses import asdict, replace
+
+    if raw.text or not raw.html:
+        return raw
+    try:
+        body, title, date, authors = extract_html(raw.html)
+    except Exception as exc:  # a broken page must become a quarantine row, not a crash
+        log.warning("extracting %s failed: %r", raw.external_id, exc)
+        return Rejected("clean", raw.source, raw.external_id, f"HTML extraction failed: {exc!r}",
+                        json.dumps(asdict(raw), ensure_ascii=False))
+    if not body.strip():
+        return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML",
+                        json.dumps(asdict(raw), ensure_ascii=False))
+    return replace(raw, text=body, html=None, title=raw.title or title, published_at=raw.published_at or date,
+                   authors=raw.authors or "; ".join(authors) or None)
+
+
 def normalise_language(code: str | None) -> str | None:
     if not code:
         return None
@@ -115,6 +136,10 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
     if published_at is not None and published_at > run.logical_time + FUTURE_TOLERANCE:
         notes.append(f"publication date {published_at.isoformat()} is in the future: left null")
         published_at = None
+    updated_at = parse_timestamp(raw.updated_at)
+    if updated_at is not None and updated_at > run.logical_time + FUTURE_TOLERANCE:
+        notes.append(f"update time {updated_at.isoformat()} is in the future: left null")
+        updated_at = None
     detected = detect_language(text)
     return {
         "article_id": article_id_for(raw),
@@ -133,6 +158,9 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
         "simhash": f"{simhash(text):016x}",
         "run_id": run.run_id,
         "fetch_notes": "; ".join(notes) or None,
+        "version": int(raw.version or 1),
+        "updated_at": updated_at,
+        "source_hash": source_hash(raw.text or raw.html or ""),
     }
 
 
@@ -165,6 +193,9 @@ def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) 
             sentences.extend(_sentence_rows(a["article_id"], a["text"], doc._.sentences))
             entities.extend(entity_rows(a["article_id"], doc))
             amounts.extend(number_rows(a["article_id"], doc))
+    versions = {a["article_id"]: a["version"] for a in articles}
+    for row in (*sentences, *entities, *amounts):
+        row["version"] = versions[row["article_id"]]
     log.info("batch: %d articles, %d sentences, %d entities, %d numbers, %d rejected",
              len(articles), len(sentences), len(entities), len(amounts), len(rejected))
     return BatchResult(

@@ -2,6 +2,8 @@
 
 Views follow the table contract: files written before a nullable column was added read as
 NULL in that column (the schema-evolution rule: columns are only ever added, as nullable).
+`articles`, `sentences`, `entities` and `numbers` show the latest version of each article;
+`article_versions` shows every version.
 """
 
 from __future__ import annotations
@@ -43,8 +45,36 @@ def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
             known = {c.name for c in spec.columns}
             cols += [f'"{c}"' for c in sorted(present - known)]
         select = ", ".join(cols) if cols else "*"
-        con.execute(f'CREATE VIEW "{table_dir.name}" AS SELECT {select} FROM {scan}')
+        con.execute(f'CREATE VIEW "{_base(table_dir.name)}" AS SELECT {select} FROM {scan}')
+    _version_views(con)
     return con
+
+
+VERSIONED = ("articles", "sentences", "entities", "numbers")
+
+
+def _base(name: str) -> str:
+    """Versioned tables are read through views of their current versions; the raw scan hides
+    under an underscore name."""
+    return f"_all_{name}" if name in VERSIONED else name
+
+
+def _version_views(con: duckdb.DuckDBPyConnection) -> None:
+    """`articles` and its child tables show each article's latest version; `article_versions`
+    shows every version with `is_current`. Files from before versions existed read as version 1."""
+    have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    if "_all_articles" not in have:
+        return
+    con.execute("""CREATE VIEW article_versions AS
+        SELECT * REPLACE (coalesce(version, 1)::INTEGER AS version),
+               coalesce(version, 1) = max(coalesce(version, 1)) OVER (PARTITION BY article_id) AS is_current
+        FROM _all_articles""")
+    con.execute("CREATE VIEW articles AS SELECT * EXCLUDE (is_current) FROM article_versions WHERE is_current")
+    for name in VERSIONED[1:]:
+        if f"_all_{name}" in have:
+            con.execute(f"""CREATE VIEW "{name}" AS
+                SELECT t.* REPLACE (coalesce(t.version, 1)::INTEGER AS version) FROM "_all_{name}" t
+                SEMI JOIN articles a ON t.article_id = a.article_id AND coalesce(t.version, 1) = a.version""")
 
 
 def views(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -68,6 +98,7 @@ def _connect_remote(root) -> duckdb.DuckDBPyConnection:
         dataset = ds.dataset([f.path for f in files], format="parquet", filesystem=root.fs, schema=schema,
                              partitioning=part, partition_base_dir=table_dir.path)
         con.register(f"_arrow_{table_dir.name}", dataset)
-        con.execute(f'CREATE VIEW "{table_dir.name}" AS SELECT * EXCLUDE (ingest_date), '
+        con.execute(f'CREATE VIEW "{_base(table_dir.name)}" AS SELECT * EXCLUDE (ingest_date), '
                     f'CAST(ingest_date AS DATE) AS ingest_date FROM "_arrow_{table_dir.name}"')
+    _version_views(con)
     return con

@@ -48,9 +48,11 @@ def build(lake: Lake, days: Iterable[date] | None = None) -> dict[str, int]:
     from newsflow.validate import validate_frames
 
     lake.recover()
-    days = sorted(set(days)) if days is not None else landed_days(lake)
     con = connect(lake.root)
     have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    days = sorted(set(days)) if days is not None else landed_days(lake)
+    if "article_versions" in have and days:
+        days = sorted(set(days) | set(superseded_days(con, days)))
     totals = dict.fromkeys(ROLLUP_SQL, 0)
     for day in days:
         run = RunInfo(run_id=f"rollup-{day.isoformat()}", logical_time=datetime.combine(day, datetime.min.time(), UTC))
@@ -71,6 +73,16 @@ def build(lake: Lake, days: Iterable[date] | None = None) -> dict[str, int]:
         lake.clear_staging(run)
     log.info("rolled up %d days: %s", len(days), totals)
     return totals
+
+
+def superseded_days(con, days: list[date]) -> list[date]:
+    """Days holding older versions of articles that got a new version on ``days``: those
+    articles no longer count there (rollups count latest versions), so the days are rebuilt too."""
+    rows = con.execute("""
+        SELECT DISTINCT o.ingest_date::DATE FROM article_versions n
+        JOIN article_versions o ON o.article_id = n.article_id AND o.version < n.version
+        WHERE n.ingest_date::DATE = ANY(?::DATE[])""", [days]).fetchall()
+    return [r[0] for r in rows]
 
 
 def days_from_partitions(partitions: Iterable[str]) -> list[date]:

@@ -112,10 +112,15 @@ ARTICLES = Table(
         Column("run_id", pa.string(), "Run that landed this row (the interval key for scheduled runs).", False),
         Column("fetch_notes", pa.string(), "How it was fetched when that matters: fallbacks, missing dates, robots."),
         Column("simhash", pa.string(), "64-bit SimHash of text (16 hex digits), for near-duplicate detection."),
+        Column("version", pa.int32(), "1 for the first text landed under this article_id; a later run that finds the text changed lands the next version. The `articles` view shows the latest, `article_versions` all (files from before versions read as 1)."),
+        Column("updated_at", UTC_TS, "When the source says the article last changed (feed entry, sitemap lastmod, page metadata), UTC; null when not given."),
+        Column("source_hash", pa.string(), "SHA-256 of the text as fetched, before cleaning: tells a changed article from an unchanged one."),
     ),
     checks=(
         *_not_null("article_id", "text", "content_hash", "run_id"),
-        Check("ExpectColumnValuesToBeUnique", {"column": "article_id"}, doc="one row per article"),
+        Check("ExpectColumnValuesToBeUnique", {"column": "article_id"}, doc="one row per article (and version) per run"),
+        Check("ExpectColumnValuesToBeBetween", {"column": "version", "min_value": 1},
+              doc="versions count from 1"),
         Check("ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
               doc="no empty articles (they are quarantined)"),
         Check("ExpectColumnValuesToMatchRegex", {"column": "language", "regex": r"^(?:[a-z]{2}|und)$"},
@@ -142,6 +147,7 @@ SENTENCES = Table(
         Column("start", pa.int32(), "Start offset (inclusive) into articles.text.", False),
         Column("end", pa.int32(), "End offset (exclusive) into articles.text.", False),
         Column("text", pa.string(), "The sentence: articles.text[start:end].", False),
+        Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "start", "end", "text"),
@@ -168,6 +174,7 @@ ENTITIES = Table(
         Column("label", pa.string(), "PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, DATE or TIME.", False, True),
         Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping'; 'U.S.' -> 'United States').", False),
         Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code for countries, their capitals and demonyms, and known places ('US').", True, True),
+        Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
@@ -199,6 +206,7 @@ NUMBERS = Table(
         Column("unit", pa.string(), "ISO 4217 code for money, 'percent', singular unit name, or the counted noun.", True, True),
         Column("qualifier", pa.string(), "'=', '~' (around), '>' (more than), '<' (less than), 'up' or 'down' (changes).", False, True),
         Column("object", pa.string(), "What is counted or measured, when the text says it ('US soybeans')."),
+        Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "kind", "value", "qualifier"),
@@ -285,7 +293,7 @@ def _positive(*cols: str) -> list[Check]:
 
 ENTITY_MENTIONS_DAILY = Table(
     name="entity_mentions_daily",
-    doc="Rollup: mentions per canonical entity and label per ingest day.",
+    doc="Rollup: mentions per canonical entity and label per ingest day (latest version of each article, counted on the day that version landed).",
     key=("day", "canonical", "label"),
     columns=(
         Column("day", pa.date32(), "Ingest day.", False),
@@ -302,7 +310,7 @@ ENTITY_MENTIONS_DAILY = Table(
 
 AMOUNTS_DAILY = Table(
     name="amounts_daily",
-    doc="Rollup: money amounts per currency per ingest day.",
+    doc="Rollup: money amounts per currency per ingest day (latest versions, as above).",
     key=("day", "currency"),
     columns=(
         Column("day", pa.date32(), "Ingest day.", False),
@@ -321,7 +329,7 @@ AMOUNTS_DAILY = Table(
 
 ARTICLES_DAILY = Table(
     name="articles_daily",
-    doc="Rollup: articles per source per ingest day.",
+    doc="Rollup: articles per source per ingest day (latest versions, as above).",
     key=("day", "source"),
     columns=(
         Column("day", pa.date32(), "Ingest day.", False),

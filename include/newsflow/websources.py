@@ -1,8 +1,9 @@
 """Network sources (feeds, sitemaps, page lists) behind the same Source interface as files.
 
 Each source yields raw articles or rejections, never raises for a bad item. Articles whose
-canonical URL already landed are skipped before their page is fetched; feed responses are
-cached by ETag/Last-Modified so an unchanged feed costs one 304.
+canonical URL already landed are skipped before their page is fetched, unless their feed entry
+or sitemap says they changed since; feed and page responses are cached by ETag/Last-Modified,
+so an unchanged feed costs one 304 and an unchanged page fetched again on an update notice another.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
 
+from newsflow.dedup import source_hash
 from newsflow.fetch import LocalSource, RawArticle, Rejected
 from newsflow.httpfetch import FetchError, HttpClient, HttpPolicy, Response, decode_body
 from newsflow.sources import SourceConfig
@@ -31,16 +33,26 @@ NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArt
               "OpinionNewsArticle", "LiveBlogPosting"}
 
 
+@dataclass(frozen=True)
+class LandedUrl:
+    """An article URL that landed in another run: fetched again only when its feed entry or
+    sitemap says it changed after ``since`` (the landed version's update, publication or fetch time)."""
+
+    since: datetime | None
+    source_hash: str | None
+
+
 @dataclass
 class FetchContext:
-    """What a network source needs from the run: landed ids, the HTTP cache, the run id."""
+    """What a network source needs from the run: landed URLs, the HTTP cache, the run id."""
 
     run_id: str
-    landed_urls: set[str] = field(default_factory=set)  # canonical URLs already landed by other runs
+    landed_urls: dict[str, LandedUrl] = field(default_factory=dict)  # canonical URL -> latest landed version
     http_cache: dict[str, dict[str, Any]] = field(default_factory=dict)  # url -> etag, last_modified, run_id
     cache_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=lambda: {"not_modified": 0, "already_landed": 0,
-                                                           "requests": 0, "fallbacks": 0})
+                                                           "requests": 0, "fallbacks": 0, "refetched": 0,
+                                                           "unchanged": 0})
 
 
 def build_sources(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
@@ -87,17 +99,24 @@ class WebSource:
     def _reject(self, url: str | None, reason: str, stage: str = "fetch") -> Rejected:
         return Rejected(stage, self.name, url, reason, url)
 
+    def _cached(self, url: str) -> dict[str, Any]:
+        """The HTTP cache entry of another run (a rerun of the run that cached a response must
+        see the content again, not a 304)."""
+        cached = self.ctx.http_cache.get(url) or {}
+        return cached if cached.get("run_id") != self.ctx.run_id else {}
+
     def _get(self, url: str, conditional: bool = False):
-        headers = {}
-        cached = self.ctx.http_cache.get(url) if conditional else None
-        # A rerun of the run that cached this response must see the content again, not a 304.
-        if cached and cached.get("run_id") != self.ctx.run_id:
-            headers = {"etag": cached.get("etag"), "last_modified": cached.get("last_modified")}
-        resp = self.client.get(url, **headers)
+        cached = self._cached(url) if conditional else {}
+        resp = self.client.get(url, etag=cached.get("etag"), last_modified=cached.get("last_modified"))
         if conditional and not resp.not_modified and (resp.etag or resp.last_modified):
             self.ctx.cache_updates[url] = {"etag": resp.etag, "last_modified": resp.last_modified,
                                            "run_id": self.ctx.run_id}
         return resp
+
+    def _remember(self, url: str, **fields: Any) -> None:
+        """Add to a URL's cache entry (kept whole: the state file replaces entries, not fields)."""
+        entry = self.ctx.cache_updates.setdefault(url, dict(self.ctx.http_cache.get(url) or {}))
+        entry.update(fields, run_id=self.ctx.run_id)
 
     def _allowed(self, url: str) -> bool:
         if not self.config.respect_robots:
@@ -186,31 +205,62 @@ class WebSource:
             if not loc:
                 continue
             # news sitemaps carry the publication date; plain ones at least lastmod
-            date = node.findtext(".//{*}publication_date") or node.findtext("{*}lastmod")
-            yield from self._page(loc.strip(), entry={"published": date.strip()} if date else {})
+            lastmod = (node.findtext("{*}lastmod") or "").strip() or None
+            date = (node.findtext(".//{*}publication_date") or "").strip() or lastmod
+            yield from self._page(loc.strip(), entry={"published": date, "updated": lastmod} if date else {})
 
     # -- pages -----------------------------------------------------------------------------
+    def _changed(self, canon: str, prior: LandedUrl, updated: datetime | None) -> bool:
+        """Whether a landed article's entry says it changed since the landed version (or since
+        a fetch found that version unchanged): only then is it fetched again."""
+        cached = self._cached(canon)
+        seen = cached.get("seen_updated") if cached.get("seen_hash") == prior.source_hash else None
+        since = max([t for t in (prior.since, seen and datetime.fromisoformat(seen)) if t], default=None)
+        return bool(updated and since and updated > since)
+
     def _page(self, url: str, entry: Any) -> Iterator[RawArticle | Rejected]:
         canon = canonical_url(url)
-        if canon in self.ctx.landed_urls:
+        updated = _entry_updated(entry)
+        prior = self.ctx.landed_urls.get(canon)
+        if prior is not None and not self._changed(canon, prior, updated):
             self.ctx.stats["already_landed"] += 1
             return
+        if prior is not None:
+            self.ctx.stats["refetched"] += 1
         notes, page = [], None
         if self.config.follow_links or not entry:
             try:
                 if not self._allowed(canon):
                     notes.append("page disallowed by robots.txt")
                 else:
-                    resp = self._get(canon)
+                    # Pages remember their ETag and what text it stood for: fetching an updated entry
+                    # again ends in a 304 when the page still holds the landed version.
+                    cached = self._cached(canon)
+                    valid = prior is not None and cached.get("hash") == prior.source_hash
+                    resp = self.client.get(canon, etag=cached.get("etag") if valid else None,
+                                           last_modified=cached.get("last_modified") if valid else None)
+                    if resp.not_modified:
+                        yield from self._unchanged(canon, updated, prior)
+                        return
                     page = extract_page(decode_body(resp.body, resp.headers.get("content-type")), resp.url)
                     if not page["text"]:
                         notes.append("page had no main text")
                         page = None
+                    elif resp.etag or resp.last_modified:
+                        self._remember(canon, etag=resp.etag, last_modified=resp.last_modified,
+                                       hash=source_hash(page["text"]))
             except FetchError as exc:
                 notes.append(f"page fetch failed: {exc.reason}")
         fallback = _entry_text(entry) if entry is not None else ""
+        if prior is not None and page is None and (self.config.follow_links or not entry):
+            # an update that cannot be fetched: the landed version stands, the next run tries again
+            yield self._reject(canon, "; ".join([*notes, "the landed version stands"]))
+            return
         if page is None and not fallback:
             yield self._reject(canon, "; ".join(notes) or "no text")
+            return
+        if prior is not None and source_hash(page["text"] if page else fallback) == prior.source_hash:
+            yield from self._unchanged(canon, updated, prior)
             return
         if page is None:
             notes.append("used the feed entry's content")
@@ -227,7 +277,16 @@ class WebSource:
             language=(page or {}).get("language") or self.config.language,
             authors="; ".join((page or {}).get("authors") or []) or None,
             notes="; ".join(notes) or None,
+            updated_at=updated.isoformat() if updated else (page or {}).get("modified"),
         )
+
+    def _unchanged(self, canon: str, updated: datetime | None, prior: LandedUrl) -> Iterator[RawArticle | Rejected]:
+        """Fetched again on an update notice, same text as the landed version: remember the
+        notice (for that version) so the next run does not fetch it again for the same reason."""
+        self.ctx.stats["unchanged"] += 1
+        if updated:
+            self._remember(canon, seen_updated=updated.isoformat(), seen_hash=prior.source_hash)
+        yield from ()
 
 
 def _json_feed(body: bytes) -> list[dict] | None:
@@ -246,8 +305,22 @@ def _json_feed(body: bytes) -> list[dict] | None:
             entries.append({"link": item.get("url") or item.get("external_url"), "id": item.get("id"),
                             "title": item.get("title"), "summary": item.get("summary") or item.get("content_text") or "",
                             "content": [{"value": item.get("content_html") or item.get("content_text") or ""}],
-                            "published": item.get("date_published")})
+                            "published": item.get("date_published"), "updated": item.get("date_modified")})
     return entries
+
+
+def _entry_updated(entry: Any) -> datetime | None:
+    """When a feed entry or sitemap URL says it last changed (Atom updated, JSON Feed
+    date_modified, sitemap lastmod); RSS has no such field."""
+    if not entry:
+        return None
+    if entry.get("updated_parsed"):
+        return datetime(*entry["updated_parsed"][:6], tzinfo=UTC)
+    if isinstance(entry.get("updated"), str):
+        from newsflow.process import parse_timestamp
+
+        return parse_timestamp(entry["updated"])
+    return None
 
 
 def _entry_text(entry: Any) -> str:
@@ -294,6 +367,7 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
     authors = meta.get("authors") or ([a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
                                       if doc else [])
     return {"text": text, "title": title, "date": meta.get("datePublished"), "date_guess": doc.date if doc else None,
+            "modified": meta.get("dateModified"),
             "authors": authors, "language": meta.get("inLanguage")}
 
 
@@ -311,6 +385,7 @@ def _json_ld(html: str) -> dict[str, Any]:
                 authors = authors if isinstance(authors, list) else [authors]
                 names = [a.get("name") if isinstance(a, dict) else str(a) for a in authors]
                 return {"headline": item.get("headline"), "datePublished": item.get("datePublished"),
+                        "dateModified": item.get("dateModified"),
                         "inLanguage": item.get("inLanguage"), "authors": [n for n in names if n]}
     return {}
 
