@@ -19,7 +19,7 @@ export NEWSFLOW_DATA_DIR ?= $(CURDIR)/data
 # airflow standalone starts its components as `airflow ...` subprocesses.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run test airflow lint bench constraints docs clean distclean
+.PHONY: install services run test airflow stack lint bench constraints docs clean distclean
 
 install: $(STAMP)
 
@@ -46,15 +46,24 @@ run: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 		|| { tail -40 $(AIRFLOW_HOME)/make-rollup.log; echo "news_daily_rollup failed; see .airflow/make-rollup.log"; exit 1; }
 	@$(BIN)/newsflow summary --data $(NEWSFLOW_DATA_DIR)
 
-test: $(STAMP)
+# PostgreSQL, Redis and Chromium from Debian, for the deployment and web UI tests.
+services:
+	@tools/install-services.sh
+
+test: $(STAMP) services
 	$(BIN)/python -m pytest
 
 airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 	@echo "Airflow UI on http://localhost:8080 (user 'admin', password printed below / in .airflow/simple_auth_manager_passwords.json.generated)"
 	$(BIN)/airflow standalone
 
+# The Celery deployment without Docker: PostgreSQL, Redis, api-server, scheduler, dag-processor
+# and a Celery worker on this machine (docker-compose.yaml is the same with Docker).
+stack: $(STAMP) services
+	$(BIN)/python tools/celery_stack.py up --dir $(CURDIR)/.stack --data $(NEWSFLOW_DATA_DIR)
+
 lint: $(STAMP)
-	$(BIN)/ruff check include dags plugins tests bench
+	$(BIN)/ruff check include dags plugins tests bench tools
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
@@ -64,7 +73,7 @@ constraints:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^newsflow' > constraints.txt
 
 clean:
-	rm -rf data .airflow .pytest_cache .ruff_cache build include/*.egg-info
+	rm -rf data .airflow .stack .pytest_cache .ruff_cache build include/*.egg-info
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
 
 distclean: clean

@@ -1,0 +1,146 @@
+"""The deployment for real: Airflow 3.3's api-server, scheduler, dag-processor and a Celery worker
+against PostgreSQL and Redis (tools/celery_stack.py, all on 127.0.0.1), and the web UI in
+headless Chromium.
+
+The scheduler creates the scheduled run when the DAG is unpaused; a manual run with no logical
+date is triggered through the REST API; the rollup DAG is started by the pipeline's asset events.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from celery_stack import Stack
+
+pytestmark = pytest.mark.timeout(900)
+FINISHED = ("success", "failed")
+
+
+def wait_runs(client, dag_id: str, count: int, timeout: float) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = client.get(f"/dags/{dag_id}/dagRuns").json()["dag_runs"]
+        if len(runs) >= count and all(r["state"] in FINISHED for r in runs):
+            return runs
+        time.sleep(3)
+    raise TimeoutError(f"{dag_id}: runs not finished after {timeout} s: "
+                       f"{[(r['dag_run_id'], r['state']) for r in runs]}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    root = tmp_path_factory.mktemp("stack")
+    with Stack(root, extra_env={"NEWSFLOW_BATCH_SIZE": "5"}) as s:
+        client = s.client()
+        deadline = time.monotonic() + 120
+        while {"news_pipeline", "news_daily_rollup"} - {d["dag_id"] for d in client.get("/dags").json()["dags"]}:
+            assert time.monotonic() < deadline, "the dag-processor did not parse the DAGs"
+            time.sleep(2)
+        # Unpausing makes the scheduler create the latest scheduled run (catchup is off);
+        # the manual run waits for it (max_active_runs=1) and then finds nothing new.
+        assert client.patch("/dags/news_daily_rollup", json={"is_paused": False}).status_code == 200
+        assert client.patch("/dags/news_pipeline", json={"is_paused": False}).status_code == 200
+        manual = client.post("/dags/news_pipeline/dagRuns", json={"logical_date": None})
+        assert manual.status_code == 200, manual.text
+        s.runs = wait_runs(client, "news_pipeline", 2, 480)
+        s.rollups = wait_runs(client, "news_daily_rollup", 1, 240)
+        s.api = client
+        yield s
+
+
+def test_scheduled_and_manual_runs_succeed_on_celery(stack):
+    by_type = {r["run_type"]: r for r in stack.runs}
+    assert {"scheduled", "manual"} <= set(by_type), stack.runs
+    assert all(r["state"] == "success" for r in stack.runs), stack.runs
+    assert by_type["manual"]["logical_date"] is None
+    first = min(stack.runs, key=lambda r: r["start_date"])
+    tis = stack.api.get(f"/dags/news_pipeline/dagRuns/{first['dag_run_id']}/taskInstances").json()["task_instances"]
+    states = {(t["task_id"], t["map_index"]): t["state"] for t in tis}
+    assert all(s == "success" for s in states.values()), states
+    batches = [k for k in states if k[0] == "process_batch"]
+    assert len(batches) >= 2  # mapped over batches of 5 articles
+    assert {t["hostname"] for t in tis} and all(t["queue"] == "default" for t in tis)
+    assert all(r["state"] == "success" for r in stack.rollups)
+
+
+def test_tasks_went_through_celery_and_redis(stack):
+    """Celery's result backend (in PostgreSQL) holds a successful result for every task the
+    worker ran: the tasks did not run in the scheduler."""
+    import psycopg2
+
+    deadline = time.monotonic() + 60
+    while True:  # the worker records a result just after the task instance turns success
+        con = psycopg2.connect(host="127.0.0.1", port=stack.pg_port, user="airflow", dbname="airflow")
+        with con, con.cursor() as cur:
+            cur.execute("SELECT status, count(*) FROM celery_taskmeta GROUP BY status")
+            statuses = dict(cur.fetchall())
+            cur.execute("SELECT count(*) FROM task_instance WHERE state = 'success'")
+            ran = cur.fetchone()[0]
+        con.close()
+        if "STARTED" not in statuses or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert statuses.get("SUCCESS", 0) >= ran > 10, (statuses, ran)
+    assert "FAILURE" not in statuses
+    assert "CeleryExecutor" in (stack.root / "logs" / "scheduler.log").read_text()
+
+
+def test_the_lake_reads_in_duckdb_and_pandas(stack):
+    import duckdb
+    import pandas as pd
+
+    data = stack.data_dir
+    sentences = duckdb.sql(f"""SELECT count(*) FROM read_parquet('{data}/sentences/*/*.parquet') s
+        JOIN read_parquet('{data}/articles/*/*.parquet') a USING (article_id)
+        WHERE a.external_id = '000_f9789ab62cedf289'""").fetchall()[0][0]
+    assert sentences == 19
+    articles = pd.read_parquet(data / "articles")
+    assert articles["article_id"].is_unique and len(articles) >= 10  # two runs, no duplicate rows
+    daily = pd.read_parquet(data / "articles_daily")
+    assert daily["articles"].sum() == len(articles)
+
+
+def test_rest_api_needs_a_token(stack):
+    import httpx
+
+    assert httpx.get(f"{stack.url}/api/v2/dags", timeout=10).status_code == 401
+
+
+def test_web_ui_in_headless_chromium(stack):
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = stack.root / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(f"{stack.url}/")
+        expect(page.get_by_text("Sign into Airflow")).to_be_visible(timeout=30_000)  # not in without a login
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", "wrong")
+        page.click("button[type=submit]")
+        expect(page.get_by_text("Sign into Airflow")).to_be_visible(timeout=30_000)
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", stack.password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{stack.url}/dags/news_pipeline/runs")
+        for task in ("plan_fetch", "fetch_source", "process_batch", "validate_tables", "publish_tables"):
+            expect(page.get_by_text(task).first).to_be_visible(timeout=30_000)  # mapped: "fetch_source [ ]"
+        for run in stack.runs:
+            expect(page.get_by_text(run["dag_run_id"]).first).to_be_visible(timeout=30_000)
+        body = page.inner_text("body")
+        assert "success" in body.lower() and "failed" not in body.lower().replace("failed runs", "")
+        page.screenshot(path=str(shots / "news_pipeline_runs.png"))
+        page.goto(f"{stack.url}/dags/news_pipeline")
+        expect(page.get_by_text("newsflow.articles").first).to_be_visible(timeout=30_000)  # the asset events
+        page.screenshot(path=str(shots / "news_pipeline.png"))
+        browser.close()
