@@ -84,8 +84,7 @@ class Stack:
     def __post_init__(self):
         self.root = Path(self.root).resolve()
         self.data_dir = Path(self.data_dir or self.root / "data").resolve()
-        # PostgreSQL refuses to run as root and needs a directory its user can reach.
-        self.pg_dir = Path(tempfile.mkdtemp(prefix="newsflow-pg-"))
+        self.pg_dir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -143,6 +142,8 @@ class Stack:
         return r.stdout
 
     def start_postgres(self) -> None:
+        # PostgreSQL refuses to run as root and needs a directory its user can reach.
+        self.pg_dir = Path(tempfile.mkdtemp(prefix="newsflow-pg-"))
         user = "postgres" if os.geteuid() == 0 else None
         if user:
             shutil.chown(self.pg_dir, user, user)
@@ -209,7 +210,8 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
-        shutil.rmtree(self.pg_dir, ignore_errors=True)
+        if self.pg_dir:
+            shutil.rmtree(self.pg_dir, ignore_errors=True)
 
     def __enter__(self) -> Stack:
         try:
