@@ -111,6 +111,25 @@ def test_rest_api_needs_a_token(stack):
     assert httpx.get(f"{stack.url}/api/v2/dags", timeout=10).status_code == 401
 
 
+def test_newsflow_lake_plugin_requires_a_login_and_serves_the_lake(stack):
+    import httpx
+
+    anonymous = httpx.Client(base_url=stack.url, timeout=30)
+    for path in ("/newsflow/", "/newsflow/api/summary", "/newsflow/docs/x/index.html"):
+        assert anonymous.get(path).status_code == 401, path
+    token = stack.api.headers["Authorization"]
+    authed = httpx.Client(base_url=stack.url, timeout=30, headers={"Authorization": token})
+    summary = authed.get("/newsflow/api/summary").json()
+    assert summary["tables"]["articles"] >= 10 and len(summary["runs"]) == 2
+    first = summary["runs"][-1]
+    assert first["counts"]["articles"] == summary["tables"]["articles"]  # the second run found nothing new
+    docs = authed.get(f"/newsflow/{first['data_docs']}")
+    assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+    for bad in ("/newsflow/docs/../_runs/x.json", "/newsflow/docs/%2e%2e/_runs/x.json",
+                f"/newsflow/docs/{first['run_id']}/..%2f..%2f_runs"):
+        assert authed.get(bad).status_code == 404, bad
+
+
 def test_web_ui_in_headless_chromium(stack):
     from playwright.sync_api import expect, sync_playwright
 
@@ -143,4 +162,11 @@ def test_web_ui_in_headless_chromium(stack):
         page.goto(f"{stack.url}/dags/news_pipeline")
         expect(page.get_by_text("newsflow.articles").first).to_be_visible(timeout=30_000)  # the asset events
         page.screenshot(path=str(shots / "news_pipeline.png"))
+        # the plugin's page, inside the UI (an iframe under /plugin/...), with the session's login
+        page.goto(f"{stack.url}/plugin/newsflow-lake")
+        frame = page.frame_locator("iframe").first
+        expect(frame.get_by_text("Recent runs")).to_be_visible(timeout=30_000)
+        expect(frame.get_by_text("passed").first).to_be_visible(timeout=5_000)  # the runs' validation
+        expect(frame.get_by_text("article_versions")).to_be_visible(timeout=5_000)  # the table sizes
+        page.screenshot(path=str(shots / "newsflow_lake.png"))
         browser.close()

@@ -29,6 +29,21 @@ def lake(tmp_path_factory):
     return lk
 
 
+def test_lake_report_for_the_airflow_ui(lake):
+    """What the UI plugin's page shows: runs newest first, their counts and Data Docs, table sizes."""
+    from newsflow import report
+
+    s = report.summary(lake)
+    assert [r["logical_time"][:13] for r in s["runs"]] == ["2026-11-21T11", "2026-11-21T10", "2026-11-20T09",
+                                                         "2026-11-20T08"]
+    assert all(r["validation"]["articles"] == "passed" and r["counts"]["articles"] == 1 for r in s["runs"])
+    assert all((lake.root / "_docs" / r["data_docs"].removeprefix("docs/")).is_file() for r in s["runs"])
+    assert s["tables"]["articles"] == 4 and s["tables"]["sentences"] > 19
+    page = report.render_html({**s, "data_dir": "<lake & co>"})
+    assert "&lt;lake &amp; co&gt;" in page and "<script" not in page
+    assert all(r["run_id"] in page for r in s["runs"])
+
+
 def table_contents(root):
     con = connect(root)
     return {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"').fetchall()))
