@@ -35,7 +35,8 @@ def wait_runs(client, dag_id: str, count: int, timeout: float) -> list[dict]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     root = tmp_path_factory.mktemp("stack")
-    with Stack(root, extra_env={"NEWSFLOW_BATCH_SIZE": "5"}) as s:
+    # two workers of one slot each: the mapped tasks must spread over both to run side by side
+    with Stack(root, workers=2, concurrency=1, extra_env={"NEWSFLOW_BATCH_SIZE": "5"}) as s:
         client = s.client()
         deadline = time.monotonic() + 120
         while {"news_pipeline", "news_daily_rollup"} - {d["dag_id"] for d in client.get("/dags").json()["dags"]}:
@@ -70,7 +71,7 @@ def test_scheduled_and_manual_runs_succeed_on_celery(stack):
 
 def test_tasks_went_through_celery_and_redis(stack):
     """Celery's result backend (in PostgreSQL) holds a successful result for every task the
-    worker ran: the tasks did not run in the scheduler."""
+    workers ran: the tasks did not run in the scheduler, and both workers took a share."""
     import psycopg2
 
     deadline = time.monotonic() + 60
@@ -87,6 +88,9 @@ def test_tasks_went_through_celery_and_redis(stack):
         time.sleep(1)
     assert statuses.get("SUCCESS", 0) >= ran > 10, (statuses, ran)
     assert "FAILURE" not in statuses
+    # and the work was shared: both workers ran tasks, together as many as succeeded
+    done = [(stack.root / "logs" / f"worker-{i}.log").read_text().count("] succeeded in") for i in (0, 1)]
+    assert min(done) >= 1 and sum(done) == statuses["SUCCESS"], done
     assert "CeleryExecutor" in (stack.root / "logs" / "scheduler.log").read_text()
 
 
