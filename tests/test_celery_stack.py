@@ -109,6 +109,17 @@ def test_the_lake_reads_in_duckdb_and_pandas(stack):
     assert daily["articles"].sum() == len(articles)
 
 
+def test_task_logs_show_the_library_counts(stack):
+    """The library logs counts through `logging`; the UI shows them in the task's log, served
+    by the worker that ran it."""
+    first = min(stack.runs, key=lambda r: r["start_date"])
+    url = f"/dags/news_pipeline/dagRuns/{first['dag_run_id']}/taskInstances/stage_batches/logs/1"
+    log = stack.api.get(url, headers={"Accept": "application/json"})
+    assert log.status_code == 200, log.text[:500]
+    text = str(log.json()["content"])
+    assert "new versions) in" in text and "already landed" in text, text[:2000]
+
+
 def test_rest_api_needs_a_token(stack):
     import httpx
 
