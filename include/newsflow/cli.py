@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="precision, recall and F1 on the labelled development sets")
     ev.add_argument("--only", choices=("numbers", "entities"), help="evaluate one extractor")
+    ev.add_argument("--set", dest="eval_set", choices=("dev", "heldout"), default="dev",
+                    help="dev: the sets the rules were developed on; heldout: sets labelled independently, "
+                         "never used to tune (default: dev)")
     ev.add_argument("--baseline", action="store_true", help="also score raw en_core_web_sm entities")
     ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N errors per extractor")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
@@ -270,18 +273,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from newsflow import evaluate
 
     results, text = {}, []
+    nums, ents = evaluate.SETS[args.eval_set]
     if args.only in (None, "numbers"):
-        rep = evaluate.score_numbers()
+        rep = evaluate.score_numbers(evaluate.load(nums))
         results["numbers"] = rep.as_dict()
         text.append(evaluate.format_report("numbers (span overlap + value / + unit / exact)", rep))
         text += [f"  {e}" for e in rep.errors[: args.errors]]
     if args.only in (None, "entities"):
-        rep = evaluate.score_entities()
+        examples = evaluate.load(ents)
+        rep = evaluate.score_entities(examples)
         results["entities"] = rep.as_dict()
         text.append(evaluate.format_report("entities (strict span + label)", rep))
         text += [f"  {e}" for e in rep.errors[: args.errors]]
         if args.baseline:
-            base = evaluate.score_entities(baseline=True)
+            base = evaluate.score_entities(examples, baseline=True)
             results["entities_baseline"] = base.as_dict()
             text.append(evaluate.format_report("entities, raw en_core_web_sm baseline", base))
     print(json.dumps(results, indent=2) if args.json else "\n\n".join(text))
