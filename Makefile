@@ -23,12 +23,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 install: $(STAMP)
 
+# (pip's "Location ... is ignored" warnings come from this machine's pip configuration: filtered)
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3 (3.11) is required"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "Installing the pinned dependencies into $(VENV) (requirements.txt + constraints.txt) ..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2> >(grep -v "^WARNING: Location" >&2)
+	@$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt 2> >(grep -v "^WARNING: Location" >&2)
+	@$(BIN)/python -m pip install --quiet --no-deps -e . 2> >(grep -v "^WARNING: Location" >&2)
 	@touch $(STAMP)
 
 $(AIRFLOW_HOME)/airflow.db: $(STAMP)

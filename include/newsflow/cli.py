@@ -259,9 +259,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(format_run(last))
     where = lake.root.resolve() if lake.local else lake.root
     print(f"\nParquet lake: {where}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
+    width = max(map(len, names))
     for name in names:
         n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-        print(f"  {name:12s} {n:8d} rows")
+        print(f"  {name:{width}s} {n:8d} rows")
     print(f"\nExample query (newsflow query \"...\" --data {args.data}):\n  {' '.join(EXAMPLE_QUERY.split())}")
     if "entities" in names:
         with _pd_display():
