@@ -19,9 +19,11 @@ from airflow.plugins_manager import AirflowPlugin
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+# App-level dependencies do not cover FastAPI's own /docs, /redoc and /openapi.json: switched off.
 app = FastAPI(
     title="Newsflow lake",
     dependencies=[Depends(requires_access_dag("GET", param_dag_id="news_pipeline"))],
+    docs_url=None, redoc_url=None, openapi_url=None,
 )
 
 

@@ -65,7 +65,7 @@ def test_scheduled_and_manual_runs_succeed_on_celery(stack):
     assert all(s == "success" for s in states.values()), states
     batches = [k for k in states if k[0] == "process_batch"]
     assert len(batches) >= 2  # mapped over batches of 5 articles
-    assert {t["hostname"] for t in tis} and all(t["queue"] == "default" for t in tis)
+    assert all(t["hostname"] and t["queue"] == "default" for t in tis)
     assert all(r["state"] == "success" for r in stack.rollups)
 
 
@@ -75,22 +75,21 @@ def test_tasks_went_through_celery_and_redis(stack):
     import psycopg2
 
     deadline = time.monotonic() + 60
-    while True:  # the worker records a result just after the task instance turns success
+    while True:  # a worker records its result (and logs it) just after the task turns success
         con = psycopg2.connect(host="127.0.0.1", port=stack.pg_port, user="airflow", dbname="airflow")
         with con, con.cursor() as cur:
-            cur.execute("SELECT status, count(*) FROM celery_taskmeta GROUP BY status")
-            statuses = dict(cur.fetchall())
-            cur.execute("SELECT count(*) FROM task_instance WHERE state = 'success'")
-            ran = cur.fetchone()[0]
+            cur.execute("""SELECT (SELECT count(*) FROM task_instance WHERE state = 'success'),
+                                  (SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'),
+                                  (SELECT count(*) FROM celery_taskmeta WHERE status <> 'SUCCESS')""")
+            ran, succeeded, other = cur.fetchone()
         con.close()
-        if "STARTED" not in statuses or time.monotonic() > deadline:
+        done = [(stack.root / "logs" / f"worker-{i}.log").read_text().count("] succeeded in") for i in (0, 1)]
+        if (other == 0 and succeeded >= ran and sum(done) == succeeded) or time.monotonic() > deadline:
             break
         time.sleep(1)
-    assert statuses.get("SUCCESS", 0) >= ran > 10, (statuses, ran)
-    assert "FAILURE" not in statuses
+    assert succeeded >= ran > 10 and other == 0, (ran, succeeded, other)
     # and the work was shared: both workers ran tasks, together as many as succeeded
-    done = [(stack.root / "logs" / f"worker-{i}.log").read_text().count("] succeeded in") for i in (0, 1)]
-    assert min(done) >= 1 and sum(done) == statuses["SUCCESS"], done
+    assert min(done) >= 1 and sum(done) == succeeded, done
     assert "CeleryExecutor" in (stack.root / "logs" / "scheduler.log").read_text()
 
 
@@ -117,7 +116,10 @@ def test_task_logs_show_the_library_counts(stack):
     log = stack.api.get(url, headers={"Accept": "application/json"})
     assert log.status_code == 200, log.text[:500]
     text = str(log.json()["content"])
-    assert "new versions) in" in text and "already landed" in text, text[:2000]
+    import duckdb
+
+    landed = duckdb.sql(f"SELECT count(*) FROM read_parquet('{stack.data_dir}/articles/*/*.parquet')").fetchall()[0][0]
+    assert f": {landed} articles (0 new versions) in" in text, text[:2000]  # the first run landed them all
 
 
 def test_rest_api_needs_a_token(stack):
@@ -160,7 +162,9 @@ def test_web_ui_in_headless_chromium(stack):
         expect(page.get_by_text("Sign into Airflow")).to_be_visible(timeout=30_000)  # not in without a login
         page.fill("input[name=username]", "admin")
         page.fill("input[name=password]", "wrong")
-        page.click("button[type=submit]")
+        with page.expect_response(lambda r: r.request.method == "POST") as refused:
+            page.click("button[type=submit]")
+        assert refused.value.status in (401, 403), refused.value.status
         expect(page.get_by_text("Sign into Airflow")).to_be_visible(timeout=30_000)
         page.fill("input[name=username]", "admin")
         page.fill("input[name=password]", stack.password)
@@ -171,8 +175,7 @@ def test_web_ui_in_headless_chromium(stack):
             expect(page.get_by_text(task).first).to_be_visible(timeout=30_000)  # mapped: "fetch_source [ ]"
         for run in stack.runs:
             expect(page.get_by_text(run["dag_run_id"]).first).to_be_visible(timeout=30_000)
-        body = page.inner_text("body")
-        assert "success" in body.lower() and "failed" not in body.lower().replace("failed runs", "")
+        assert page.inner_text("body").count("Success") >= len(stack.runs)  # each run's state badge
         page.screenshot(path=str(shots / "news_pipeline_runs.png"))
         page.goto(f"{stack.url}/dags/news_pipeline")
         expect(page.get_by_text("newsflow.articles").first).to_be_visible(timeout=30_000)  # the asset events

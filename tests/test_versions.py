@@ -149,3 +149,46 @@ def test_local_files_edited_and_copied(tmp_path):
     [(kind, of)] = rows(lake, "SELECT d.kind, a.external_id FROM duplicates d JOIN articles a ON a.article_id = d.duplicate_of")
     assert of == "copper" and kind in ("exact", "near")
     assert rows(lake, "SELECT external_id, version FROM articles ORDER BY 1") == [("copper", 1), ("rates", 2)]
+
+
+def test_rerunning_an_older_interval_keeps_what_it_landed(tmp_path):
+    """v1 landed on the 27th, v2 on the 28th; rerunning the 27th (the file now holds v2's text)
+    must not drop v1: the rerun keeps what its earlier attempt landed."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "rates.txt").write_text(V1)
+    lake = Lake(tmp_path / "data")
+    settings = Settings(batch_size=5)
+
+    def go(day):
+        r = RunInfo.for_interval(datetime(2026, 11, day, 9, tzinfo=UTC))
+        return pipeline.run_all(lake, r, settings, pipeline.local_sources([str(folder)], settings))
+
+    go(27)
+    (folder / "rates.txt").write_text(V2)
+    go(28)
+    m = go(27)
+    assert m["fetch"]["carried_forward"] == 1 and m["counts"]["articles"] == 1
+    assert rows(lake, "SELECT version, ingest_date::VARCHAR, is_current FROM article_versions ORDER BY 1") == [
+        (1, "2026-11-27", False), (2, "2026-11-28", True)]
+    # v1's sentences are still in its partition; the views show v2's only
+    v1_sentences = rows(lake, "SELECT count(*) FROM _all_sentences WHERE version = 1")[0][0]
+    assert v1_sentences > 0
+    assert rows(lake, "SELECT DISTINCT version FROM sentences") == [(2,)]
+    assert not validate_landed(lake).critical_failures
+
+
+def test_a_feed_summary_is_not_a_new_version_of_a_landed_page(tmp_path, server):
+    """One feed, read by a source that follows links and one that keeps the entry's summary:
+    the page's text lands, and an update notice does not turn the summary into version 2."""
+    feed = f"{server.base}/feeds/updates.atom"
+    src = sources_file(tmp_path, server.base, {"name": "summaries", "url": feed, **LOCAL, "follow_links": False},
+                       {"name": "pages", "url": feed, **LOCAL})
+    lake = Lake(tmp_path / "data")
+    run(lake, src, 27, 9)
+    [(text, notes)] = rows(lake, "SELECT text, fetch_notes FROM articles WHERE title = 'Kenya holds rates'")
+    assert text.startswith(V1) and "feed entry" not in (notes or "")
+    server.httpd.live["rates"]["updated"] = "2026-11-28T07:00:00Z"  # a notice, the page unchanged
+    m = run(lake, src, 28, 9)
+    assert m["counts"]["articles"] == 0 and m["fetch"].get("new_versions", 0) == 0
+    assert rows(lake, "SELECT max(version) FROM article_versions")[0][0] == 1

@@ -13,6 +13,8 @@ prints the UI address and login and runs until interrupted; `make stack` calls i
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import glob
 import json
 import os
@@ -85,6 +87,7 @@ class Stack:
         self.root = Path(self.root).resolve()
         self.data_dir = Path(self.data_dir or self.root / "data").resolve()
         self.pg_dir: Path | None = None
+        self.stopped = False
 
     @property
     def url(self) -> str:
@@ -174,6 +177,7 @@ class Stack:
         wait_for(ping, "redis", 30, proc, self.root / "logs" / "redis.log")
 
     def start(self) -> Stack:
+        atexit.register(self.stop)  # also when the caller forgets, or an exception ends the interpreter
         self.root.mkdir(parents=True, exist_ok=True)
         home = self.root / "airflow"
         home.mkdir(exist_ok=True)
@@ -197,21 +201,32 @@ class Stack:
         return self
 
     def stop(self) -> None:
-        for name, proc in reversed(list(self.procs.items())):
-            if proc.poll() is None:
-                try:  # PostgreSQL: SIGINT is its fast shutdown (SIGTERM waits for clients)
-                    os.killpg(proc.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
-                except ProcessLookupError:
-                    continue
-        deadline = time.monotonic() + 30
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        if self.pg_dir:
-            shutil.rmtree(self.pg_dir, ignore_errors=True)
+        """Stop every process group (children included, even when the leader already exited);
+        never raises, so one stubborn process cannot keep the others or the database running."""
+        def signal_group(name: str, proc: subprocess.Popen, sig: int) -> None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)
+
+        if self.stopped:
+            return
+        self.stopped = True
+        try:
+            for name, proc in reversed(list(self.procs.items())):
+                # PostgreSQL: SIGINT is its fast shutdown (SIGTERM waits for clients)
+                signal_group(name, proc, signal.SIGINT if name == "postgres" else signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            for name, proc in self.procs.items():
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    signal_group(name, proc, signal.SIGKILL)
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(timeout=10)
+            for name, proc in self.procs.items():  # stragglers left in a group whose leader is gone
+                signal_group(name, proc, signal.SIGKILL)
+        finally:
+            if self.pg_dir:
+                shutil.rmtree(self.pg_dir, ignore_errors=True)
 
     def __enter__(self) -> Stack:
         try:

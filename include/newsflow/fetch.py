@@ -36,6 +36,7 @@ class RawArticle:
     notes: str | None = None  # how it was fetched when that matters ("used the feed entry's content")
     updated_at: str | None = None  # when the source says it last changed (feed entry, sitemap, page)
     version: str | None = None  # set when staged: "2" for the second text landed under the same id
+    input_hash: str | None = None  # SHA-256 of the input as read when that is not `text` (HTML files)
 
 
 @dataclass

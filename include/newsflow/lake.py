@@ -17,6 +17,7 @@ local paths are :class:`pathlib.Path`, remote ones :class:`upath.UPath` (what Ai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -201,12 +202,18 @@ class Lake:
         for i, (src, dst) in enumerate(journal["moves"]):
             s = self.path(src)
             if s.exists():
-                move(s, self.path(dst))
+                try:
+                    move(s, self.path(dst))
+                except FileNotFoundError:
+                    # another process finishing the same journal (a reader's recover) moved it first
+                    if not self.path(dst).exists():
+                        raise
             crash_point(f"publish:move:{i}")
         for old in journal["deletes"]:
             p = self.path(old)
             if p.exists():
-                p.unlink()
+                with contextlib.suppress(FileNotFoundError):  # a concurrent recover got there first
+                    p.unlink()
         if journal["manifest"] is not None:
             self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
         (self.root / "_journal" / f"{journal['run_id']}.json").unlink(missing_ok=True)
@@ -215,7 +222,10 @@ class Lake:
         """Finish publishes that a crash interrupted. Returns the run ids it completed."""
         done = []
         for j in sorted((self.root / "_journal").glob("*.json")):
-            journal = json.loads(j.read_text())
+            try:
+                journal = json.loads(j.read_text())
+            except FileNotFoundError:  # finished meanwhile by the process that wrote it
+                continue
             log.warning("finishing the interrupted publish of run %s", journal["run_id"])
             self._apply(journal)
             done.append(journal["run_id"])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsflow import tables
 from newsflow.clean import clean_text, content_hash, strip_boilerplate
@@ -56,15 +57,22 @@ def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_facto
     from newsflow.websources import FetchContext, LandedUrl, build_sources
 
     lake.recover()
-    cols = ["url", "version", "updated_at", "published_at", "fetched_at", "source_hash", "run_id"]
+    cols = ["url", "version", "updated_at", "published_at", "fetched_at", "source_hash", "content_hash",
+            "fetch_notes", "run_id"]
     t = lake.read_table("articles", cols)
-    landed: dict[str, tuple[int, Any, str | None]] = {}
-    for url, version, updated, published, fetched, shash, rid in zip(*(t[c].to_pylist() for c in cols), strict=True):
+    landed: dict[str, tuple[int, LandedUrl]] = {}
+    own: set[str] = set()
+    for url, version, updated, published, fetched, shash, chash, notes, rid in zip(
+            *(t[c].to_pylist() for c in cols), strict=True):
         canon = canonical_url(url) if url else None
-        if canon and rid != run.run_id and (version or 1) >= landed.get(canon, (0,))[0]:
-            # what a feed entry's update time is compared with to tell whether to fetch it again
-            landed[canon] = (version or 1, updated or published or fetched, shash)
-    landed_urls = {canon: LandedUrl(since, shash) for canon, (_, since, shash) in landed.items()}
+        if canon and rid == run.run_id:
+            own.add(canon)
+        elif canon and (version or 1) >= landed.get(canon, (0,))[0]:
+            # a feed entry's update time is compared with `since` to tell whether to fetch it again
+            from_entry = "used the feed entry's content" in (notes or "")
+            landed[canon] = (version or 1, LandedUrl(updated or published or fetched, shash, chash, from_entry))
+    # a rerun fetches again what its earlier attempt landed, so that it lands it again
+    landed_urls = {canon: info for canon, (_, info) in landed.items() if canon not in own}
     cache_file = lake.root / "_state" / "http_cache.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     ctx = FetchContext(run_id=run.run_id, landed_urls=landed_urls, http_cache=cache)
@@ -122,13 +130,19 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
     staging = lake.staging(run)
     articles = [RawArticle(**row) for p in sorted(staging.glob("fetched/*.parquet"))
                 for row in read_parquet(p).to_pylist()]
-    landed = _landed_versions(lake, run)
+    # the same URL from several sources: the page's text wins over a feed's summary of it
+    articles.sort(key=lambda a: "used the feed entry's content" in (a.notes or ""))
+    landed, own = _landed_versions(lake, run)
     finder = _landed_texts(lake, run)
     fresh: list[RawArticle] = []
     seen: dict[str, str] = {}
+    unchanged: set[str] = set()
     rejected, copies, skipped, updated = [], [], 0, 0
     for a in articles:
         aid = article_id_for(a)
+        if aid in unchanged:  # the same article from a second source: unchanged is unchanged
+            skipped += 1
+            continue
         if aid in seen:
             rejected.append(Rejected("fetch", a.source, a.external_id,
                                      f"duplicate of {seen[aid]!r} (article {aid}) in the same run",
@@ -136,15 +150,23 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
             continue
         text = strip_boilerplate(clean_text(a.text))[0] if a.text else ""
         h = content_hash(text) if text else None
-        if prior := landed.get(aid):
-            # Landed before: a new version only when the text changed. Rows from before versions
-            # existed carry no source hash and count as unchanged.
+        fetched = a.input_hash or source_hash(a.text or a.html or "")
+        new_version = False
+        mine = own.get(aid)
+        if mine and (fetched == mine[1] or h == mine[2]):
+            # a rerun of this interval finds what it landed before: the same version again, even
+            # when a later run has landed a newer one since
+            a = replace(a, version=str(mine[0]))
+        elif prior := landed.get(aid):
+            # Landed by another run: a new version only when the text changed (the fetched text's
+            # hash, else, for rows from before versions, the cleaned text's).
             version, prior_source, prior_content = prior
-            if prior_source is None or source_hash(a.text or a.html or "") == prior_source or h == prior_content:
+            if fetched == prior_source or h == prior_content:
                 skipped += 1
+                unchanged.add(aid)
                 continue
             a = replace(a, version=str(version + 1))
-            updated += 1
+            new_version = True
         if text:  # the same story under another URL: record it, do not process it twice
             sh = simhash(text)
             if dup := finder.find(h, sh, exclude=aid):
@@ -153,6 +175,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
                                "distance": distance, "source": a.source, "external_id": a.external_id, "url": a.url})
                 continue
             finder.add(aid, h, sh)
+        updated += new_version
         seen[aid] = a.external_id
         fresh.append(a)
     batches = []
@@ -163,6 +186,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
         batches.append(lake.relative(path))  # relative to the lake root: valid on any worker
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "stage.parquet", sort_by=None)
     write_parquet(tables.DUPLICATES.from_rows(copies), staging / "duplicates" / "fetch.parquet")
+    carried = _carry_forward(lake, run, set(own) - set(seen))
     crash_point("fetch")
     stats: dict[str, int] = {}
     for p in staging.glob("fetch-stats/*.json"):
@@ -174,7 +198,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
     if cache:
         (staging / "http_cache.json").write_text(json.dumps(cache))
     stats = {**stats, "articles": len(fresh), "already_landed": skipped + stats.get("already_landed", 0),
-             "new_versions": updated,
+             "new_versions": updated, "carried_forward": carried,
              "rejected": stats.get("rejected", 0) + len(rejected), "duplicates": len(copies)}
     (staging / "fetch.json").write_text(json.dumps(stats))
     log.info("run %s: %d articles (%d new versions) in %d batches, %d already landed, %d copies, %d rejected",
@@ -220,15 +244,36 @@ def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source
     return stage_batches(lake, run, settings)
 
 
-def _landed_versions(lake: Lake, run: RunInfo) -> dict[str, tuple[int, str | None, str | None]]:
-    """article_id -> (latest version, its source hash, its content hash), over other runs."""
+def _carry_forward(lake: Lake, run: RunInfo, keep: set[str]) -> int:
+    """A rerun replaces its interval's files. Articles its earlier attempt landed that it does not
+    land again (the source dropped them, or now shows the text of a version landed later) keep
+    their rows, so a rerun never loses what it had landed."""
+    if not keep:
+        return 0
+    out = lake.staging(run) / "out" / "carried"
+    for name in ("articles", "sentences", "entities", "numbers"):
+        files = [f for f in lake.table_files(name) if f.name == f"part-{run.run_id}.parquet"]
+        spec = tables.TABLES[name]
+        t = pa.concat_tables([read_parquet(f).cast(spec.schema) for f in files]) if files else spec.empty()
+        rows = t.filter(pc.is_in(t["article_id"], value_set=pa.array(sorted(keep))))
+        write_parquet(rows, out / f"{name}.parquet")
+    log.info("run %s: kept %d articles its earlier attempt landed", run.run_id, len(keep))
+    return len(keep)
+
+
+def _landed_versions(lake: Lake, run: RunInfo) -> tuple[dict, dict]:
+    """article_id -> (version, source hash, content hash): the latest version landed by other
+    runs, and what this run landed in an earlier attempt (a rerun)."""
     t = lake.read_table("articles", ["article_id", "version", "source_hash", "content_hash", "run_id"])
-    out: dict[str, tuple[int, str | None, str | None]] = {}
+    others: dict[str, tuple[int, str | None, str | None]] = {}
+    own: dict[str, tuple[int, str | None, str | None]] = {}
     for aid, v, sh, ch, rid in zip(*(t[c].to_pylist() for c in t.column_names), strict=True):
         v = v or 1
-        if rid != run.run_id and (aid not in out or v > out[aid][0]):
-            out[aid] = (v, sh, ch)
-    return out
+        if rid == run.run_id:
+            own[aid] = (v, sh, ch)
+        elif aid not in others or v > others[aid][0]:
+            others[aid] = (v, sh, ch)
+    return others, own
 
 
 def _landed_texts(lake: Lake, run: RunInfo):

@@ -86,8 +86,9 @@ def text_from_html(raw: RawArticle) -> RawArticle | Rejected:
     if not body.strip():
         return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML",
                         json.dumps(asdict(raw), ensure_ascii=False))
+    # the HTML's hash, not the extracted text's: an upgraded extractor must not make every file "changed"
     return replace(raw, text=body, html=None, title=raw.title or title, published_at=raw.published_at or date,
-                   authors=raw.authors or "; ".join(authors) or None)
+                   authors=raw.authors or "; ".join(authors) or None, input_hash=source_hash(raw.html))
 
 
 def normalise_language(code: str | None) -> str | None:
@@ -160,7 +161,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
         "fetch_notes": "; ".join(notes) or None,
         "version": int(raw.version or 1),
         "updated_at": updated_at,
-        "source_hash": source_hash(raw.text or raw.html or ""),
+        "source_hash": raw.input_hash or source_hash(raw.text or raw.html or ""),
     }
 
 

@@ -27,7 +27,8 @@ def runs(lake: Lake, limit: int = RECENT_RUNS) -> list[dict[str, Any]]:
 def summary(lake: Lake, limit: int = RECENT_RUNS) -> dict[str, Any]:
     from newsflow.query import connect, views
 
-    lake.recover()
+    # Read only: no lake.recover() here. The page is served while workers publish; finishing a
+    # journal belongs to the pipeline and the CLI, not to a web request.
     con = connect(lake.root)
     names = views(con)
     tables = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in names}

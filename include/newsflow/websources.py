@@ -39,7 +39,20 @@ class LandedUrl:
     sitemap says it changed after ``since`` (the landed version's update, publication or fetch time)."""
 
     since: datetime | None
-    source_hash: str | None
+    source_hash: str | None  # null for rows from before versions: then the cleaned text's hash decides
+    content_hash: str | None = None
+    from_entry: bool = False  # the landed text is a feed entry's content, not its page's
+
+    @property
+    def key(self) -> str | None:
+        """Which landed text a remembered update notice was checked against."""
+        return self.source_hash or self.content_hash
+
+    def same_text(self, text: str) -> bool:
+        from newsflow.clean import clean_text, content_hash, strip_boilerplate
+
+        return source_hash(text) == self.source_hash \
+            or content_hash(strip_boilerplate(clean_text(text))[0]) == self.content_hash
 
 
 @dataclass
@@ -214,7 +227,7 @@ class WebSource:
         """Whether a landed article's entry says it changed since the landed version (or since
         a fetch found that version unchanged): only then is it fetched again."""
         cached = self._cached(canon)
-        seen = cached.get("seen_updated") if cached.get("seen_hash") == prior.source_hash else None
+        seen = cached.get("seen_updated") if cached.get("seen_hash") == prior.key else None
         since = max([t for t in (prior.since, seen and datetime.fromisoformat(seen)) if t], default=None)
         return bool(updated and since and updated > since)
 
@@ -259,7 +272,11 @@ class WebSource:
         if page is None and not fallback:
             yield self._reject(canon, "; ".join(notes) or "no text")
             return
-        if prior is not None and source_hash(page["text"] if page else fallback) == prior.source_hash:
+        if prior is not None and page is None and not prior.from_entry:
+            # a feed's summary is another rendering of a landed page, not a new version of it
+            self.ctx.stats["already_landed"] += 1
+            return
+        if prior is not None and prior.same_text(page["text"] if page else fallback):
             yield from self._unchanged(canon, updated, prior)
             return
         if page is None:
@@ -285,7 +302,7 @@ class WebSource:
         notice (for that version) so the next run does not fetch it again for the same reason."""
         self.ctx.stats["unchanged"] += 1
         if updated:
-            self._remember(canon, seen_updated=updated.isoformat(), seen_hash=prior.source_hash)
+            self._remember(canon, seen_updated=updated.isoformat(), seen_hash=prior.key)
         yield from ()
 
 
