@@ -192,3 +192,30 @@ def test_a_feed_summary_is_not_a_new_version_of_a_landed_page(tmp_path, server):
     m = run(lake, src, 28, 9)
     assert m["counts"]["articles"] == 0 and m["fetch"].get("new_versions", 0) == 0
     assert rows(lake, "SELECT max(version) FROM article_versions")[0][0] == 1
+
+
+def test_rows_from_before_versions_are_compared_by_their_cleaned_text(tmp_path, server):
+    """Files written before versions existed have no version, updated_at or source_hash. An
+    update notice for such an article is checked once against its cleaned text and remembered;
+    it is neither re-fetched on every run nor landed again unchanged."""
+    import pyarrow.parquet as pq
+
+    src = sources_file(tmp_path, server.base, {"name": "updates", "url": f"{server.base}/feeds/updates.atom",
+                                               **LOCAL})
+    lake = Lake(tmp_path / "data")
+    run(lake, src, 27, 9)
+    for f in lake.table_files("articles"):  # make the landed file an old writer's
+        t = pq.read_table(f)
+        pq.write_table(t.drop_columns(["version", "updated_at", "source_hash"]), f)
+    server.httpd.live["rates"]["updated"] = "2026-11-28T07:00:00Z"
+    before = len(server.hits)
+    m = run(lake, src, 28, 9)
+    assert page_hits(server, before) == ["/articles/rates.html"]
+    assert m["counts"]["articles"] == 0 and m["fetch"]["unchanged"] == 1
+    before = len(server.hits)
+    m = run(lake, src, 28, 10)
+    assert page_hits(server, before) == [] and m["counts"]["articles"] == 0
+    server.httpd.live["rates"].update(body=V2, updated="2026-11-28T11:00:00Z")
+    m = run(lake, src, 28, 11)
+    assert m["counts"]["articles"] == 1
+    assert rows(lake, "SELECT version FROM articles WHERE title = 'Kenya holds rates'") == [(2,)]

@@ -277,14 +277,14 @@ def _landed_versions(lake: Lake, run: RunInfo) -> tuple[dict, dict]:
 
 
 def _landed_texts(lake: Lake, run: RunInfo):
-    """A duplicate finder primed with every landed article of other runs."""
+    """A duplicate finder primed with every landed article, this run's earlier attempt included
+    (what a rerun does not land again is kept, so its texts count as landed)."""
     from newsflow.dedup import DuplicateFinder
 
     finder = DuplicateFinder()
-    t = lake.read_table("articles", ["article_id", "content_hash", "simhash", "run_id"])
-    for aid, h, sh, rid in zip(*(t[c].to_pylist() for c in ("article_id", "content_hash", "simhash", "run_id")),
-                               strict=True):
-        if rid != run.run_id and h:
+    t = lake.read_table("articles", ["article_id", "content_hash", "simhash"])
+    for aid, h, sh in zip(*(t[c].to_pylist() for c in ("article_id", "content_hash", "simhash")), strict=True):
+        if h:
             finder.add(aid, h, int(sh, 16) if sh else 0)
     return finder
 

@@ -114,7 +114,7 @@ ARTICLES = Table(
         Column("simhash", pa.string(), "64-bit SimHash of text (16 hex digits), for near-duplicate detection."),
         Column("version", pa.int32(), "1 for the first text landed under this article_id; a later run that finds the text changed lands the next version. The `articles` view shows the latest, `article_versions` all (files from before versions read as 1)."),
         Column("updated_at", UTC_TS, "When the source says the article last changed (feed entry, sitemap lastmod, page metadata), UTC; null when not given."),
-        Column("source_hash", pa.string(), "SHA-256 of the text as fetched, before cleaning: tells a changed article from an unchanged one."),
+        Column("source_hash", pa.string(), "SHA-256 of the input as fetched (an HTML file's HTML, else the text before cleaning): tells a changed article from an unchanged one."),
     ),
     checks=(
         *_not_null("article_id", "text", "content_hash", "run_id"),
