@@ -193,8 +193,9 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
         for k, v in json.loads(p.read_text()).items():
             stats[k] = stats.get(k, 0) + v
     cache = {}
-    for p in sorted(staging.glob("http_cache/*.json")):
-        cache.update(json.loads(p.read_text()))
+    for p in sorted(staging.glob("http_cache/*.json")):  # per URL, field by field: sources may share URLs
+        for url, entry in json.loads(p.read_text()).items():
+            cache.setdefault(url, {}).update(entry)
     if cache:
         (staging / "http_cache.json").write_text(json.dumps(cache))
     stats = {**stats, "articles": len(fresh), "already_landed": skipped + stats.get("already_landed", 0),

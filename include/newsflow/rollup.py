@@ -76,11 +76,11 @@ def build(lake: Lake, days: Iterable[date] | None = None) -> dict[str, int]:
 
 
 def superseded_days(con, days: list[date]) -> list[date]:
-    """Days holding older versions of articles that got a new version on ``days``: those
-    articles no longer count there (rollups count latest versions), so the days are rebuilt too."""
+    """Days holding other versions of articles that landed a version on ``days``: which version
+    counts (rollups count the latest) may have moved between those days, so they are rebuilt too."""
     rows = con.execute("""
         SELECT DISTINCT o.ingest_date::DATE FROM article_versions n
-        JOIN article_versions o ON o.article_id = n.article_id AND o.version < n.version
+        JOIN article_versions o ON o.article_id = n.article_id AND o.version <> n.version
         WHERE n.ingest_date::DATE = ANY(?::DATE[])""", [days]).fetchall()
     return [r[0] for r in rows]
 
