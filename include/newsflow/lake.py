@@ -163,11 +163,6 @@ class Lake:
                                  filesystem=self.root.fs)
         return dataset.to_table(columns=columns)
 
-    def landed_article_ids(self, exclude_run: str | None = None) -> set[str]:
-        t = self.read_table("articles", ["article_id", "run_id"])
-        return {a for a, r in zip(t["article_id"].to_pylist(), t["run_id"].to_pylist(), strict=True)
-                if r != exclude_run}
-
     # -- publish ---------------------------------------------------------------------------
     def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any],
                 docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True) -> dict[str, str]:

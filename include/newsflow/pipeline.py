@@ -132,8 +132,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
                 for row in read_parquet(p).to_pylist()]
     # the same URL from several sources: the page's text wins over a feed's summary of it
     articles.sort(key=lambda a: "used the feed entry's content" in (a.notes or ""))
-    landed, own = _landed_versions(lake, run)
-    finder = _landed_texts(lake, run)
+    landed, own, finder = _landed(lake, run)
     fresh: list[RawArticle] = []
     seen: dict[str, str] = {}
     unchanged: set[str] = set()
@@ -262,32 +261,27 @@ def _carry_forward(lake: Lake, run: RunInfo, keep: set[str]) -> int:
     return len(keep)
 
 
-def _landed_versions(lake: Lake, run: RunInfo) -> tuple[dict, dict]:
-    """article_id -> (version, source hash, content hash): the latest version landed by other
-    runs, and what this run landed in an earlier attempt (a rerun)."""
-    t = lake.read_table("articles", ["article_id", "version", "source_hash", "content_hash", "run_id"])
+def _landed(lake: Lake, run: RunInfo):
+    """One read of the landed articles for staging: article_id -> (version, source hash, content
+    hash) for the latest version of other runs and for this run's earlier attempt (a rerun), and a
+    duplicate finder primed with every landed text, that attempt's included (what a rerun does
+    not land again is kept, so its texts count as landed)."""
+    from newsflow.dedup import DuplicateFinder
+
+    cols = ["article_id", "version", "source_hash", "content_hash", "simhash", "run_id"]
+    t = lake.read_table("articles", cols)
     others: dict[str, tuple[int, str | None, str | None]] = {}
     own: dict[str, tuple[int, str | None, str | None]] = {}
-    for aid, v, sh, ch, rid in zip(*(t[c].to_pylist() for c in t.column_names), strict=True):
+    finder = DuplicateFinder()
+    for aid, v, sh, ch, simh, rid in zip(*(t[c].to_pylist() for c in cols), strict=True):
         v = v or 1
         if rid == run.run_id:
             own[aid] = (v, sh, ch)
         elif aid not in others or v > others[aid][0]:
             others[aid] = (v, sh, ch)
-    return others, own
-
-
-def _landed_texts(lake: Lake, run: RunInfo):
-    """A duplicate finder primed with every landed article, this run's earlier attempt included
-    (what a rerun does not land again is kept, so its texts count as landed)."""
-    from newsflow.dedup import DuplicateFinder
-
-    finder = DuplicateFinder()
-    t = lake.read_table("articles", ["article_id", "content_hash", "simhash"])
-    for aid, h, sh in zip(*(t[c].to_pylist() for c in ("article_id", "content_hash", "simhash")), strict=True):
-        if h:
-            finder.add(aid, h, int(sh, 16) if sh else 0)
-    return finder
+        if ch:
+            finder.add(aid, ch, int(simh, 16) if simh else 0)
+    return others, own, finder
 
 
 def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> dict[str, Any]:
