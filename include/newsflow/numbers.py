@@ -229,7 +229,10 @@ CORE = re.compile(
     re.IGNORECASE,
 )
 # The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.
-_CORE_PLAIN = re.compile(rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b(?P<article>(?!))?", re.I)
+_CORE_PLAIN = re.compile(
+    rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
+    # CORE's other groups, never matching: _amount_at reads them by name
+    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?", re.I)
 _SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE)
 _SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)

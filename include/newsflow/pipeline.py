@@ -18,12 +18,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsflow import tables
-from newsflow.clean import clean_text, content_hash, strip_boilerplate
+from newsflow.clean import content_hash
 from newsflow.dedup import simhash, source_hash
 from newsflow.faults import crash_point
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.lake import Lake, is_local, read_parquet, write_parquet
-from newsflow.process import article_id_for, process_batch, quarantine_table, text_from_html
+from newsflow.process import (
+    admission_problem,
+    article_id_for,
+    clean_article_text,
+    failure_row,
+    process_batch,
+    quarantine_table,
+    text_from_html,
+)
 from newsflow.runs import RunInfo
 from newsflow.settings import Settings
 
@@ -137,6 +145,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
     seen: dict[str, str] = {}
     unchanged: set[str] = set()
     rejected, copies, skipped, updated = [], [], 0, 0
+    copied: list[RawArticle] = []  # the inputs behind `copies`, kept until validation (see _orphans)
     for a in articles:
         aid = article_id_for(a)
         if aid in unchanged:  # the same article from a second source: unchanged is unchanged
@@ -147,8 +156,17 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
                                      f"duplicate of {seen[aid]!r} (article {aid}) in the same run",
                                      json.dumps(asdict(a), ensure_ascii=False)))
             continue
-        text = strip_boilerplate(clean_text(a.text))[0] if a.text else ""
-        h = content_hash(text) if text else None
+        try:
+            text = clean_article_text(a.text)[0] if a.text else ""
+        except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
+            rejected.append(failure_row("clean", a, exc))
+            continue
+        if reason := admission_problem(text, settings.min_words, settings.max_article_chars):
+            # before the duplicate check: copies of a text that cannot land are not "duplicates" of it
+            rejected.append(Rejected("clean", a.source, a.external_id, reason,
+                                     json.dumps(asdict(a), ensure_ascii=False)))
+            continue
+        h = content_hash(text)
         fetched = a.input_hash or source_hash(a.text or a.html or "")
         new_version = False
         mine = own.get(aid)
@@ -166,14 +184,14 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
                 continue
             a = replace(a, version=str(version + 1))
             new_version = True
-        if text:  # the same story under another URL: record it, do not process it twice
-            sh = simhash(text)
-            if dup := finder.find(h, sh, exclude=aid):
-                kind, canonical, distance = dup
-                copies.append({"run_id": run.run_id, "article_id": aid, "duplicate_of": canonical, "kind": kind,
-                               "distance": distance, "source": a.source, "external_id": a.external_id, "url": a.url})
-                continue
-            finder.add(aid, h, sh)
+        sh = simhash(text)  # the same story under another URL: record it, do not process it twice
+        if dup := finder.find(h, sh, exclude=aid):
+            kind, canonical, distance = dup
+            copies.append({"run_id": run.run_id, "article_id": aid, "duplicate_of": canonical, "kind": kind,
+                           "distance": distance, "source": a.source, "external_id": a.external_id, "url": a.url})
+            copied.append(a)
+            continue
+        finder.add(aid, h, sh)
         updated += new_version
         seen[aid] = a.external_id
         fresh.append(a)
@@ -185,6 +203,8 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
         batches.append(lake.relative(path))  # relative to the lake root: valid on any worker
     write_parquet(quarantine_table(rejected, run), staging / "quarantine" / "stage.parquet", sort_by=None)
     write_parquet(tables.DUPLICATES.from_rows(copies), staging / "duplicates" / "fetch.parquet")
+    write_parquet(pa.Table.from_pylist([asdict(a) for a in copied], schema=RAW_SCHEMA),
+                  staging / "duplicate-inputs.parquet", sort_by=None)
     carried = _carry_forward(lake, run, set(own) - set(seen))
     crash_point("fetch")
     stats: dict[str, int] = {}
@@ -293,8 +313,10 @@ def process(lake: Lake, run: RunInfo, settings: Settings, batch_path: str) -> di
     for name, table in result.tables.items():
         write_parquet(table, out / f"{name}.parquet")
     write_parquet(quarantine_table(result.rejected, run), out / "quarantine.parquet", sort_by=None)
+    counts = {**result.counts(), "quarantine": len(result.rejected), "failed": result.failed}
+    _write_json(out / "counts.json", counts)
     crash_point("process")
-    return {"dir": str(out), "counts": {**result.counts(), "quarantine": len(result.rejected)}}
+    return {"dir": str(out), "counts": counts}
 
 
 def _combine(lake: Lake, run: RunInfo) -> dict[str, Path]:
@@ -340,6 +362,7 @@ def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
         raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures()
                                + f"\nData Docs: {docs / 'index.html'}")
     final = lake.staging(run) / "final"
+    orphans = _orphan_copies(lake, run, report.frames)
     for name, df in report.frames.items():
         if name != "quarantine":
             spec = tables.TABLES[name]
@@ -348,19 +371,47 @@ def validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
     quarantine = pa.concat_tables([
         read_parquet(paths["quarantine"]),
         tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
+        quarantine_table(orphans, run),
     ])
     write_parquet(quarantine, final / "quarantine.parquet", sort_by=None)
     write_parquet(tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id)),
                   final / "validation_results.parquet", sort_by=None)
     counts = {name: read_parquet(final / f"{name}.parquet").num_rows for name in PUBLISHED_TABLES}
+    failed = sum(json.loads(p.read_text()).get("failed", 0) for p in lake.staging(run).glob("out/*/counts.json"))
     summary = {
         "run_id": run.run_id,
         "status": status,
         "counts": counts,
+        "failed": failed,
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
     }
     (lake.staging(run) / "validation.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def _orphan_copies(lake: Lake, run: RunInfo, frames: dict) -> list[Rejected]:
+    """Copies recorded in `duplicates` whose original did not land after all (its processing
+    failed, or validation quarantined it) leave `duplicates` for `quarantine`, with their own
+    payload: a `duplicates` row always points at a landed article, and nothing is lost."""
+    dups = frames["duplicates"]
+    if dups.empty:
+        return []
+    landed = set(frames["articles"]["article_id"]) | set(lake.read_table("articles", ["article_id"])["article_id"].to_pylist())
+    lost = dups[~dups["duplicate_of"].isin(landed)]
+    if lost.empty:
+        return []
+    frames["duplicates"] = dups[dups["duplicate_of"].isin(landed)]
+    inputs = lake.staging(run) / "duplicate-inputs.parquet"
+    raws = {article_id_for(r): r for r in (RawArticle(**row) for row in read_parquet(inputs).to_pylist())} \
+        if inputs.exists() else {}
+    out = []
+    for aid, of, src, ext in zip(lost["article_id"], lost["duplicate_of"], lost["source"], lost["external_id"], strict=True):
+        raw = raws.get(aid)
+        out.append(Rejected("clean", src, ext, f"copy of article {of}, which did not land in this run "
+                            "(see its own quarantine row); reprocess from this payload",
+                            json.dumps(asdict(raw), ensure_ascii=False) if raw else None))
+    log.info("run %s: %d copies of articles that did not land moved to quarantine", run.run_id, len(out))
+    return out
 
 
 def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, Any]:
@@ -373,6 +424,7 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, A
     manifest = {"run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
                 "ingest_date": run.ingest_date.isoformat(), "counts": validation["counts"],
                 "validation": validation["status"], "warnings": validation["warnings"],
+                "failed": validation.get("failed", 0),
                 "fetch": json.loads((lake.staging(run) / "fetch.json").read_text()),
                 "data_docs": str(lake.root / "_docs" / run.run_id / "index.html")}
     manifest["files"] = lake.publish(run, staged, manifest, docs=lake.staging(run) / "docs")

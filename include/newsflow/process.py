@@ -91,6 +91,25 @@ def text_from_html(raw: RawArticle) -> RawArticle | Rejected:
                    authors=raw.authors or "; ".join(authors) or None, input_hash=source_hash(raw.html))
 
 
+def clean_article_text(body: str) -> tuple[str, list[str]]:
+    """The one recipe for an article's cleaned text (and the bylines taken out of it)."""
+    return strip_boilerplate(clean_text(body))
+
+
+def admission_problem(text: str, min_words: int, max_chars: int) -> str | None:
+    """Why a cleaned text cannot become an article, or None. Staging applies the same rule
+    before looking for duplicates, so copies of a text that will not land are not recorded as
+    duplicates of it."""
+    if not text:
+        return "no text left after cleaning"
+    if (words := word_count(text)) < min_words:
+        return f"too short to be an article: {words} words (minimum {min_words})"
+    if len(text) > max_chars:
+        return (f"text of {len(text):,} characters is over the {max_chars:,}-character limit of the "
+                "NLP stage (NEWSFLOW_MAX_ARTICLE_CHARS); reprocess from the payload with a higher limit")
+    return None
+
+
 def normalise_language(code: str | None) -> str | None:
     if not code:
         return None
@@ -102,36 +121,34 @@ def normalise_language(code: str | None) -> str | None:
 class BatchResult:
     tables: dict[str, pa.Table]
     rejected: list[Rejected] = field(default_factory=list)
+    failed: int = 0  # articles whose processing raised (each also a row in ``rejected``)
 
     def counts(self) -> dict[str, int]:
         return {name: t.num_rows for name, t in self.tables.items()}
 
 
-def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejected:
-    """Clean one raw article into an `articles` row, or reject it with the reason."""
+def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
+            max_chars: int = 1_000_000) -> dict | Rejected:
+    """Clean one raw article into an `articles` row, or reject it with the reason.
+
+    Exceptions propagate: :func:`process_batch` turns them into the article's quarantine row.
+    """
     import json
 
     payload = json.dumps(raw.__dict__, ensure_ascii=False)
-    try:
-        title, published = raw.title, raw.published_at
-        authors = [a for a in (raw.authors or "").split("; ") if a]
-        if raw.text:
-            body = raw.text
-        else:
-            body, html_title, html_date, authors = extract_html(raw.html or "")
-            title, published = title or html_title, published or html_date
-            if not body.strip():
-                return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML", payload)
-        text, byline = strip_boilerplate(clean_text(body))
-        authors += [a for a in byline if a not in authors]
-    except Exception as exc:  # a broken input must become a quarantine row, not a crash
-        log.warning("cleaning %s failed: %r", raw.external_id, exc)
-        return Rejected("clean", raw.source, raw.external_id, f"cleaning failed: {exc!r}", payload)
-    if not text:
-        return Rejected("clean", raw.source, raw.external_id, "no text left after cleaning", payload)
-    if word_count(text) < min_words:
-        return Rejected("clean", raw.source, raw.external_id,
-                        f"too short to be an article: {word_count(text)} words (minimum {min_words})", payload)
+    title, published = raw.title, raw.published_at
+    authors = [a for a in (raw.authors or "").split("; ") if a]
+    if raw.text:
+        body = raw.text
+    else:
+        body, html_title, html_date, authors = extract_html(raw.html or "")
+        title, published = title or html_title, published or html_date
+        if not body.strip():
+            return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML", payload)
+    text, byline = clean_article_text(body)
+    authors += [a for a in byline if a not in authors]
+    if reason := admission_problem(text, min_words, max_chars):
+        return Rejected("clean", raw.source, raw.external_id, reason, payload)
     notes = [raw.notes] if raw.notes else []
     published_at = parse_timestamp(published)
     if published_at is not None and published_at > run.logical_time + FUTURE_TOLERANCE:
@@ -166,48 +183,124 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5) -> dict | Rejecte
 
 
 def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) -> BatchResult:
-    articles, rejected = [], []
+    """Clean, segment and extract every article of a batch.
+
+    Fault isolation: an exception on one article (cleaning, segmenting or any NLP component)
+    puts that article in quarantine with the stage, the exception and its raw payload, and the
+    batch goes on; ``BatchResult.failed`` counts them for the run's summary.
+    """
+    articles, rejected, failed = [], [], 0
+    payloads: dict[str, RawArticle] = {}
     for raw in raws:
-        row = prepare(raw, run, settings.min_words)
-        (rejected if isinstance(row, Rejected) else articles).append(row)
-
-    sentences: list[dict] = []
-    entities: list[dict] = []
-    amounts: list[dict] = []
-    nlp_rows = []
-    for a in articles:
-        if a["language"] in settings.nlp_languages:
-            nlp_rows.append(a)
+        try:
+            row = prepare(raw, run, settings.min_words, settings.max_article_chars)
+        except Exception as exc:  # noqa: BLE001 - any bug on one input must not sink the batch
+            row, failed = failure_row("clean", raw, exc), failed + 1
+        if isinstance(row, Rejected):
+            rejected.append(row)
         else:
-            sentences.extend(_sentence_rows(a["article_id"], a["text"], segment(a["text"])))
-            rejected.append(Rejected(
-                "entities", a["source"], a["external_id"],
+            articles.append(row)
+            payloads[row["article_id"]] = raw
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for a in articles:
+        if a["language"] not in settings.nlp_languages:
+            # landed with its sentences; the note says why it has no entities or numbers
+            a["fetch_notes"] = "; ".join(filter(None, [a["fetch_notes"], (
                 f"language {a['language']!r} is not in NEWSFLOW_NLP_LANGUAGES "
-                f"({','.join(settings.nlp_languages)}): article and sentences landed, "
-                "entities and numbers skipped", a["article_id"]))
-    if nlp_rows:
-        from newsflow.entities import entity_rows, load_nlp, number_rows
-
-        nlp = load_nlp(settings.spacy_model)
-        texts = (a["text"] for a in nlp_rows)
-        for a, doc in zip(nlp_rows, nlp.pipe(texts, batch_size=settings.nlp_batch_size), strict=True):
-            sentences.extend(_sentence_rows(a["article_id"], a["text"], doc._.sentences))
-            entities.extend(entity_rows(a["article_id"], doc))
-            amounts.extend(number_rows(a["article_id"], doc))
-    versions = {a["article_id"]: a["version"] for a in articles}
-    for row in (*sentences, *entities, *amounts):
-        row["version"] = versions[row["article_id"]]
-    log.info("batch: %d articles, %d sentences, %d entities, %d numbers, %d rejected",
-             len(articles), len(sentences), len(entities), len(amounts), len(rejected))
+                f"({','.join(settings.nlp_languages)}): entities and numbers skipped")]))
+            try:
+                rows[a["article_id"]] = {"sentences": _sentence_rows(a["article_id"], a["text"], segment(a["text"]))}
+            except Exception as exc:  # noqa: BLE001
+                rejected.append(failure_row("segment", payloads[a["article_id"]], exc))
+    nlp_articles = [a for a in articles if a["language"] in settings.nlp_languages]
+    for a, result in _extract(nlp_articles, settings):
+        if isinstance(result, _Failure):
+            rejected.append(failure_row(result.stage, payloads[a["article_id"]], result.error))
+        else:
+            rows[a["article_id"]] = result
+    failed += len(articles) - len(rows)
+    landed = [a for a in articles if a["article_id"] in rows]
+    out = {name: [r for a in landed for r in rows[a["article_id"]].get(name, [])]
+           for name in ("sentences", "entities", "numbers")}
+    for a in landed:
+        for name in out:
+            for r in rows[a["article_id"]].get(name, []):
+                r["version"] = a["version"]
+    log.info("batch: %d articles, %d sentences, %d entities, %d numbers, %d rejected (%d failed with an error)",
+             len(landed), len(out["sentences"]), len(out["entities"]), len(out["numbers"]), len(rejected), failed)
     return BatchResult(
         tables={
-            "articles": tables.ARTICLES.from_rows(articles),
-            "sentences": tables.SENTENCES.from_rows(sentences),
-            "entities": tables.ENTITIES.from_rows(entities),
-            "numbers": tables.NUMBERS.from_rows(amounts),
+            "articles": tables.ARTICLES.from_rows(landed),
+            "sentences": tables.SENTENCES.from_rows(out["sentences"]),
+            "entities": tables.ENTITIES.from_rows(out["entities"]),
+            "numbers": tables.NUMBERS.from_rows(out["numbers"]),
         },
         rejected=rejected,
+        failed=failed,
     )
+
+
+@dataclass
+class _Failure:
+    stage: str
+    error: Exception
+
+
+def failure_row(stage: str, raw: RawArticle, exc: Exception) -> Rejected:
+    """The quarantine row of an article whose processing raised: stage, exception, raw payload."""
+    import json
+    from dataclasses import asdict
+
+    log.warning("%s failed on %s (%s): %s: %s", stage, raw.external_id, raw.source, type(exc).__name__, exc)
+    message = str(exc).splitlines()[0][:500] if str(exc) else ""
+    return Rejected(stage, raw.source, raw.external_id, f"{stage} failed: {type(exc).__name__}: {message}",
+                    json.dumps(asdict(raw), ensure_ascii=False))
+
+
+def _extract(articles: list[dict], settings: Settings):
+    """(article, rows or _Failure) for each article, through spaCy in batches.
+
+    The fast path pipes a chunk of texts at once; if anything in the chunk raises, the chunk is
+    redone one article and one component at a time, so only the article that raises is lost and
+    its quarantine row names the stage (entities or numbers) that failed.
+    """
+    if not articles:
+        return
+    from newsflow.entities import load_nlp
+
+    nlp = load_nlp(settings.spacy_model)
+    nlp.max_length = max(nlp.max_length, settings.max_article_chars + 1)  # longer texts were refused
+    size = max(1, settings.nlp_batch_size)
+    for i in range(0, len(articles), size):
+        chunk = articles[i : i + size]
+        try:
+            docs = list(nlp.pipe((a["text"] for a in chunk), batch_size=size))
+            results = [_rows_of(a, doc) for a, doc in zip(chunk, docs, strict=True)]
+        except Exception:  # noqa: BLE001 - find the culprit one article at a time
+            results = [_one_by_one(nlp, a) for a in chunk]
+        yield from zip(chunk, results, strict=True)
+
+
+def _one_by_one(nlp, article: dict) -> dict[str, list[dict]] | _Failure:
+    doc = None
+    for name, component in [("tokenizer", nlp.tokenizer), *nlp.pipeline]:
+        stage = "numbers" if "numbers" in name else "entities"
+        try:
+            doc = component(article["text"]) if doc is None else component(doc)
+        except Exception as exc:  # noqa: BLE001
+            return _Failure(stage, exc)
+    try:
+        return _rows_of(article, doc)
+    except Exception as exc:  # noqa: BLE001
+        return _Failure("entities", exc)
+
+
+def _rows_of(article: dict, doc) -> dict[str, list[dict]]:
+    from newsflow.entities import entity_rows, number_rows
+
+    aid = article["article_id"]
+    return {"sentences": _sentence_rows(aid, article["text"], doc._.sentences),
+            "entities": entity_rows(aid, doc), "numbers": number_rows(aid, doc)}
 
 
 def _sentence_rows(article_id: str, text: str, sents) -> list[dict]:

@@ -33,6 +33,8 @@ class Settings:
     max_input_bytes: int = 20_000_000
     # Texts shorter than this are not articles (an empty page's "Home" link, a stub).
     min_words: int = 5
+    # Longer cleaned texts are quarantined (spaCy's own limit is 1,000,000 characters).
+    max_article_chars: int = 1_000_000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,6 +50,7 @@ class Settings:
             nlp_languages=tuple(_env("NLP_LANGUAGES", "en").split(",")),
             max_input_bytes=int(_env("MAX_INPUT_BYTES", "20000000")),
             min_words=int(_env("MIN_WORDS", "5")),
+            max_article_chars=int(_env("MAX_ARTICLE_CHARS", "1000000")),
         )
 
 
