@@ -13,7 +13,26 @@ export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(CURDIR)/.airflow/airflow.db
-export AIRFLOW__API_AUTH__JWT_SECRET ?= newsflow-local-dev-secret-change-me
+# The JWT secret signs every API token (UI logins included), so it is never a shared default:
+# a random one per checkout, made on first use in .airflow/jwt_secret (mode 0600, git-ignored),
+# unless the environment sets AIRFLOW__API_AUTH__JWT_SECRET. Every Airflow process started here
+# (make run, make airflow, make stack) uses it. `make clean` deletes it with the rest of .airflow.
+JWT_SECRET_FILE := $(AIRFLOW_HOME)/jwt_secret
+ifndef AIRFLOW__API_AUTH__JWT_SECRET
+AIRFLOW__API_AUTH__JWT_SECRET := $(shell umask 077 && mkdir -p '$(AIRFLOW_HOME)' && { test -s '$(JWT_SECRET_FILE)' || { \
+	t=$$(mktemp '$(JWT_SECRET_FILE).XXXXXX') && head -c 48 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_' > "$$t" \
+	&& { ln "$$t" '$(JWT_SECRET_FILE)' 2>/dev/null || test -s '$(JWT_SECRET_FILE)' || mv "$$t" '$(JWT_SECRET_FILE)'; rm -f "$$t"; }; }; } \
+	&& chmod 600 '$(JWT_SECRET_FILE)' && cat '$(JWT_SECRET_FILE)')
+ifeq ($(strip $(AIRFLOW__API_AUTH__JWT_SECRET)),)
+$(error could not create the JWT secret in $(JWT_SECRET_FILE); set AIRFLOW__API_AUTH__JWT_SECRET instead)
+endif
+endif
+export AIRFLOW__API_AUTH__JWT_SECRET
+# The api-server listens on 127.0.0.1 only, unless told otherwise (AIRFLOW__API__HOST=0.0.0.0 make airflow);
+# tasks reach the execution API there.
+export AIRFLOW__API__HOST ?= 127.0.0.1
+AIRFLOW_API_LOCAL := $(if $(filter 0.0.0.0 ::,$(AIRFLOW__API__HOST)),127.0.0.1,$(AIRFLOW__API__HOST))
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL ?= http://$(AIRFLOW_API_LOCAL):$(or $(AIRFLOW__API__PORT),8080)/execution/
 export GX_ANALYTICS_ENABLED := False
 export NEWSFLOW_DATA_DIR ?= $(CURDIR)/data
 # airflow standalone starts its components as `airflow ...` subprocesses.
@@ -56,13 +75,13 @@ test: $(STAMP) services
 	$(BIN)/python -m pytest
 
 airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
-	@echo "Airflow UI on http://localhost:8080 (user 'admin', password printed below / in .airflow/simple_auth_manager_passwords.json.generated)"
+	@echo "Airflow UI on http://$(AIRFLOW_API_LOCAL):$(or $(AIRFLOW__API__PORT),8080) (listening on $(AIRFLOW__API__HOST); user 'admin', password printed below / in .airflow/simple_auth_manager_passwords.json.generated)"
 	$(BIN)/airflow standalone
 
 # The Celery deployment without Docker: PostgreSQL, Redis, api-server, scheduler, dag-processor
 # and a Celery worker on this machine (docker-compose.yaml is the same with Docker).
 stack: $(STAMP) services
-	$(BIN)/python tools/celery_stack.py up --dir $(CURDIR)/.stack --data $(NEWSFLOW_DATA_DIR)
+	$(BIN)/python tools/celery_stack.py up --dir $(CURDIR)/.stack --data $(NEWSFLOW_DATA_DIR) --host $(AIRFLOW__API__HOST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check include dags plugins tests bench tools

@@ -7,6 +7,7 @@ any test module imports it.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -25,13 +26,21 @@ os.environ.update({
     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
     "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME}/airflow.db",
-    "AIRFLOW__API_AUTH__JWT_SECRET": "newsflow-test-secret",
+    "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(48),  # random per test session, never a fixed one
     "GX_ANALYTICS_ENABLED": "False",
 })
 for var in [v for v in os.environ if v.startswith("NEWSFLOW_")]:
     del os.environ[var]
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
 from newsflow.settings import SAMPLES_DIR  # noqa: E402
+
+# Property-based tests: a small budget in `make test` (CI), a long one on demand and in `make bench`
+# (HYPOTHESIS_PROFILE=long). derandomize: CI runs are reproducible; the long profile explores.
+hypothesis_settings.register_profile("ci", max_examples=150, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("long", max_examples=5000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SEED = SAMPLES_DIR / "000_f9789ab62cedf289.txt"
 FIXTURES = ROOT / "tests" / "fixtures"

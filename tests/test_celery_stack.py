@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,31 @@ def test_rest_api_needs_a_token(stack):
     import httpx
 
     assert httpx.get(f"{stack.url}/api/v2/dags", timeout=10).status_code == 401
+
+
+def test_tokens_signed_with_a_guessed_secret_are_refused(stack):
+    """The admin's own token, re-signed: with the stack's secret it is accepted, with a guessed
+    one (the default this repo once shipped, common placeholders) the REST API, the config
+    endpoints and the plugin refuse it."""
+    import httpx
+    import jwt
+
+    real = stack.api.headers["Authorization"].removeprefix("Bearer ")
+    header = jwt.get_unverified_header(real)
+    claims = jwt.decode(real, options={"verify_signature": False})
+
+    def sign(secret: str) -> dict[str, str]:
+        with warnings.catch_warnings():  # the guesses are short keys: that is the point
+            warnings.simplefilter("ignore")
+            return {"Authorization": "Bearer " + jwt.encode(claims, secret, algorithm=header["alg"], headers=header)}
+
+    paths = ("/api/v2/variables", "/api/v2/connections", "/api/v2/dags", "/newsflow/api/summary")
+    with httpx.Client(base_url=stack.url, timeout=30) as http:
+        for path in paths:
+            assert http.get(path, headers=sign(stack.jwt_secret)).status_code == 200, path  # the control
+        for guess in ("newsflow-local-dev-" + "secret-" + "change" + "-me", "secret", "changeme", "airflow"):
+            for path in paths:
+                assert http.get(path, headers=sign(guess)).status_code in (401, 403), (guess, path)
 
 
 def test_newsflow_lake_plugin_requires_a_login_and_serves_the_lake(stack):

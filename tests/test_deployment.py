@@ -2,14 +2,21 @@
 
 There is no Docker engine here, so the compose file is checked statically: every service the
 deployment needs, one shared environment (one JWT secret for every process), and every Airflow
-option it sets known to the installed Airflow. tests/test_celery_stack.py runs the same
+option it sets known to the installed Airflow. No JWT secret ships with the repo (make makes
+one per checkout, compose refuses to start without one) and everything listens on 127.0.0.1
+unless told otherwise. tests/test_celery_stack.py runs the same
 deployment for real without Docker.
 """
 
+import os
 import re
+import shutil
+import stat
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,3 +81,135 @@ def test_mounted_folders_exist_and_the_image_matches_the_pins():
     pinned = re.search(r"^apache-airflow\[[^\]]*\]==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
     assert image and pinned and image.group(1) == pinned.group(1)
     assert image.group(2) == "3.11"  # the Python the project is built and tested on
+
+
+# -- no shared JWT secret, loopback by default ----------------------------------------------------
+# A token signed with the JWT secret is an admin login: a default anyone can read in this repo
+# would let anyone who reaches the port in. (The old value is spelled in pieces so this file does
+# not count as an occurrence.)
+OLD_DEFAULTS = ("newsflow-local-dev-" + "secret", "change" + "-me", "newsflow-test-" + "secret")
+SHOW = 'show: ; @echo "$$AIRFLOW__API_AUTH__JWT_SECRET|$$AIRFLOW__API__HOST|$$AIRFLOW__CORE__EXECUTION_API_SERVER_URL"'
+
+
+def _checkout(tmp_path: Path, name: str) -> Path:
+    """A copy of the Makefile and what its install rule depends on, in a fresh folder."""
+    d = tmp_path / name
+    d.mkdir()
+    for f in ("Makefile", "requirements.txt", "constraints.txt", "pyproject.toml"):
+        shutil.copy(ROOT / f, d / f)
+    (d / ".venv").mkdir()
+    (d / ".venv" / ".installed").touch()  # installed: make -n shows only the target's own commands
+    return d
+
+
+def _make(d: Path, *args: str, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "MAKE", "NEWSFLOW"))}
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(d), *args], env={**clean, **env},
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def _show(d: Path, **env: str) -> tuple[str, str, str]:
+    return tuple(_make(d, "--eval", SHOW, "show", **env).strip().split("|"))
+
+
+def test_make_generates_a_random_jwt_secret_per_checkout(tmp_path):
+    one, two = _checkout(tmp_path, "one"), _checkout(tmp_path, "two")
+    secret = _show(one)[0]
+    assert len(secret) >= 64 and not any(old in secret for old in OLD_DEFAULTS)  # 384 random bits
+    assert _show(one)[0] == secret  # the same checkout keeps its secret: every process shares it
+    assert _show(two)[0] not in (secret, "")  # another checkout gets another one
+    kept = one / ".airflow" / "jwt_secret"
+    assert kept.read_text().strip() == secret
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # the environment's own secret wins, and then none is written
+    three = _checkout(tmp_path, "three")
+    assert _show(three, AIRFLOW__API_AUTH__JWT_SECRET="mine")[0] == "mine"
+    assert not (three / ".airflow" / "jwt_secret").exists()
+    # the file is git-ignored with the rest of .airflow/
+    assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", ".airflow/jwt_secret"]).returncode == 0
+
+
+def test_make_airflow_and_make_stack_listen_on_loopback_unless_told(tmp_path):
+    d = _checkout(tmp_path, "co")
+    _, host, execution_url = _show(d)
+    assert host == "127.0.0.1" and execution_url == "http://127.0.0.1:8080/execution/"
+    stack = _make(d, "-n", "stack")
+    assert "tools/celery_stack.py up" in stack and "--host 127.0.0.1" in stack
+    # told otherwise: every interface, and the tasks still reach the execution API on loopback
+    assert _show(d, AIRFLOW__API__HOST="0.0.0.0", AIRFLOW__API__PORT="9090")[1:] == (
+        "0.0.0.0", "http://127.0.0.1:9090/execution/")
+    assert "--host 0.0.0.0" in _make(d, "-n", "stack", AIRFLOW__API__HOST="0.0.0.0")
+
+
+def test_no_fixed_jwt_secret_anywhere_in_the_repo():
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    args = [a for old in OLD_DEFAULTS for a in ("-e", old)]
+    found = subprocess.run(["git", "-C", str(ROOT), "grep", "-n", "-I", "-F", "--untracked", *args],
+                           capture_output=True, text=True)
+    assert found.returncode == 1, found.stdout  # 1: no match
+
+
+def _interpolate(value: str, env: dict[str, str]) -> str:
+    """docker compose's ${VAR}, ${VAR:-default} and ${VAR:?error} (an unset or empty VAR)."""
+    def sub(m: re.Match) -> str:
+        name, op, arg = m.group(1), m.group(2), m.group(3)
+        if env.get(name):
+            return env[name]
+        if op == ":?":
+            raise ValueError(f"{name}: {arg}")
+        return arg if op == ":-" else ""
+    return re.sub(r"\$\{(\w+)(?:(:[-?])([^}]*))?\}", sub, value)
+
+
+def test_compose_refuses_to_start_without_a_jwt_secret():
+    raw = (ROOT / "docker-compose.yaml").read_text()
+    refs = re.findall(r"\$\{AIRFLOW_JWT_SECRET([^}]*)\}", raw)
+    assert refs and all(r.startswith(":?") for r in refs), refs  # required, never a default
+    for env in AIRFLOW.values():
+        value = env["environment"]["AIRFLOW__API_AUTH__JWT_SECRET"]
+        with pytest.raises(ValueError, match="AIRFLOW_JWT_SECRET"):
+            _interpolate(value, {})
+        with pytest.raises(ValueError):
+            _interpolate(value, {"AIRFLOW_JWT_SECRET": ""})  # an empty .env line does not do either
+        assert _interpolate(value, {"AIRFLOW_JWT_SECRET": "s3cr3t"}) == "s3cr3t"
+    # .env holds it, is never committed, and .env.example says how to make one
+    assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", ".env"]).returncode == 0
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^AIRFLOW_JWT_SECRET=$", example, re.M)  # no value to copy
+    assert "secrets.token_urlsafe" in example
+
+
+def test_compose_publishes_ports_on_loopback_by_default():
+    published = [(name, str(p)) for name, s in SERVICES.items() for p in s.get("ports", [])]
+    assert [n for n, _ in published] == ["airflow-apiserver"]  # PostgreSQL and Redis stay inside
+    for name, port in published:
+        assert _interpolate(port, {}).startswith("127.0.0.1:"), (name, port)
+        assert _interpolate(port, {"AIRFLOW_BIND": "0.0.0.0"}).startswith("0.0.0.0:"), (name, port)
+
+
+def test_the_stack_binds_loopback_and_makes_its_own_secret(tmp_path, monkeypatch):
+    from celery_stack import stack_from_args
+
+    a, b = Stack(tmp_path / "a"), Stack(tmp_path / "b")
+    assert a.jwt_secret != b.jwt_secret and len(a.jwt_secret) >= 64
+    assert a.env()["AIRFLOW__API_AUTH__JWT_SECRET"] == a.jwt_secret
+    cmd = a.api_server_command()
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1" and a.url.startswith("http://127.0.0.1:")
+    wide = Stack(tmp_path / "w", host="0.0.0.0")
+    assert wide.api_server_command()[cmd.index("--host") + 1] == "0.0.0.0"
+    assert wide.url.startswith("http://127.0.0.1:")  # its own clients and tasks use loopback
+    with pytest.raises(ValueError):
+        Stack(tmp_path / "e", jwt_secret="")
+    # `make stack`: the environment's secret and host; without them, random and loopback
+    monkeypatch.delenv("AIRFLOW__API_AUTH__JWT_SECRET", raising=False)
+    monkeypatch.delenv("AIRFLOW__API__HOST", raising=False)
+    default = stack_from_args(["up", "--dir", str(tmp_path / "d")])
+    assert default.host == "127.0.0.1" and len(default.jwt_secret) >= 64
+    monkeypatch.setenv("AIRFLOW__API_AUTH__JWT_SECRET", "the-checkouts")
+    monkeypatch.setenv("AIRFLOW__API__HOST", "0.0.0.0")
+    told = stack_from_args(["up", "--dir", str(tmp_path / "d")])
+    assert (told.jwt_secret, told.host) == ("the-checkouts", "0.0.0.0")
+    assert not (tmp_path / "d").exists()  # nothing written before it starts

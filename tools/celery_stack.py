@@ -3,9 +3,11 @@
 The same deployment as docker-compose.yaml (api-server, scheduler, dag-processor, Celery
 workers, a PostgreSQL metadata DB, a Redis broker), from Debian's packages and the virtualenv,
 for machines without a Docker engine and for the tests. Every process gets the same
-environment, JWT secret included. Usage:
+environment, JWT secret included: AIRFLOW__API_AUTH__JWT_SECRET when set (`make stack` passes
+the checkout's), else a random one made for this stack; never a fixed default. Everything
+listens on 127.0.0.1 unless --host (or AIRFLOW__API__HOST) opens the api-server wider. Usage:
 
-    .venv/bin/python tools/celery_stack.py up [--dir .stack] [--workers 2] [--port 8080]
+    .venv/bin/python tools/celery_stack.py up [--dir .stack] [--workers 2] [--port 8080] [--host 127.0.0.1]
 
 prints the UI address and login and runs until interrupted; `make stack` calls it.
 """
@@ -79,19 +81,24 @@ class Stack:
     redis_port: int = field(default_factory=free_port)
     log_port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
-    jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))  # 64 chars: HS512
+    host: str = "127.0.0.1"  # where the api-server listens; PostgreSQL and Redis stay on loopback
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
         self.data_dir = Path(self.data_dir or self.root / "data").resolve()
+        if not self.jwt_secret:
+            raise ValueError("the JWT secret must not be empty")
         self.pg_dir: Path | None = None
         self.stopped = False
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.api_port}"
+        """Where this machine reaches the api-server (loopback when it listens on every address)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.api_port}"
 
     @property
     def db_url(self) -> str:
@@ -176,6 +183,10 @@ class Stack:
                 return s.recv(16).startswith(b"+PONG")
         wait_for(ping, "redis", 30, proc, self.root / "logs" / "redis.log")
 
+    def api_server_command(self) -> list[str]:
+        return [str(BIN / "airflow"), "api-server", "--host", self.host, "--port", str(self.api_port),
+                "--workers", "1"]
+
     def start(self) -> Stack:
         atexit.register(self.stop)  # also when the caller forgets, or an exception ends the interpreter
         self.root.mkdir(parents=True, exist_ok=True)
@@ -185,8 +196,7 @@ class Stack:
         self.start_postgres()
         self.start_redis()
         self._airflow("db", "migrate", timeout=600)
-        api = self._spawn("api-server", [str(BIN / "airflow"), "api-server", "--host", "127.0.0.1",
-                                         "--port", str(self.api_port), "--workers", "1"])
+        api = self._spawn("api-server", self.api_server_command())
         self._spawn("scheduler", [str(BIN / "airflow"), "scheduler"])
         self._spawn("dag-processor", [str(BIN / "airflow"), "dag-processor"])
         for i in range(self.workers):
@@ -250,19 +260,27 @@ class Stack:
                             headers={"Authorization": f"Bearer {token.json()['access_token']}"})
 
 
-def main(argv: list[str] | None = None) -> int:
+def stack_from_args(argv: list[str] | None = None) -> Stack:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["up"])
     parser.add_argument("--dir", default=str(ROOT / ".stack"), help="where the stack keeps its state and logs")
     parser.add_argument("--data", default=None, help="the lake (default: DIR/data)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--host", default=os.environ.get("AIRFLOW__API__HOST") or "127.0.0.1",
+                        help="the address the api-server listens on (default: AIRFLOW__API__HOST or 127.0.0.1)")
     args = parser.parse_args(argv)
-    with Stack(Path(args.dir), data_dir=Path(args.data) if args.data else None, workers=args.workers,
-               api_port=args.port) as stack:
+    # one secret for every process: the caller's (make passes the checkout's), else a random one
+    secret = {"jwt_secret": s} if (s := os.environ.get("AIRFLOW__API_AUTH__JWT_SECRET")) else {}
+    return Stack(Path(args.dir), data_dir=Path(args.data) if args.data else None, workers=args.workers,
+                 api_port=args.port, host=args.host, **secret)
+
+
+def main(argv: list[str] | None = None) -> int:
+    with stack_from_args(argv) as stack:
         print(f"Airflow (CeleryExecutor, PostgreSQL on {stack.pg_port}, Redis on {stack.redis_port}) "
-              f"on {stack.url}  login: admin / {stack.password}\nlogs: {stack.root / 'logs'}  lake: "
-              f"{stack.data_dir}\nCtrl-C stops everything.", flush=True)
+              f"on {stack.url} (listening on {stack.host})  login: admin / {stack.password}\n"
+              f"logs: {stack.root / 'logs'}  lake: {stack.data_dir}\nCtrl-C stops everything.", flush=True)
         try:
             while all(p.poll() is None for p in stack.procs.values()):
                 time.sleep(2)

@@ -27,7 +27,21 @@ def clean_text(raw: str) -> str:
 
     Input paragraphs may be separated by single or blank lines; the output separates them
     with exactly one newline, so paragraph boundaries survive and offsets stay compact.
+
+    Idempotent (cleaning a cleaned text changes nothing, so a landed text reprocessed hashes the
+    same): ftfy can uncover new mojibake once spaces and controls are gone (found by the property
+    tests: "\xa0Â\x80"), so the steps repeat until nothing changes, at most three times.
     """
+    text = raw
+    for _ in range(3):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def _clean_once(raw: str) -> str:
     text = ftfy.fix_text(raw, normalization="NFC", uncurl_quotes=False)
     text = text.translate(_INVISIBLE).translate(_PUNCT)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")

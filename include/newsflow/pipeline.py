@@ -158,7 +158,7 @@ def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any
             continue
         try:
             text = clean_article_text(a.text)[0] if a.text else ""
-        except Exception as exc:  # noqa: BLE001 - one bad text must not stop the run
+        except Exception as exc:  # one bad text must not stop the run
             rejected.append(failure_row("clean", a, exc))
             continue
         if reason := admission_problem(text, settings.min_words, settings.max_article_chars):

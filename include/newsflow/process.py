@@ -194,7 +194,7 @@ def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) 
     for raw in raws:
         try:
             row = prepare(raw, run, settings.min_words, settings.max_article_chars)
-        except Exception as exc:  # noqa: BLE001 - any bug on one input must not sink the batch
+        except Exception as exc:  # any bug on one input must not sink the batch
             row, failed = failure_row("clean", raw, exc), failed + 1
         if isinstance(row, Rejected):
             rejected.append(row)
@@ -210,7 +210,7 @@ def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) 
                 f"({','.join(settings.nlp_languages)}): entities and numbers skipped")]))
             try:
                 rows[a["article_id"]] = {"sentences": _sentence_rows(a["article_id"], a["text"], segment(a["text"]))}
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 rejected.append(failure_row("segment", payloads[a["article_id"]], exc))
     nlp_articles = [a for a in articles if a["language"] in settings.nlp_languages]
     for a, result in _extract(nlp_articles, settings):
@@ -276,7 +276,7 @@ def _extract(articles: list[dict], settings: Settings):
         try:
             docs = list(nlp.pipe((a["text"] for a in chunk), batch_size=size))
             results = [_rows_of(a, doc) for a, doc in zip(chunk, docs, strict=True)]
-        except Exception:  # noqa: BLE001 - find the culprit one article at a time
+        except Exception:  # find the culprit one article at a time
             results = [_one_by_one(nlp, a) for a in chunk]
         yield from zip(chunk, results, strict=True)
 
@@ -287,11 +287,11 @@ def _one_by_one(nlp, article: dict) -> dict[str, list[dict]] | _Failure:
         stage = "numbers" if "numbers" in name else "entities"
         try:
             doc = component(article["text"]) if doc is None else component(doc)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return _Failure(stage, exc)
     try:
         return _rows_of(article, doc)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return _Failure("entities", exc)
 
 

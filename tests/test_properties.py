@@ -1,0 +1,87 @@
+"""Property-based tests: text nobody here wrote. Cleaning, segmentation and extraction never
+raise, and every span they return is exactly the text it claims to cover.
+
+The budget is small for CI (profile ``ci``); ``HYPOTHESIS_PROFILE=long`` (used by ``make bench``)
+runs many more examples.
+"""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsflow import numbers
+from newsflow.clean import clean_text, strip_boilerplate
+from newsflow.segment import segment
+
+# Pieces of news text that exercise the parsers' rules: digits with separators, currency
+# signs and codes, scales, units, ranges, dashes, abbreviations, quotes, odd spaces.
+TOKENS = st.sampled_from([
+    "$", "£", "€", "¥", "US$", "USD", "EUR", "Rs", "R", "20", "10", "9", "1", "1,000", "3.5", ".5", "12,345.67",
+    "1.000,5", "-", "–", "—", "to", "and", "between", "from", "million", "bn", "billion", "m", "k", "trillion",
+    "%", "per cent", "percentage points", "basis points", "tonnes", "km", "mph", "a", "an", "half", "one",
+    "twenty-five", "first", "3rd", "Mr.", "U.S.", "Sino-U.S.", "Jan.", "e.g.", "No.", ".", ",", "!", "?",
+    "…", "\"", "“", "”", "'", "(", ")", "\n", "\n\n", " ", "\u00a0", "\u200b", "\t", "year-old", "per",
+    "barrel", "shares", "people", "around", "about", "up", "fell", "by", "of", "The", "He", "said", "x",
+])
+NEWSY = st.lists(TOKENS, max_size=40).map(" ".join)
+# Arbitrary Unicode (surrogates cannot be in a decoded text), and the two mixed.
+ANY_TEXT = st.one_of(st.text(st.characters(exclude_categories=("Cs",)), max_size=300), NEWSY,
+                     st.tuples(NEWSY, st.text(max_size=40), NEWSY).map("".join))
+
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(ANY_TEXT)
+def test_numbers_never_raise_and_spans_match_the_text(text):
+    for a in numbers.extract(text):
+        assert 0 <= a.start <= a.end <= len(text)
+        assert text[a.start : a.end] == a.text
+        assert a.value == a.value  # not NaN
+        assert a.value_max is None or a.value_max >= a.value
+
+
+@PROPERTY
+@given(ANY_TEXT, st.integers(0, 10_000))
+def test_numbers_offsets_shift_with_the_sentence(text, offset):
+    plain = numbers.extract(text)
+    shifted = numbers.extract(text, offset=offset)
+    assert [(a.start + offset, a.end + offset, a.text) for a in plain] == [(a.start, a.end, a.text) for a in shifted]
+
+
+@PROPERTY
+@given(ANY_TEXT)
+def test_cleaning_never_raises_and_is_stable(text):
+    cleaned = clean_text(text)
+    assert "\n\n" not in cleaned and cleaned == cleaned.strip()
+    assert clean_text(cleaned) == cleaned  # deterministic and idempotent: hashes and offsets rely on it
+    body, _ = strip_boilerplate(cleaned)
+    assert isinstance(body, str)
+
+
+@PROPERTY
+@given(ANY_TEXT)
+def test_segments_are_ordered_spans_of_the_text(text):
+    text = clean_text(text)
+    sents = segment(text)
+    last_end = 0
+    for i, s in enumerate(sents):
+        assert s.sentence_index == i
+        assert last_end <= s.start < s.end <= len(text)
+        chunk = text[s.start : s.end]
+        assert chunk == chunk.strip() and "\n" not in chunk  # inside one paragraph, trimmed
+        last_end = s.end
+    # every non-space character belongs to a sentence: segmentation loses no text
+    covered = "".join(text[s.start : s.end] for s in sents)
+    assert "".join(covered.split()) == "".join(text.split())
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.lists(ANY_TEXT, min_size=1, max_size=4).map("\n".join))
+def test_the_nlp_pipeline_rows_point_at_their_text(nlp, text):
+    from newsflow.entities import entity_rows, number_rows
+
+    text = clean_text(text)
+    doc = nlp(text)
+    for row in entity_rows("a", doc) + number_rows("a", doc):
+        assert text[row["start"] : row["end"]] == row["text"]
