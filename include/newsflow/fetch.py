@@ -10,9 +10,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
+
+from newsflow.decoding import (
+    UndecodableText,
+    decode_lines,
+    decode_text,
+    looks_binary,
+    sniff_markup_charset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +72,38 @@ class Source(Protocol):
     def fetch(self) -> Iterator[RawArticle | Rejected]: ...
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 when valid, else the best guess (legacy files are often Latin-1 or cp1252)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise ValueError("not decodable as text in any known encoding") from None
-        return str(best)
+def _json_type(value: Any) -> str:
+    return "object" if isinstance(value, dict) else "array" if isinstance(value, list) else type(value).__name__
 
 
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
-    return b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.1
+def _scalar(value: Any) -> str | None:
+    """A JSON scalar as text: numbers and booleans as JSON writes them ("12", "true"), never as
+    Python's repr ("True"). Containers are the caller's to refuse."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _authors(value: Any) -> str | None:
+    """Authors as one "; "-separated string: a string as is, a list of names joined."""
+    if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        return "; ".join(a.strip() for a in value if a.strip()) or None
+    if isinstance(value, dict | list):
+        raise TypeError(f"field 'authors' must be a string or a list of strings, got a JSON {_json_type(value)}")
+    return _scalar(value)
+
+
+def _fields(obj: dict) -> dict[str, str | None]:
+    """The article fields as strings; a JSON object or array where a string belongs raises
+    TypeError naming the field, because its repr would land as if it were the title or text."""
+    out: dict[str, str | None] = {}
+    for key in ARTICLE_FIELDS:
+        value = obj.get(key)
+        if isinstance(value, dict | list):
+            raise TypeError(f"field {key!r} must be a string, got a JSON {_json_type(value)}")
+        out[key] = _scalar(value)
+    out["authors"] = _authors(obj.get("authors", obj.get("author")))
+    return out
 
 
 def article_from_mapping(obj: Any, source: str, fallback_id: str) -> RawArticle | Rejected:
@@ -87,20 +111,28 @@ def article_from_mapping(obj: Any, source: str, fallback_id: str) -> RawArticle 
     if not isinstance(obj, dict):
         return Rejected("fetch", source, fallback_id, f"expected a JSON object, got {type(obj).__name__}",
                         json.dumps(obj, ensure_ascii=False)[:10000])
-    text, html = obj.get("text"), obj.get("html")
-    ext_id = str(obj.get("id") or obj.get("url") or fallback_id)
     payload = json.dumps(obj, ensure_ascii=False)
-    if not any(isinstance(v, str) and v.strip() for v in (text, html)):
+    try:
+        f = _fields(obj)
+    except TypeError as exc:
+        raw_id = obj.get("id")
+        ext = fallback_id if raw_id is None or isinstance(raw_id, dict | list) else _scalar(raw_id)
+        return Rejected("fetch", source, ext, str(exc), payload)
+    ext_id = f["id"] or f["url"] or fallback_id
+    text, html = (v if v and v.strip() else None for v in (f["text"], f["html"]))
+    if not (text or html):
         return Rejected("fetch", source, ext_id, "article has no non-empty 'text' or 'html' field", payload)
-    def s(key: str) -> str | None:
-        v = obj.get(key)
-        return None if v is None else str(v)
     return RawArticle(
-        external_id=ext_id, source=s("source") or source,
-        text=text if isinstance(text, str) and text.strip() else None,
-        html=html if isinstance(html, str) and html.strip() else None,
-        url=s("url"), title=s("title"), published_at=s("published_at"), language=s("language"),
+        external_id=ext_id, source=f["source"] or source, text=text, html=html, url=f["url"],
+        title=f["title"], published_at=f["published_at"], language=f["language"], authors=f["authors"],
     )
+
+
+def _noted(item: RawArticle | Rejected, note: str | None) -> RawArticle | Rejected:
+    """Put a decoding note on an article (it ends in ``articles.fetch_notes``)."""
+    if note is None or isinstance(item, Rejected):
+        return item
+    return replace(item, notes="; ".join(n for n in (item.notes, note) if n))
 
 
 @dataclass
@@ -149,36 +181,49 @@ class LocalSource:
         if not data.strip():
             yield Rejected("fetch", src, f.stem, "empty file", str(f))
             return
-        if _looks_binary(data):
+        if looks_binary(data):
             yield Rejected("fetch", src, f.stem, "file is binary or corrupt, not text", str(f))
             return
+        if suffix == ".jsonl":
+            yield from _read_jsonl(data, f, src, name)
+            return
         try:
-            content = _decode(data)
-        except ValueError as exc:
+            decoded = decode_text(data, sniff_markup_charset(data) if suffix in (".html", ".htm") else None)
+        except UndecodableText as exc:
             yield Rejected("fetch", src, f.stem, str(exc), str(f))
             return
-        if suffix == ".txt":
-            yield RawArticle(external_id=f.stem, source=name, text=content)
+        content, note = decoded.text, decoded.note
+        if not content.strip():
+            yield Rejected("fetch", src, f.stem, "empty file", str(f))
+        elif suffix == ".txt":
+            yield RawArticle(external_id=f.stem, source=name, text=content, notes=note)
         elif suffix in (".html", ".htm"):
-            yield RawArticle(external_id=f.stem, source=name, html=content)
-        elif suffix == ".json":
+            yield RawArticle(external_id=f.stem, source=name, html=content, notes=note)
+        else:
             try:
                 obj = json.loads(content)
             except json.JSONDecodeError as exc:
                 yield Rejected("fetch", src, f.stem, f"invalid JSON: {exc}", content[:100_000])
                 return
-            yield article_from_mapping(obj, name, f.stem)
-        else:
-            for lineno, line in enumerate(content.splitlines(), 1):
-                if not line.strip():
-                    continue
-                ext = f"{f.stem}:{lineno}"
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield Rejected("fetch", src, ext, f"invalid JSON on line {lineno}: {exc}", line[:100_000])
-                    continue
-                yield article_from_mapping(obj, name, ext)
+            yield _noted(article_from_mapping(obj, name, f.stem), note)
+
+
+def _read_jsonl(data: bytes, f: Path, src: str, name: str) -> Iterator[RawArticle | Rejected]:
+    """One article per line, each line decoded on its own: a stray byte or a pasted Latin-1 line
+    changes that line only, instead of tipping a whole-file guess into another charset."""
+    for lineno, line in decode_lines(data):
+        ext = f"{f.stem}:{lineno}"
+        if isinstance(line, UndecodableText):
+            yield Rejected("fetch", src, ext, f"{line} (line {lineno})", f"{f}:{lineno}")
+            continue
+        if not line.text.strip():
+            continue
+        try:
+            obj = json.loads(line.text)
+        except json.JSONDecodeError as exc:
+            yield Rejected("fetch", src, ext, f"invalid JSON on line {lineno}: {exc}", line.text[:100_000])
+            continue
+        yield _noted(article_from_mapping(obj, name, ext), line.note)
 
 
 def fetch_all(sources: Iterable[Source]) -> FetchResult:
