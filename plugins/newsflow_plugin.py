@@ -50,14 +50,11 @@ async def lake_summary() -> JSONResponse:
 
 @app.get("/docs/{run_id}/{path:path}")
 async def data_docs(run_id: str, path: str) -> Response:
-    """A run's Data Docs, only from inside that run's ``_docs`` folder."""
-    lake = _lake()
-    docs = lake.root / "_docs"
-    parts = [run_id, *path.split("/")]
-    if any(p in ("", ".", "..") or "\\" in p for p in parts):
-        raise HTTPException(status_code=404, detail="not found")
-    target = docs.joinpath(*parts)
-    if not await asyncio.to_thread(target.is_file):
+    """A run's Data Docs: only regular files inside that run's ``_docs`` folder, no symlinks followed."""
+    from newsflow import report
+
+    target = await asyncio.to_thread(report.docs_file, _lake().root, run_id, path)
+    if target is None:
         raise HTTPException(status_code=404, detail="not found")
     body = await asyncio.to_thread(target.read_bytes)
     return Response(body, media_type=mimetypes.guess_type(target.name)[0] or "application/octet-stream")

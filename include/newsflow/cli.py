@@ -172,6 +172,9 @@ def format_run(m: dict) -> str:
         f"run {m['run_id']} landed: {c['articles']} articles, {c['sentences']} sentences, "
         f"{c['entities']} entities, {c['numbers']} numbers, {c['quarantine']} quarantined",
     ]
+    if failed := m.get("failed"):
+        lines.append(f"{failed} article{'s' if failed != 1 else ''} failed with an error while processing: "
+                     "quarantined with the error and the payload to reprocess (the others landed)")
     if f.get("duplicates"):
         lines.append(f"{f['duplicates']} copies of stories already fetched recorded in duplicates, not processed")
     if f.get("already_landed"):
@@ -195,20 +198,20 @@ def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
     from newsflow.lake import Lake
-    from newsflow.query import connect
+    from newsflow.query import connect, error_line
 
     if (err := _need_lake(args.data)) is not None:
         return err
     lake = Lake(args.data)
     lake.recover()  # a crash may have left a committed publish half done
     con = connect(lake.root)
-    try:
+    try:  # relations run lazily: errors (and sandbox refusals) can come from either call
         rel = con.sql(args.sql)
+        if rel is None:
+            return 0
+        df = rel.df()
     except duckdb.Error as exc:
-        return _fail(str(exc).splitlines()[0])
-    if rel is None:
-        return 0
-    df = rel.df()
+        return _fail(error_line(exc))
     if args.format == "csv":
         df.to_csv(sys.stdout, index=False)
     elif args.format == "json":
@@ -244,14 +247,15 @@ GROUP BY 1 ORDER BY mentions DESC, person LIMIT 5""".strip()
 def cmd_summary(args: argparse.Namespace) -> int:
     """What `make run` prints: the last run, what the lake holds, where, and one example query."""
     from newsflow.lake import Lake
-    from newsflow.query import connect, views
+    from newsflow.query import connect, row_counts
 
     if (err := _need_lake(args.data)) is not None:
         return err
     lake = Lake(args.data)
     lake.recover()
     con = connect(lake.root)
-    names = views(con)
+    counts = row_counts(con)
+    names = list(counts)
     if not names:
         return _fail(f"no tables under {args.data}")
     last = lake.last_manifest()
@@ -260,8 +264,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     where = lake.root.resolve() if lake.local else lake.root
     print(f"\nParquet lake: {where}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
     width = max(map(len, names))
-    for name in names:
-        n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    for name, n in counts.items():
         print(f"  {name:{width}s} {n:8d} rows")
     print(f"\nExample query (newsflow query \"...\" --data {args.data}):\n  {' '.join(EXAMPLE_QUERY.split())}")
     if "entities" in names:

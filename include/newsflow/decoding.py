@@ -146,7 +146,9 @@ def looks_binary(data: bytes) -> bool:
         sample = data[skip:skip + 8192]
         sample = sample[: len(sample) // 4 * 4]
         chars = sample.decode(codec, errors="replace")
-        return _controls(chars) > len(chars) * 0.1 or "\x00" in chars
+        # a BOM followed by what does not decode in its own encoding is a corrupt file, not text
+        bad = _controls(chars) + chars.count("\ufffd")
+        return bad > len(chars) * 0.1 or "\x00" in chars
     sample = data[:4096]
     return b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) * 0.1
 

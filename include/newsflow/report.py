@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import html
 import json
+import stat
+from pathlib import Path
 from typing import Any
 
-from newsflow.lake import Lake
+from newsflow.lake import Lake, is_local
 
 RECENT_RUNS = 20
 
@@ -25,15 +27,14 @@ def runs(lake: Lake, limit: int = RECENT_RUNS) -> list[dict[str, Any]]:
 
 
 def summary(lake: Lake, limit: int = RECENT_RUNS) -> dict[str, Any]:
-    from newsflow.query import connect, views
+    from newsflow.query import connect, row_counts
 
     # Read only: no lake.recover() here. The page is served while workers publish; finishing a
     # journal belongs to the pipeline and the CLI, not to a web request.
     con = connect(lake.root)
-    names = views(con)
-    tables = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in names}
+    tables = row_counts(con)
     quarantine = []
-    if "quarantine" in names:
+    if "quarantine" in tables:
         quarantine = [
             {"stage": s, "reason": r, "rows": n, "last_run": last}
             for s, r, n, last in con.execute("""
@@ -49,6 +50,25 @@ def summary(lake: Lake, limit: int = RECENT_RUNS) -> dict[str, Any]:
         for r in runs(lake, limit)
     ]
     return {"data_dir": str(lake.root), "tables": tables, "runs": recent, "quarantine": quarantine}
+
+
+def docs_file(root: Path, run_id: str, path: str) -> Path | None:
+    """The Data Docs file to serve for ``/docs/<run_id>/<path>``, or None. Only a regular file inside
+    that run's ``_docs`` folder, reached without a symlink: a link planted there (to /etc/passwd,
+    another run, the lake's data) is not followed, so the page serves nothing but the run's report."""
+    parts = [run_id, *path.split("/")]
+    if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        return None
+    target = (root / "_docs").joinpath(*parts)
+    if not is_local(target):  # object stores have no symlinks
+        return target if target.is_file() else None
+    try:
+        for depth in range(1, len(parts)):
+            if stat.S_ISLNK((root / "_docs").joinpath(*parts[:depth]).lstat().st_mode):
+                return None
+        return target if stat.S_ISREG(target.lstat().st_mode) else None
+    except OSError:
+        return None
 
 
 def render_html(s: dict[str, Any]) -> str:
