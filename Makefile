@@ -100,7 +100,9 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 
-# Regenerate the README's table docs from include/newsflow/tables.py.
+# Regenerate the README's generated sections: the tables (newsflow.tables) and the settings (newsflow.settings).
 docs: $(STAMP)
-	@$(BIN)/python -c "import re,pathlib; from newsflow.tables import markdown; p=pathlib.Path('README.md'); t=p.read_text(); \
-	a,b='<!-- tables:start -->\n','<!-- tables:end -->'; head,rest=t.split(a,1); p.write_text(head+a+markdown()+'\n'+b+rest.split(b,1)[1])"
+	@$(BIN)/python -c "import pathlib; from newsflow import tables, settings; p=pathlib.Path('README.md'); t=p.read_text(); \
+	parts={'tables': tables.markdown(), 'settings': settings.markdown()}; \
+	[t := t.split(f'<!-- {k}:start -->\n',1)[0]+f'<!-- {k}:start -->\n'+v+'\n'+f'<!-- {k}:end -->'+t.split(f'<!-- {k}:end -->',1)[1] for k,v in parts.items()]; \
+	p.write_text(t)"

@@ -15,15 +15,15 @@ A day's rollup is recomputed whole and replaces the previous one. Without trigge
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context, task
 
-_DATA = os.environ.get("NEWSFLOW_DATA_DIR", "data")
-DATA_URI = _DATA.rstrip("/") if "://" in _DATA else f"file://{Path(_DATA).resolve()}"
+from newsflow.settings import get_settings  # light: no heavy imports at parse time
+
+SETTINGS = get_settings()  # validated: a bad NEWSFLOW_* value is an import error naming it
+DATA_URI = SETTINGS.data_uri
 
 
 def _asset(table: str) -> Asset:

@@ -23,17 +23,17 @@ XCom carries only paths and counts.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.sdk import Asset, dag, get_current_context, task, teardown
 from airflow.sdk.exceptions import AirflowFailException
 
+from newsflow.settings import get_settings  # light: no heavy imports at parse time
+
 TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates", "validation_results")
-_DATA = os.environ.get("NEWSFLOW_DATA_DIR", "data")
-DATA_URI = _DATA.rstrip("/") if "://" in _DATA else f"file://{Path(_DATA).resolve()}"
+SETTINGS = get_settings()  # validated: a bad NEWSFLOW_* value is an import error naming it
+DATA_URI = SETTINGS.data_uri
 ASSETS = {t: Asset(name=f"newsflow.{t}", uri=f"{DATA_URI}/{t}", group="newsflow") for t in TABLES}
 
 default_args = {
@@ -47,22 +47,25 @@ default_args = {
 
 
 def _context():
-    """Settings, lake and run identity for the current task (imports kept out of parse time)."""
+    """Settings, lake, run identity and the run's hold on the lake's write lock for the current
+    task (imports kept out of parse time)."""
+    from newsflow import pipeline
     from newsflow.lake import Lake
     from newsflow.runs import RunInfo
-    from newsflow.settings import get_settings
 
     ctx = get_current_context()
     run = ctx["dag_run"]
     # Scheduled runs: the interval start. Manual runs may have no logical date: use run_after.
     start = run.data_interval_start or run.logical_date or run.run_after
-    settings = get_settings()
-    return settings, Lake(settings.data_dir), RunInfo.for_interval(start)
+    lake = Lake(SETTINGS.data_dir)
+    # one holder per DAG run: its tasks (several processes, several workers) share the lease
+    lock = pipeline.writer_lock(lake, SETTINGS, holder=f"{run.dag_id}/{run.run_id}")
+    return SETTINGS, lake, RunInfo.for_interval(start), lock
 
 
 @dag(
     dag_id="news_pipeline",
-    schedule=os.environ.get("NEWSFLOW_SCHEDULE", "@hourly"),
+    schedule=SETTINGS.schedule,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -73,11 +76,11 @@ def _context():
 def news_pipeline():
     @task
     def plan_fetch() -> list[str]:
-        """Names of the sources to fetch; also clears what a crashed attempt left in staging."""
+        """Take the lake's write lock (one writer per lake), then name the sources to fetch."""
         from newsflow import pipeline
 
-        settings, lake, run = _context()
-        pipeline.start_run(lake, run)
+        settings, lake, run, lock = _context()
+        pipeline.start_run(lake, run, lock)
         return pipeline.source_names(settings)
 
     @task(max_active_tis_per_dagrun=4)
@@ -85,31 +88,36 @@ def news_pipeline():
         """One source: a broken feed fails (and retries) alone while the others land."""
         from newsflow import pipeline
 
-        settings, lake, run = _context()
-        return pipeline.fetch_named_source(lake, run, settings, source_name)
+        settings, lake, run, lock = _context()
+        with pipeline.holding(lock):
+            return pipeline.fetch_named_source(lake, run, settings, source_name)
 
     @task(trigger_rule="all_done")
     def stage_batches(fetched: list[dict]) -> list[str]:
         """Drop what already landed and repeated stories; cut the rest into batches."""
         from newsflow import pipeline
 
-        settings, lake, run = _context()
-        return pipeline.stage_batches(lake, run, settings)["batches"]
+        settings, lake, run, lock = _context()
+        with pipeline.holding(lock):
+            return pipeline.stage_batches(lake, run, settings)["batches"]
 
     @task(max_active_tis_per_dagrun=4)
     def process_batch(batch_path: str) -> dict:
+        """Clean, segment, extract; an article that raises is quarantined, the batch goes on."""
         from newsflow import pipeline
 
-        settings, lake, run = _context()
-        return pipeline.process(lake, run, settings, batch_path)["counts"]
+        settings, lake, run, lock = _context()
+        with pipeline.holding(lock):
+            return pipeline.process(lake, run, settings, batch_path)["counts"]
 
     @task(trigger_rule="none_failed")
     def validate_tables(batch_counts: list[dict]) -> dict:
         from newsflow import pipeline
 
-        _, lake, run = _context()
+        _, lake, run, lock = _context()
         try:
-            return pipeline.validate(lake, run)
+            with pipeline.holding(lock):
+                return pipeline.validate(lake, run)
         except pipeline.ValidationFailed as exc:
             raise AirflowFailException(str(exc)) from exc  # bad data: retrying will not help
 
@@ -117,8 +125,9 @@ def news_pipeline():
     def publish_tables(validation: dict) -> dict:
         from newsflow import pipeline
 
-        _, lake, run = _context()
-        manifest = pipeline.publish(lake, run, validation)
+        _, lake, run, lock = _context()
+        with pipeline.holding(lock):
+            manifest = pipeline.publish(lake, run, validation)
         events = get_current_context()["outlet_events"]
         for table, asset in ASSETS.items():
             events[asset].extra = {"run_id": run.run_id, "rows": manifest["counts"][table],
@@ -126,9 +135,16 @@ def news_pipeline():
                                    "file": manifest["files"][table]}
         return {"run_id": run.run_id, "counts": manifest["counts"], "validation": manifest["validation"]}
 
-    fetched = fetch_source.expand(source_name=plan_fetch())
+    @teardown
+    def release_lock() -> None:
+        """Give the lake's write lock back however the run ended (only if this run holds it)."""
+        *_, lock = _context()
+        lock.release()
+
+    planned = plan_fetch()
+    fetched = fetch_source.expand(source_name=planned)
     counts = process_batch.expand(batch_path=stage_batches(fetched))
-    publish_tables(validate_tables(counts))
+    publish_tables(validate_tables(counts)) >> release_lock().as_teardown(setups=planned)
 
 
 news_pipeline()

@@ -3,11 +3,14 @@ and every fault the fetcher must survive. Started and stopped by the tests thems
 
 from __future__ import annotations
 
+import functools
+import ssl
 import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -26,6 +29,9 @@ BODIES = {
     3: ("Chile copper output falls", "Chile's copper output fell 3.2% in October to 430,000 tonnes, the statistics agency said, as lower ore grades hit the largest mines."),
     4: ("Retried page", "Norway's sovereign fund returned 8.2% in the third quarter, helped by technology shares, the central bank said in Oslo on Wednesday."),
 }
+
+CP1252_BODY = ("The “naïve” café owners of Saint-Étienne paid €12 more in tax this year, déjà vu for "
+               "Zoë Brontë, the mayor said on Monday — the third rise in a row.")
 
 
 def local_feed(base: str) -> str:
@@ -50,6 +56,14 @@ def local_feed(base: str) -> str:
             f"<link>{base}/</link>{''.join(items)}</channel></rss>")
 
 
+@functools.cache
+def gzip_bomb(megabytes: int = 200) -> bytes:
+    """``megabytes`` MB of zeros as gzip (about 1 KB per MB), compressed a megabyte at a time so
+    building it never holds the expanded bomb. Cached: call it before measuring memory."""
+    packer, block = zlib.compressobj(9, zlib.DEFLATED, 31), bytes(1 << 20)
+    return b"".join([*(packer.compress(block) for _ in range(megabytes)), packer.flush()])
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "newsserver/1.0"
 
@@ -66,11 +80,53 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _drip(self, data: bytes, every: float) -> None:
+        """Send ``data`` a byte at a time, ``every`` seconds apart, until the client hangs up
+        or the server stops (so a cut-off drip never outlives its test)."""
+        for i in range(len(data)):
+            if self.server.stopping.wait(every):
+                break
+            try:
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+            except OSError:  # the client gave up: that is what the tests want
+                break
+        self.close_connection = True
+
+    def _hostile(self, path: str, query: dict[str, list[str]]) -> bool:
+        """Routes of the hostile-input tests: slow drips, a big gzip bomb, redirects anywhere,
+        the Host header echoed. True if the path was one of them."""
+        if path == "/drip":  # headers at once, then a byte per `every` s: 120 bytes, 60 s at 0.5
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "120")
+            self.end_headers()
+            self.wfile.flush()
+            self._drip(b"x" * 120, float(query.get("every", ["0.5"])[0]))
+        elif path == "/drip-headers":  # the headers themselves a byte per 0.5 s
+            self._drip(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"y" * 120 + b"\r\n\r\n", 0.5)
+        elif path == "/bigbomb.html":
+            bomb = gzip_bomb()
+            self._send(200, bomb, headers={"Content-Encoding": "gzip", "Content-Length": str(len(bomb))})
+        elif path == "/redirect":
+            self._send(302, headers={"Location": query["to"][0]})
+        elif path == "/host":
+            self._send(200, f"Host: {self.headers.get('Host')}".encode(), "text/plain")
+        else:
+            return False
+        return True
+
     def do_GET(self):
         srv = self.server
         srv.hits.append(self.path)
         path = self.path.split("?")[0]
         base = f"http://127.0.0.1:{srv.server_address[1]}"
+        try:
+            if self._hostile(path, parse_qs(urlsplit(self.path).query)):
+                return None
+        except OSError:  # a client that hung up on a hostile route
+            self.close_connection = True
+            return None
         if path == "/robots.txt":
             return self._send(200, b"User-agent: *\nDisallow: /private-area/\n", "text/plain")
         if path == "/feeds/local.rss":
@@ -158,6 +214,9 @@ class Handler(BaseHTTPRequestHandler):
             page = ARTICLE.format(title="Café prices", body="Le café de la gare a augmenté ses prix de 12% cette année, déclarent les habitués du quartier.")
             page = page.replace('<meta charset="utf-8">', "")
             return self._send(200, page.encode("latin-1"), "text/html")
+        if path == "/articles/cp1252-labelled-utf8.html":  # a legacy CMS: cp1252 bytes, UTF-8 in header and <meta>
+            page = ARTICLE.format(title="Crème brûlée tax", body=CP1252_BODY)
+            return self._send(200, page.encode("cp1252"))
         if path == "/articles/wrongcharset.html":
             page = ARTICLE.format(title="Zürich résumé", body="Zürich’s naïve café résumé cost CHF 5 million, said José Müller on Monday in the city.")
             return self._send(200, page.encode("utf-8"), "text/html; charset=iso-8859-1")
@@ -171,9 +230,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class NewsServer:
-    def __init__(self):
+    def __init__(self, tls: ssl.SSLContext | None = None):
+        """``tls``: a server-side context to serve HTTPS instead (the certificate is the test's)."""
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.hits, self.httpd.counts = [], {}
+        self.httpd.stopping = threading.Event()
         self.httpd.live = {}  # name -> {"title", "body", "updated"}: pages of /feeds/updates.atom
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -190,5 +253,6 @@ class NewsServer:
         return self
 
     def __exit__(self, *exc):
+        self.httpd.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -29,8 +29,11 @@ def test_news_pipeline_shape(dagbag):
     assert {"newsflow"} <= set(dag.tags)
     assert dag.doc_md and "validate_tables" in dag.doc_md
     assert {t.task_id for t in dag.tasks} == {"plan_fetch", "fetch_source", "stage_batches", "process_batch",
-                                              "validate_tables", "publish_tables"}
-    assert dag.get_task("plan_fetch").downstream_task_ids == {"fetch_source"}
+                                              "validate_tables", "publish_tables", "release_lock"}
+    # plan_fetch takes the lake's write lock; a teardown gives it back however the run ends
+    assert dag.get_task("plan_fetch").downstream_task_ids == {"fetch_source", "release_lock"}
+    assert dag.get_task("plan_fetch").is_setup and dag.get_task("release_lock").is_teardown
+    assert dag.get_task("release_lock").upstream_task_ids == {"plan_fetch", "publish_tables"}
     assert dag.get_task("stage_batches").downstream_task_ids == {"process_batch"}
     assert dag.get_task("stage_batches").trigger_rule == "all_done"  # a failed source does not stop the rest
     assert dag.get_task("validate_tables").downstream_task_ids == {"publish_tables"}

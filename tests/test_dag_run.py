@@ -63,6 +63,7 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
     assert len(mapped) >= 3, "samples are processed in several mapped batches"
     assert len([k for k in tis if k[0] == "fetch_source"]) == 2, "one fetch task per source"
     assert set(tis.values()) == {"success"}
+    assert not (data_dir / "_state" / "writer.lock").exists(), "the run gave the lake's write lock back"
 
     counts = {t: rows(data_dir, t) for t in ("articles", "sentences", "entities", "numbers", "quarantine")}
     assert counts["articles"] >= n_samples  # the .jsonl sample holds two articles

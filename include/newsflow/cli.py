@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,9 +65,14 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="precision, recall and F1 on the labelled development sets")
     ev.add_argument("--only", choices=("numbers", "entities"), help="evaluate one extractor")
-    ev.add_argument("--set", dest="eval_set", choices=("dev", "heldout"), default="dev",
+    ev.add_argument("--set", dest="eval_set", choices=("dev", "heldout", "quantulum", "real-dev", "real-heldout"),
+                    default="dev",
                     help="dev: the sets the rules were developed on; heldout: sets labelled independently, "
-                         "never used to tune (default: dev)")
+                         "never used to tune; quantulum: quantulum3's test sentences, real-dev: real news; "
+                         "real-heldout: real news, entities only, for final measurement (default: dev)")
+    ev.add_argument("--mode", choices=("strict", "bag"),
+                    help="entities: strict span + label, or bag of mentions per document on PER/ORG/LOC/MISC "
+                         "(default: bag for the real-* sets, strict otherwise)")
     ev.add_argument("--baseline", action="store_true", help="also score raw en_core_web_sm entities")
     ev.add_argument("--errors", type=int, default=0, metavar="N", help="list N errors per extractor")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
@@ -129,29 +135,44 @@ def _web_run(args: argparse.Namespace, fetch_only: bool) -> int:
     try:
         run = RunInfo.for_cli(args.run_id, datetime.now(UTC))
         lake = Lake(args.out)
-        sources, ctx = pipeline.configured_sources(args.sources, lake, run)
-    except (SourcesError, ValueError) as exc:
+    except ValueError as exc:
         return _fail(str(exc), 2)
-    if fetch_only:
-        from dataclasses import asdict
+    lock = pipeline.writer_lock(lake, settings)
+    with lock.hold():  # before the "what has landed" read that configured_sources does
+        try:
+            sources, ctx = pipeline.configured_sources(args.sources, lake, run)
+        except (SourcesError, ValueError) as exc:
+            return _fail(str(exc), 2)
+        return _web_fetch_only(lake, run, sources, ctx) if fetch_only else _web_pipeline(lake, run, settings,
+                                                                                         sources, ctx, lock)
 
-        from newsflow.fetch import fetch_all
 
-        result = fetch_all(sources)
-        out = lake.root / "fetched"
-        out.mkdir(parents=True, exist_ok=True) if lake.local else None
-        (out / f"{run.run_id}.jsonl").write_text("".join(json.dumps(
-            {"id": a.external_id, **{k: v for k, v in asdict(a).items() if k != "external_id"}},
-            ensure_ascii=False) + "\n" for a in result.articles))
-        (out / f"{run.run_id}.rejected.jsonl").write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n"
-                                                               for r in result.rejected))
-        s = ctx.stats
-        print(f"fetched {len(result.articles)} articles, {len(result.rejected)} rejected, "
-              f"{s['already_landed']} already landed, {s['not_modified']} feeds unchanged (304), "
-              f"{s['requests']} requests -> {out / (run.run_id + '.jsonl')}")
-        return 0
+def _web_fetch_only(lake, run, sources, ctx) -> int:
+    """`newsflow fetch`: a JSONL dump of what the sources give, for inspection; nothing lands."""
+    from dataclasses import asdict
+
+    from newsflow.fetch import fetch_all
+
+    result = fetch_all(sources)
+    out = lake.root / "fetched"
+    out.mkdir(parents=True, exist_ok=True) if lake.local else None
+    (out / f"{run.run_id}.jsonl").write_text("".join(json.dumps(
+        {"id": a.external_id, **{k: v for k, v in asdict(a).items() if k != "external_id"}},
+        ensure_ascii=False) + "\n" for a in result.articles))
+    (out / f"{run.run_id}.rejected.jsonl").write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n"
+                                                           for r in result.rejected))
+    s = ctx.stats
+    print(f"fetched {len(result.articles)} articles, {len(result.rejected)} rejected, "
+          f"{s['already_landed']} already landed, {s['not_modified']} feeds unchanged (304), "
+          f"{s['requests']} requests -> {out / (run.run_id + '.jsonl')}")
+    return 0
+
+
+def _web_pipeline(lake, run, settings, sources, ctx, lock) -> int:
+    from newsflow import pipeline
+
     try:
-        manifest = pipeline.run_all(lake, run, settings, sources, ctx=ctx)
+        manifest = pipeline.run_all(lake, run, settings, sources, ctx=ctx, lock=lock)
     except pipeline.ValidationFailed as exc:
         return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
     print(format_run(manifest))
@@ -277,20 +298,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from newsflow import evaluate
 
     results, text = {}, []
-    nums, ents = evaluate.SETS[args.eval_set]
-    if args.only in (None, "numbers"):
-        rep = evaluate.score_numbers(evaluate.load(nums))
+    ents = evaluate.ENTITY_SETS.get(args.eval_set)
+    if args.only in (None, "numbers") and args.eval_set in evaluate.NUMBERS_SETS:
+        rep = evaluate.score_numbers(evaluate.numbers_examples(args.eval_set))
         results["numbers"] = rep.as_dict()
         text.append(evaluate.format_report("numbers (span overlap + value / + unit / exact)", rep))
         text += [f"  {e}" for e in rep.errors[: args.errors]]
-    if args.only in (None, "entities"):
+    if args.only in (None, "entities") and ents is not None:
         examples = evaluate.load(ents)
-        rep = evaluate.score_entities(examples)
+        bag = (args.mode or ("bag" if args.eval_set.startswith("real-") else "strict")) == "bag"
+        score = evaluate.score_entity_bags if bag else evaluate.score_entities
+        rep = score(examples)
         results["entities"] = rep.as_dict()
-        text.append(evaluate.format_report("entities (strict span + label)", rep))
+        text.append(evaluate.format_report("entities (bag of mentions, coarse)" if bag
+                                           else "entities (strict span + label)", rep))
         text += [f"  {e}" for e in rep.errors[: args.errors]]
         if args.baseline:
-            base = evaluate.score_entities(examples, baseline=True)
+            base = score(examples, baseline=True)
             results["entities_baseline"] = base.as_dict()
             text.append(evaluate.format_report("entities, raw en_core_web_sm baseline", base))
     print(json.dumps(results, indent=2) if args.json else "\n\n".join(text))
@@ -361,10 +385,21 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"process": cmd_process, "query": cmd_query, "summary": cmd_summary,
                "schema": cmd_schema, "eval": cmd_eval, "validate": cmd_validate, "rollup": cmd_rollup,
                "compact": cmd_compact, "fetch": cmd_fetch, "run": cmd_run}[args.command]
+    from newsflow.lock import LakeLocked, LockLost
+    from newsflow.settings import SettingError, get_settings
+
     try:
+        get_settings()  # every NEWSFLOW_* value checked before any work: one line naming the bad one
         return handler(args)
+    except SettingError as exc:
+        return _fail(str(exc), 2)
+    except (LakeLocked, LockLost) as exc:  # another writer: try again later (EX_TEMPFAIL)
+        return _fail(str(exc), 75)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except BrokenPipeError:  # `newsflow summary | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ import pyarrow.parquet as pq
 
 from newsflow import tables
 from newsflow.faults import crash_point
+from newsflow.lock import WriterLock
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
@@ -44,8 +47,9 @@ def lake_path(location: str | os.PathLike, storage_options: dict[str, Any] | Non
     if "://" in text and not text.startswith("file://"):
         from upath import UPath
 
-        opts = storage_options if storage_options is not None else json.loads(
-            os.environ.get("NEWSFLOW_STORAGE_OPTIONS") or "{}")
+        from newsflow.settings import get_settings
+
+        opts = storage_options if storage_options is not None else get_settings().storage_options
         return UPath(text, **opts)
     return Path(text.removeprefix("file://")).expanduser().resolve()
 
@@ -88,6 +92,37 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     else:
         path.write_bytes(data)  # one PUT: the object appears whole or not at all
+
+
+def _newest_mtime(folder: Path) -> datetime | None:
+    """When anything under ``folder`` last changed; None if no file in it can be dated."""
+    if is_local(folder):
+        stamps = []
+        for d, _, files in os.walk(folder):
+            for f in files:
+                with contextlib.suppress(FileNotFoundError):  # a temp file renamed meanwhile
+                    stamps.append(os.stat(os.path.join(d, f)).st_mtime)
+        stamps = stamps or [folder.stat().st_mtime]  # an empty folder: its own time
+        return datetime.fromtimestamp(max(stamps), UTC)
+    dated = [_info_time(i) for i in folder.fs.find(folder.path, detail=True).values()]
+    dated = [d for d in dated if d is not None]
+    return max(dated) if dated else None
+
+
+def _info_time(info: dict[str, Any]) -> datetime | None:
+    """An fsspec info's modification time (s3: LastModified; others: mtime and kin)."""
+    for key in ("LastModified", "mtime", "last_modified", "updated", "modified"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
+        if isinstance(value, str):
+            try:
+                return _info_time({key: datetime.fromisoformat(value)})
+            except ValueError:
+                continue
+    return None
 
 
 def upload_dir(local: Path, dst: Path) -> None:
@@ -232,6 +267,37 @@ class Lake:
 
     def clear_staging(self, run: RunInfo) -> None:
         remove_tree(self.staging(run))
+
+    def writer_lock(self, holder: str, ttl: float | None = None, wait: float = 0.0,
+                    pid_bound: bool = False) -> WriterLock:
+        """The lake's one-writer-at-a-time lease for ``holder`` (see :mod:`newsflow.lock`).
+
+        Take it before reading what has landed and hold it through publish: two writers that
+        both read the lake before either publishes land the same articles twice.
+        """
+        return WriterLock(self.root, holder, ttl=ttl, wait=wait, pid_bound=pid_bound)
+
+    def clean_stale_staging(self, max_age: timedelta = timedelta(days=1), keep: Iterable[str] = (),
+                            now: datetime | None = None) -> list[str]:
+        """Remove the ``_staging/<run>`` folders of crashed runs whose newest file is older than
+        ``max_age``; returns their run ids. Folders it cannot date, and ``keep``, are left alone.
+
+        Call it holding the writer lock: then no other writer is staging, and a day-old folder
+        belongs to no run that could still publish.
+        """
+        now, keep = now or datetime.now(UTC), set(keep)
+        parent = self.root / "_staging"
+        if not self.local:
+            parent.fs.invalidate_cache(parent.path)  # listings are cached; we need what is there now
+        removed = []
+        for folder in sorted(p for p in parent.glob("*") if p.is_dir() and p.name not in keep):
+            newest = _newest_mtime(folder)
+            if newest is None or now - newest < max_age:
+                continue
+            log.warning("removing the staging of run %s, untouched since %s", folder.name, newest)
+            remove_tree(folder)
+            removed.append(folder.name)
+        return removed
 
     def last_manifest(self) -> dict[str, Any] | None:
         runs = [json.loads(p.read_text()) for p in (self.root / "_runs").glob("*.json")]

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.lake import Lake, read_parquet, write_parquet
+from newsflow.lock import MAINTENANCE_WAIT, process_holder
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,21 @@ def _conform(t: pa.Table, spec: tables.Table) -> pa.Table:
     return pa.Table.from_arrays(cols, schema=spec.schema)
 
 
-def compact(lake: Lake, before: date) -> dict[str, int]:
-    """Merge the run files of every partition older than ``before`` into one file per partition."""
+def compact(lake: Lake, before: date, lock_wait: float = MAINTENANCE_WAIT,
+            holder: str | None = None) -> dict[str, int]:
+    """Merge the run files of every partition older than ``before`` into one file per partition.
+
+    Holds the lake's write lock throughout (waiting up to ``lock_wait`` seconds for a running
+    writer, then :class:`~newsflow.lock.LakeLocked`): a run publishing into a partition while it
+    is merged would have its file deleted with the ones merged.
+    A caller already holding the lock passes its ``holder`` token: the lock is then renewed
+    and left held.
+    """
+    with lake.writer_lock(holder or process_holder("compact"), wait=lock_wait, pid_bound=holder is None).hold():
+        return _compact(lake, before)
+
+
+def _compact(lake: Lake, before: date) -> dict[str, int]:
     lake.recover()
     merged: dict[str, int] = {}
     for name, spec in tables.TABLES.items():

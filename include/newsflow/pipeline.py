@@ -6,10 +6,11 @@ them in a loop. They exchange only paths and counts, never article data, so they
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from newsflow.dedup import simhash, source_hash
 from newsflow.faults import crash_point
 from newsflow.fetch import LocalSource, RawArticle, Rejected, Source, fetch_all
 from newsflow.lake import Lake, is_local, read_parquet, write_parquet
+from newsflow.lock import WriterLock, process_holder
 from newsflow.process import (
     admission_problem,
     article_id_for,
@@ -90,14 +92,37 @@ def configured_sources(sources_file: str, lake: Lake, run: RunInfo, client_facto
     return build_sources(configs, ctx, client_factory), ctx
 
 
-def start_run(lake: Lake, run: RunInfo) -> None:
-    """Before fetching: finish interrupted publishes, refuse compacted reruns, clear old staging."""
+def writer_lock(lake: Lake, settings: Settings, holder: str | None = None) -> WriterLock:
+    """The lake's write lease for one writer. A DAG run passes its own holder token (its tasks
+    run in several processes); the CLI gets a token of its own process, stale as soon as the
+    process dies."""
+    return lake.writer_lock(holder or process_holder("cli"), ttl=settings.lock_ttl, wait=settings.lock_wait,
+                            pid_bound=holder is None)
+
+
+@contextlib.contextmanager
+def holding(lock: WriterLock) -> Iterator[None]:
+    """A later step of a run: the run must still hold the lock it took in :func:`start_run`
+    (``refresh`` raises :class:`LockLost` otherwise, so nothing read before another writer
+    landed is ever published), renewed while the step works."""
+    lock.refresh()
+    with lock.heartbeat():
+        yield
+
+
+def start_run(lake: Lake, run: RunInfo, lock: WriterLock | None = None) -> None:
+    """Before fetching: take the lake's write lock, finish interrupted publishes, refuse
+    compacted reruns, clear this run's and abandoned staging."""
+    if lock is not None:
+        lock.acquire()  # before anything reads what has landed; held until publish
     lake.recover()  # finish any publish a crash interrupted before reading what has landed
     from newsflow.maintenance import compacted_run
 
     if held := compacted_run(lake, "articles", run):
         raise RunCompacted(f"run {run.run_id} was compacted into {held}; its rows can no longer be "
                            "replaced by a rerun (compaction only touches partitions past the rerun window)")
+    if removed := lake.clean_stale_staging(keep=(run.run_id,)):
+        log.info("removed the staging of %d runs abandoned over a day ago: %s", len(removed), removed)
     lake.clear_staging(run)  # leftovers of a crashed attempt of this same run
 
 
@@ -256,9 +281,10 @@ def fetch_named_source(lake: Lake, run: RunInfo, settings: Settings, name: str) 
     return totals
 
 
-def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None) -> dict[str, Any]:
+def fetch(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source], ctx=None,
+          lock: WriterLock | None = None) -> dict[str, Any]:
     """Fetch every source and stage raw batches (the CLI's path; the DAG maps fetch_source)."""
-    start_run(lake, run)
+    start_run(lake, run, lock)
     for source in sources:
         fetch_source(lake, run, source, ctx)
     return stage_batches(lake, run, settings)
@@ -438,13 +464,17 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, A
 
 
 def run_all(lake: Lake, run: RunInfo, settings: Settings, sources: Sequence[Source],
-            progress: Callable[[int, int], None] | None = None, ctx=None) -> dict[str, Any]:
-    """The whole pipeline in-process (what the CLI runs)."""
-    fetched = fetch(lake, run, settings, sources, ctx)
-    batches = fetched["batches"]
-    for i, batch in enumerate(batches, 1):
-        process(lake, run, settings, batch)
-        if progress:
-            progress(i, len(batches))
-    validation = validate(lake, run)
-    return publish(lake, run, validation)
+            progress: Callable[[int, int], None] | None = None, ctx=None,
+            lock: WriterLock | None = None) -> dict[str, Any]:
+    """The whole pipeline in-process (what the CLI runs), holding the lake's write lock from
+    before it reads what has landed until it has published."""
+    lock = lock or writer_lock(lake, settings)
+    with lock.hold():
+        fetched = fetch(lake, run, settings, sources, ctx, lock)
+        batches = fetched["batches"]
+        for i, batch in enumerate(batches, 1):
+            process(lake, run, settings, batch)
+            if progress:
+                progress(i, len(batches))
+        validation = validate(lake, run)
+        return publish(lake, run, validation)

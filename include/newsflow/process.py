@@ -158,7 +158,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
     if updated_at is not None and updated_at > run.logical_time + FUTURE_TOLERANCE:
         notes.append(f"update time {updated_at.isoformat()} is in the future: left null")
         updated_at = None
-    detected = detect_language(text)
+    detected = detect_language(text, hint=normalise_language(raw.language))
     return {
         "article_id": article_id_for(raw),
         "external_id": raw.external_id,
@@ -168,8 +168,9 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
         "authors": authors,
         "published_at": published_at,
         "fetched_at": run.logical_time,
-        # the text's own language wins over tags, which are often wrong; the tag breaks ties
-        "language": detected if detected != "und" else normalise_language(raw.language) or "und",
+        # a confident detection wins over the source's tag, which is often wrong; an unsure one
+        # (short text) takes the tag, else NEWSFLOW_DEFAULT_LANGUAGE
+        "language": detected.language,
         "text": text,
         "word_count": word_count(text),
         "content_hash": content_hash(text),

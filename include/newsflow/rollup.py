@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from newsflow import tables
 from newsflow.lake import Lake, write_parquet
+from newsflow.lock import MAINTENANCE_WAIT, process_holder
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,21 @@ def landed_days(lake: Lake) -> list[date]:
     return sorted({date.fromisoformat(p.parent.name.split("=", 1)[1]) for p in lake.table_files("articles")})
 
 
-def build(lake: Lake, days: Iterable[date] | None = None) -> dict[str, int]:
-    """Recompute the rollup tables for ``days`` (default: every landed day); validate; publish."""
+def build(lake: Lake, days: Iterable[date] | None = None, lock_wait: float = MAINTENANCE_WAIT,
+          holder: str | None = None) -> dict[str, int]:
+    """Recompute the rollup tables for ``days`` (default: every landed day); validate; publish.
+
+    Holds the lake's write lock throughout (waiting up to ``lock_wait`` seconds, then
+    :class:`~newsflow.lock.LakeLocked`): a day's rollup read while a run lands into that day
+    would be published already out of date.
+    A caller already holding the lock passes its ``holder`` token: the lock is then renewed
+    and left held.
+    """
+    with lake.writer_lock(holder or process_holder("rollup"), wait=lock_wait, pid_bound=holder is None).hold():
+        return _build(lake, days)
+
+
+def _build(lake: Lake, days: Iterable[date] | None) -> dict[str, int]:
     from newsflow.query import connect
     from newsflow.validate import validate_frames
 

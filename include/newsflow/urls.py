@@ -33,16 +33,30 @@ class AddressRefused(ValueError):
 
 
 def check_url(url: str, resolve: Resolver = system_resolver, allow_loopback: bool = False,
-              allow_private: bool = False) -> None:
+              allow_private: bool = False) -> list[str]:
     """Refuse non-http(s) URLs and hosts resolving to loopback, private, link-local, reserved or
     cloud-metadata addresses. A source may allow loopback (tests: their own server) or private
-    networks explicitly; link-local, metadata and reserved addresses are never allowed."""
+    networks explicitly; link-local, metadata and reserved addresses are never allowed.
+
+    Returns the checked addresses. On its own this is only a pre-check: a later resolution may
+    answer differently (DNS rebinding), so the HTTP client checks again where it connects."""
+    return resolve_checked(url_host(url), resolve, allow_loopback, allow_private)
+
+
+def url_host(url: str) -> str:
+    """The host of an http(s) URL; the scheme and host checks need no DNS, so they run first."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise AddressRefused(f"only http and https URLs are fetched, not {parts.scheme or 'none'!r}")
-    host = parts.hostname
-    if not host:
+    if not parts.hostname:
         raise AddressRefused("URL has no host")
+    return parts.hostname
+
+
+def resolve_checked(host: str, resolve: Resolver = system_resolver, allow_loopback: bool = False,
+                    allow_private: bool = False) -> list[str]:
+    """Resolve ``host`` once and apply the address policy to every answer: all must pass, since
+    a connection may use any of them. The caller connects only to the returned addresses."""
     try:
         addresses = [host] if _is_ip(host) else resolve(host)
     except OSError as exc:
@@ -50,16 +64,29 @@ def check_url(url: str, resolve: Resolver = system_resolver, allow_loopback: boo
     if not addresses:
         raise AddressRefused(f"{host} resolves to no address")
     for a in addresses:
-        ip = ipaddress.ip_address(a.split("%")[0])
-        if ip == ipaddress.ip_address("169.254.169.254") or ip == ipaddress.ip_address("fd00:ec2::254"):
-            raise AddressRefused(f"{host} resolves to the cloud metadata address {ip}")
-        if ip.is_loopback:
-            if not allow_loopback:
-                raise AddressRefused(f"{host} resolves to the loopback address {ip}")
-        elif ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
-            raise AddressRefused(f"{host} resolves to the non-public address {ip}")
-        elif ip.is_private and not allow_private:
-            raise AddressRefused(f"{host} resolves to the private address {ip}")
+        _check_address(host, a, allow_loopback, allow_private)
+    return list(addresses)
+
+
+def _check_address(host: str, address: str, allow_loopback: bool, allow_private: bool) -> None:
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:  # a resolver must answer addresses; anything else is not connected to
+        raise AddressRefused(f"{host} resolves to {address!r}, which is not an IP address") from None
+    if ip.version == 6 and ip.ipv4_mapped:  # ::ffff:a.b.c.d reaches the IPv4 address a.b.c.d
+        ip = ip.ipv4_mapped
+    if ip in _METADATA:
+        raise AddressRefused(f"{host} resolves to the cloud metadata address {ip}")
+    if ip.is_loopback:
+        if not allow_loopback:
+            raise AddressRefused(f"{host} resolves to the loopback address {ip}")
+    elif ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+        raise AddressRefused(f"{host} resolves to the non-public address {ip}")
+    elif ip.is_private and not allow_private:
+        raise AddressRefused(f"{host} resolves to the private address {ip}")
+
+
+_METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
 
 
 def _is_ip(host: str) -> bool:

@@ -8,9 +8,11 @@ so an unchanged feed costs one 304 and an unchanged page fetched again on an upd
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,15 +20,30 @@ from typing import Any
 from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
 
+from newsflow.decoding import decode_http_body
 from newsflow.dedup import source_hash
 from newsflow.fetch import LocalSource, RawArticle, Rejected
-from newsflow.httpfetch import FetchError, HttpClient, HttpPolicy, Response, decode_body
+from newsflow.httpfetch import (
+    FetchError,
+    HttpClient,
+    HttpPolicy,
+    Response,
+    SourceOutOfTime,
+    budget_used_up,
+    decode_body,
+)
 from newsflow.sources import SourceConfig
 from newsflow.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
+# what may precede the root element: whitespace, processing instructions, comments, and a
+# DOCTYPE without an internal subset (an external DTD, never loaded)
+_PROLOG_MISC = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*>", re.DOTALL | re.IGNORECASE)
+_UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                 (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+                 (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
 _JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -88,6 +105,7 @@ class WebSource:
     config: SourceConfig
     client: HttpClient
     ctx: FetchContext
+    _budget_end: float | None = field(default=None, init=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -96,6 +114,7 @@ class WebSource:
     def fetch(self) -> Iterator[RawArticle | Rejected]:
         c = self.config
         self._robots: dict[str, robotparser.RobotFileParser | None] = {}
+        self._start_budget()
         try:
             if c.type == "rss":
                 yield from self._feed(c.url)
@@ -109,6 +128,21 @@ class WebSource:
             self.client.close()
 
     # -- helpers ---------------------------------------------------------------------------
+    def _start_budget(self) -> None:
+        """Bound the source's time in this run (``HttpPolicy.source_deadline``): the client cuts
+        any fetch off at the end, and the URLs not reached by then are quarantined with the
+        reason, so the next run fetches them instead of nothing being said."""
+        clock = getattr(self.client, "clock", time.monotonic)
+        self._budget_end = clock() + self.client.policy.source_deadline
+        self.client.budget_end = self._budget_end
+
+    def _out_of_time(self) -> bool:
+        clock = getattr(self.client, "clock", time.monotonic)
+        return self._budget_end is not None and clock() >= self._budget_end
+
+    def _over_budget(self, url: str | None) -> Rejected:
+        return self._reject(url, budget_used_up(self.client.policy.source_deadline))
+
     def _reject(self, url: str | None, reason: str, stage: str = "fetch") -> Rejected:
         return Rejected(stage, self.name, url, reason, url)
 
@@ -155,16 +189,20 @@ class WebSource:
     # -- feeds -----------------------------------------------------------------------------
     def _document(self, url: str, what: str):
         """A feed or sitemap: robots, conditional GET, entity check. Response, Rejected or None (304)."""
+        if self._out_of_time():
+            return self._over_budget(url)
         try:
             if not self._allowed(url):
                 return self._reject(url, "disallowed by robots.txt")
             resp = self._get(url, conditional=True)
+        except SourceOutOfTime:
+            return self._over_budget(url)
         except FetchError as exc:
             return self._reject(url, f"{what} fetch failed: {exc.reason}")
         if resp.not_modified:
             self.ctx.stats["not_modified"] += 1
             return None
-        if _ENTITY_DECL.search(resp.body[:10000]):
+        if _declares_entities(resp.body):
             return self._reject(url, f"{what} declares XML entities or a DTD subset: refused (entity expansion)")
         return resp
 
@@ -238,6 +276,9 @@ class WebSource:
         if prior is not None and not self._changed(canon, prior, updated):
             self.ctx.stats["already_landed"] += 1
             return
+        if (self.config.follow_links or not entry) and self._out_of_time():
+            yield self._over_budget(canon)
+            return
         if prior is not None:
             self.ctx.stats["refetched"] += 1
         notes, page = [], None
@@ -255,7 +296,10 @@ class WebSource:
                     if resp.not_modified:
                         yield from self._unchanged(canon, updated, prior)
                         return
-                    page = extract_page(decode_body(resp.body, resp.headers.get("content-type")), resp.url)
+                    decoded = decode_http_body(resp.body, resp.headers.get("content-type"))
+                    page = extract_page(decoded.text, resp.url)
+                    if page["text"] and decoded.note:  # a repaired or guessed charset: say so
+                        notes.append(decoded.note)
                     if not page["text"]:
                         notes.append("page had no main text")
                         page = None
@@ -263,6 +307,9 @@ class WebSource:
                         self._remember(canon, etag=resp.etag, last_modified=resp.last_modified,
                                        hash=source_hash(page["text"]))
             except FetchError as exc:
+                if isinstance(exc, SourceOutOfTime) or self._out_of_time():  # no fallback: fetched next run
+                    yield self._over_budget(canon)
+                    return
                 notes.append(f"page fetch failed: {exc.reason}")
         fallback = _entry_text(entry) if entry is not None else ""
         if prior is not None and page is None and (self.config.follow_links or not entry):
@@ -304,6 +351,26 @@ class WebSource:
         if updated:
             self._remember(canon, seen_updated=updated.isoformat(), seen_hash=prior.key)
         yield from ()
+
+
+def _declares_entities(body: bytes) -> bool:
+    """Whether an XML document declares entities or a DTD subset (refused: entity expansion).
+
+    Only the prolog, everything before the root element, can declare them, and all of it is
+    read however long its comments or whitespace. What the scan cannot read as a prolog (an
+    unclosed comment, a DTD subset, not XML at all) is searched whole, so an odd document is
+    refused rather than let through. UTF-16 and UTF-32 documents are scanned as text.
+    """
+    for bom, codec in _UNICODE_BOMS:
+        if body.startswith(bom):
+            body = body.decode(codec, errors="replace").encode()
+            break
+    pos = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
+    while m := _PROLOG_MISC.match(body, pos):
+        pos = m.end()
+    if body[pos:pos + 1] == b"<" and body[pos + 1:pos + 2] not in (b"!", b"?", b""):
+        return False  # the root element starts: the prolog declared nothing
+    return _ENTITY_DECL.search(body, pos) is not None
 
 
 def _json_feed(body: bytes) -> list[dict] | None:
