@@ -39,8 +39,10 @@ def test_numbers_per_kind(numbers_report, kind):
 
 def test_entity_scores(entity_reports):
     ours, _ = entity_reports
-    assert ours.scores["all"].f1 >= 0.82
-    for group, minimum in [("people", 0.72), ("organisations", 0.75), ("places", 0.85), ("other", 0.84)]:
+    # measured after the context rules (issue: entities below the raw model on real newswire):
+    # all 0.868, people 0.813, organisations 0.823, places 0.910, other 0.875
+    assert ours.scores["all"].f1 >= 0.85
+    for group, minimum in [("people", 0.78), ("organisations", 0.80), ("places", 0.89), ("other", 0.85)]:
         assert ours.scores[f"group:{group}"].f1 >= minimum, group
 
 
@@ -93,7 +95,99 @@ def test_heldout_numbers(heldout_reports, metric, minimum):
 
 def test_heldout_entities_beat_the_raw_model(heldout_reports):
     _, ours, base = heldout_reports
-    assert ours.scores["all"].f1 >= 0.81
+    assert ours.scores["all"].f1 >= 0.83  # 0.850 after the context rules
     assert ours.scores["all"].f1 > base.scores["all"].f1 + 0.05
     for group in ("people", "organisations", "places", "other"):
         assert ours.scores[f"group:{group}"].f1 >= base.scores[f"group:{group}"].f1, group
+
+
+# -- quantulum3's labelled test sentences: text this project did not write ------------------------
+# Converted to the project's conventions when loaded (evaluate.quantulum_examples). Its labels
+# differ from the project's contract in places (years and bare numbers, "50 cars" as a bare 50,
+# scientific notation), so these are floors, not targets. Before the unit registry: value 0.711,
+# value+unit 0.349; with it: 0.770 and 0.541. Pins sit a little under.
+
+
+@pytest.fixture(scope="module")
+def quantulum_report():
+    return evaluate.score_numbers(evaluate.numbers_examples("quantulum"))
+
+
+def test_quantulum_set_loads():
+    examples = evaluate.numbers_examples("quantulum")
+    assert len(examples) >= 100
+    assert sum(len(e["numbers"]) for e in examples) >= 140
+
+
+@pytest.mark.parametrize("metric, minimum", [("value", 0.75), ("value+unit", 0.52), ("exact", 0.44)])
+def test_quantulum_numbers(quantulum_report, metric, minimum):
+    assert quantulum_report.scores[metric].f1 >= minimum, quantulum_report.as_dict()[metric]
+
+
+# -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
+
+
+def test_bag_scorer_counts_mentions():
+    """The bag scorer itself: per document, (text, class) multisets; "the" and 's do not matter;
+    dates are not scored; a repeated mention found once is one hit and one miss."""
+    from types import SimpleNamespace as NS
+
+    ex = [{"id": "t", "text": "x", "entities": [
+        {"text": "the United States", "label": "GPE"}, {"text": "Brexit", "label": "EVENT"},
+        {"text": "Brexit", "label": "EVENT"}, {"text": "Monday", "label": "DATE"}]}]
+    pred = [NS(text="United States's", label_="GPE"), NS(text="Brexit", label_="PERSON"),
+            NS(text="Brexit", label_="EVENT"), NS(text="Tuesday", label_="DATE")]
+    fake = NS(pipe=lambda texts: [NS(ents=pred) for _ in texts])
+    rep = evaluate.score_entity_bags(ex, nlp=fake)
+    assert (rep.scores["all"].tp, rep.scores["all"].fp, rep.scores["all"].fn) == (2, 1, 1)
+    assert rep.scores["label:MISC"].fn == 1 and rep.scores["label:PER"].fp == 1
+
+
+@pytest.mark.parametrize("name, minimum", [("dev", 0.85), ("heldout", 0.83)])
+def test_bag_mode_on_project_sets(nlp, name, minimum):
+    """Measured 0.873 (raw 0.761) on dev and 0.858 (raw 0.723) on heldout."""
+    ex = evaluate.load(evaluate.ENTITY_SETS[name])
+    ours, base = evaluate.score_entity_bags(ex, nlp=nlp), evaluate.score_entity_bags(ex, baseline=True)
+    assert ours.scores["all"].f1 >= minimum
+    for label in ("PER", "ORG", "LOC", "MISC"):
+        assert ours.scores[f"label:{label}"].f1 >= base.scores[f"label:{label}"].f1, label
+
+
+@pytest.fixture(scope="module")
+def real_dev_reports(nlp):
+    ex = evaluate.load(evaluate.REAL_ENTITIES_DEV)
+    return ex, evaluate.score_entity_bags(ex, nlp=nlp), evaluate.score_entity_bags(ex, baseline=True)
+
+
+def test_real_dev_set_is_large_enough(real_dev_reports):
+    ex = real_dev_reports[0]
+    assert sum(len(e["entities"]) for e in ex) >= 400
+    assert all(e.get("source") and e.get("licence") for e in ex)
+
+
+# Real news (Wikipedia current events, Wikinews, VOA, US-government releases), labelled by someone
+# who never saw the extractor. First measurement: all 0.851 (raw 0.768); PER 0.872 (0.784), ORG
+# 0.771 (0.604), LOC 0.914 (0.873), MISC 0.738 (0.656). The issue's target is 0.72 per class.
+@pytest.mark.parametrize("label, minimum", [("all", 0.83), ("label:PER", 0.84), ("label:ORG", 0.74),
+                                            ("label:LOC", 0.89), ("label:MISC", 0.72)])
+def test_real_dev_entities(real_dev_reports, label, minimum):
+    _, ours, _ = real_dev_reports
+    assert ours.scores[label].f1 >= minimum, ours.as_dict()[label]
+
+
+def test_real_dev_no_class_worse_than_raw_model(real_dev_reports):
+    _, ours, base = real_dev_reports
+    worse = {k: (round(ours.scores[k].f1, 3), round(v.f1, 3)) for k, v in base.scores.items()
+             if ours.scores[k].f1 < v.f1}
+    assert worse == {}
+    assert ours.scores["all"].f1 > base.scores["all"].f1 + 0.05
+
+
+@pytest.mark.skipif(not evaluate.REAL_ENTITIES_HELDOUT.exists(), reason="real held-out set not written yet")
+def test_real_heldout_no_class_worse_than_raw_model(nlp):
+    """Final measurement only: never look at this set's errors (that would make it a dev set)."""
+    ex = evaluate.load(evaluate.REAL_ENTITIES_HELDOUT)
+    ours, base = evaluate.score_entity_bags(ex, nlp=nlp), evaluate.score_entity_bags(ex, baseline=True)
+    worse = {k: (round(ours.scores[k].f1, 3), round(v.f1, 3)) for k, v in base.scores.items()
+             if ours.scores[k].f1 < v.f1}
+    assert worse == {}

@@ -175,6 +175,9 @@ ENTITIES = Table(
         Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping'; 'U.S.' -> 'United States').", False),
         Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code for countries, their capitals and demonyms, and known places ('US').", True, True),
         Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
+        Column("kind", pa.string(), "What a known place is: country, capital, city, region or water (seas, "
+               "rivers, straits); null for other entities and unknown places. Tells a country from a place "
+               "in it, which share a country_code.", True, True),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
@@ -207,6 +210,9 @@ NUMBERS = Table(
         Column("qualifier", pa.string(), "'=', '~' (around), '>' (more than), '<' (less than), 'up' or 'down' (changes).", False, True),
         Column("object", pa.string(), "What is counted or measured, when the text says it ('US soybeans')."),
         Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
+        Column("dimension", pa.string(), "What the unit measures, from the unit registry: 'currency', 'length', 'mass', 'power', "
+               "'frequency', 'ratio' (percent), 'time' (counts of years, days); 'A/B' for rates ('currency/volume'); "
+               "null for bare numbers and counted things.", True, True),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "kind", "value", "qualifier"),

@@ -1,0 +1,162 @@
+"""Number words and digit groups: how the numbers scanner reads the numeric core itself.
+
+"twenty-five", "two and a half", "a third", "1,81,343" (Indian grouping), "1.234,5" (continental),
+"2½": the values of what :mod:`newsflow.numbers` finds. Split out of the scanner so each module
+stays readable; nothing here knows about units or currencies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+    "hundred": 1e2,
+}
+# Abbreviated scales that only count as scales next to a currency ("$5m"), never alone ("5m").
+MONEY_ONLY_SCALES = {"m", "b", "k", "tr", "t"}
+
+ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
+    "hundredth": 100,
+}
+VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
+
+QUALIFIERS: list[tuple[str, str]] = [
+    (r"more\s+than|over|above|at\s+least|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|"
+     r"higher\s+than|north\s+of|a\s+minimum\s+of", ">"),
+    (r"less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|no\s+more\s+than|lower\s+than|"
+     r"just\s+under|a\s+maximum\s+of|as\s+(?:much|many)\s+as", "<"),
+    (r"around|about|roughly|approximately|approx\.|nearly|almost|some|an\s+estimated|"
+     r"estimated|close\s+to|circa|c\.|just\s+over|more\s+or\s+less|an\s+approximate", "~"),
+    (r"(?:rose|rise[sn]?|rising|increased|increases?|increasing|grew|grow(?:s|n|ing)?|climbed|"
+     r"climbs?|jumped|jumps?|gained|gains?|surged|surges?|soared|soars?|added|adds?|"
+     r"up|higher)(?:\s+(?:by|from))?|(?:an?\s+)?(?:increase|rise|jump|gain|growth)\s+of", "up"),
+    (r"(?:fell|falls?|fallen|falling|dropped|drops?|declined|declines?|decreased|decreases?|"
+     r"slid|slides?|slumped|slumps?|plunged|plunges?|shrank|shrinks?|lost|loses?|down|lower|"
+     r"cut|cuts?|reduced|reduces?)(?:\s+(?:by|from))?|(?:an?\s+)?(?:decrease|fall|drop|decline|"
+     r"cut|loss)\s+of", "down"),
+]
+
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+
+# Words that cannot be a counted noun straight after a number.
+NOT_NOUNS = frozenset(
+    """
+    of to in on at and or from for by with per than as a an the is was were are be been
+    this that these those it its his her their our my your he she they we i you who which what
+    percent per cent times time over under about around up down more less after before into
+    against between while when if but so than then also only just even still yet nor
+    said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
+    million billion trillion thousand hundred
+    """.split()
+)
+IRREGULAR_PLURALS = {
+    "people": "person", "children": "child", "men": "man", "women": "woman", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife",
+    "knives": "knife", "leaves": "leaf", "halves": "half", "thieves": "thief", "series": "series",
+    "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
+    "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff",
+    "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
+}
+
+
+def singular(noun: str) -> str:
+    """Cheap English singularisation, enough for counted nouns in news."""
+    w = noun.lower()
+    if w in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[w]
+    if len(w) <= 3 or w.endswith(("ss", "us", "is")):
+        return w
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "zes", "sses", "oes")):
+        return w[:-2]
+    if w.endswith("s"):
+        return w[:-1]
+    return w
+
+
+def parse_digits(s: str) -> float:
+    if s[-1] in VULGAR:  # "2½", "⅓"
+        return float(s[:-1] or 0) + VULGAR[s[-1]]
+    if " " in s:  # "2 1/2"
+        whole, frac = s.split()
+        num, den = frac.split("/")
+        return float(whole) + int(num) / int(den) if int(den) else math.nan
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", s):  # 1,81,343 (Indian lakh grouping)
+        return float(s.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+", s):  # 1.234,5 (continental)
+        return float(s.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        return float(s.replace(",", ""))
+    if re.fullmatch(r"\d+,\d{1,2}", s):  # 8,2 (decimal comma)
+        return float(s.replace(",", "."))
+    if re.fullmatch(r"\d+,\d+", s):
+        return float(s.replace(",", ""))
+    return float(s)
+
+
+def parse_words(s: str) -> float | None:
+    """Value of a run of number words: "twenty-five" 25, "a dozen" 12, "half a" 0.5."""
+    words = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
+    total, current, seen = 0.0, 0.0, False
+    for i, w in enumerate(words):
+        if w in ("a", "an") and i + 1 < len(words) and words[i + 1] == "half" and current >= 1:
+            continue  # "two and a half"
+        if w in ("a", "an"):
+            current = max(current, 1.0)
+        elif w == "half":
+            current = current + 0.5 if current >= 1 and i and words[i - 1] == "a" else 0.5
+            seen = True
+        elif w in ONES:
+            current += ONES[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w == "dozen":
+            current = (current or 1.0) * 12
+            seen = True
+        elif w == "hundred":
+            current = (current or 1.0) * 100
+            seen = True
+        else:
+            return None
+    return total + current if seen or current else None
+
+
+def scaled(value: float, factor: float) -> float:
+    """value * factor without binary noise: 8.2 * 1e9 is 8200000000.0, not 8199999999.999999."""
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
+
+
+_FRACTION_VALUES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
+                    "tenth": 10, "tenths": 10}
+
+
+def parse_fraction(s: str) -> float | None:
+    """ "a third" 1/3, "three-quarters" 0.75, "one in five" 0.2, "3 out of 10" 0.3."""
+    words = re.split(r"[\s-]+", s.lower())
+    if "in" in words or "of" in words:
+        num = parse_words(words[0]) if not words[0].isdigit() else float(words[0])
+        den = words[-1]
+        den_v = float(den) if den.isdigit() else parse_words(den)
+        return num / den_v if num and den_v else None
+    num = 1.0 if words[0] in ("a", "an") else parse_words(words[0])
+    den = _FRACTION_VALUES.get(words[-1])
+    return num / den if num and den else None
