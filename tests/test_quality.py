@@ -40,7 +40,7 @@ def test_numbers_per_kind(numbers_report, kind):
 def test_entity_scores(entity_reports):
     ours, _ = entity_reports
     # measured after the context rules (issue: entities below the raw model on real newswire):
-    # all 0.868, people 0.813, organisations 0.823, places 0.910, other 0.875
+    # all 0.868, people 0.804, organisations 0.826, places 0.910, other 0.875
     assert ours.scores["all"].f1 >= 0.85
     for group, minimum in [("people", 0.78), ("organisations", 0.80), ("places", 0.89), ("other", 0.85)]:
         assert ours.scores[f"group:{group}"].f1 >= minimum, group
@@ -124,6 +124,34 @@ def test_quantulum_numbers(quantulum_report, metric, minimum):
     assert quantulum_report.scores[metric].f1 >= minimum, quantulum_report.as_dict()[metric]
 
 
+# -- real news, amounts (real_numbers_dev.jsonl): labelled by someone who never saw the extractor -----
+# Issue 10's targets on real news: value F1 >= 0.93, value+unit >= 0.87. First measurement here
+# 0.898 / 0.738 / exact 0.539; after the issue-10 rules (money rates as one unit, spelled-out
+# numbers, counted nouns behind modifiers, elided and implied nouns, dates and times left out)
+# 0.961 / 0.923 / 0.687 (without ordinals, as the issue counts: 0.961 / 0.920). Pins sit a little
+# under. The held-out half is never read here.
+
+
+@pytest.fixture(scope="module")
+def real_numbers_report():
+    return evaluate.score_numbers(evaluate.numbers_examples("real-dev"))
+
+
+@pytest.mark.parametrize("metric, minimum", [("value", 0.94), ("value+unit", 0.90), ("exact", 0.66)])
+def test_real_dev_numbers(real_numbers_report, metric, minimum):
+    assert real_numbers_report.scores[metric].f1 >= minimum, real_numbers_report.as_dict()[metric]
+
+
+def test_real_dev_numbers_without_ordinals():
+    """The issue's own definition leaves ordinals out of the amounts score."""
+    from newsflow import numbers
+
+    examples = [{**e, "numbers": [g for g in e["numbers"] if g["kind"] != "ordinal"]}
+                for e in evaluate.numbers_examples("real-dev")]
+    rep = evaluate.score_numbers(examples, extract=lambda s: [a for a in numbers.extract(s) if a.kind != "ordinal"])
+    assert rep.scores["value"].f1 >= 0.94 and rep.scores["value+unit"].f1 >= 0.90, rep.as_dict()
+
+
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
 
 
@@ -145,7 +173,7 @@ def test_bag_scorer_counts_mentions():
 
 @pytest.mark.parametrize("name, minimum", [("dev", 0.85), ("heldout", 0.83)])
 def test_bag_mode_on_project_sets(nlp, name, minimum):
-    """Measured 0.873 (raw 0.761) on dev and 0.858 (raw 0.723) on heldout."""
+    """Measured 0.872 (raw 0.761) on dev and 0.858 (raw 0.723) on heldout."""
     ex = evaluate.load(evaluate.ENTITY_SETS[name])
     ours, base = evaluate.score_entity_bags(ex, nlp=nlp), evaluate.score_entity_bags(ex, baseline=True)
     assert ours.scores["all"].f1 >= minimum
@@ -166,8 +194,9 @@ def test_real_dev_set_is_large_enough(real_dev_reports):
 
 
 # Real news (Wikipedia current events, Wikinews, VOA, US-government releases), labelled by someone
-# who never saw the extractor. First measurement: all 0.851 (raw 0.768); PER 0.872 (0.784), ORG
-# 0.771 (0.604), LOC 0.914 (0.873), MISC 0.738 (0.656). The issue's target is 0.72 per class.
+# who never saw the extractor. Before the context rules: all 0.770, PER 0.778, ORG 0.600, LOC 0.871,
+# MISC 0.683; after: all 0.855 (raw 0.768); PER 0.874 (0.784), ORG 0.781 (0.604), LOC 0.914
+# (0.873), MISC 0.748 (0.656). The issue's target is 0.72 per class.
 @pytest.mark.parametrize("label, minimum", [("all", 0.83), ("label:PER", 0.84), ("label:ORG", 0.74),
                                             ("label:LOC", 0.89), ("label:MISC", 0.72)])
 def test_real_dev_entities(real_dev_reports, label, minimum):
@@ -191,3 +220,16 @@ def test_real_heldout_no_class_worse_than_raw_model(nlp):
     worse = {k: (round(ours.scores[k].f1, 3), round(v.f1, 3)) for k, v in base.scores.items()
              if ours.scores[k].f1 < v.f1}
     assert worse == {}
+
+
+def test_eval_command_scores_real_sets_as_bags(nlp, capsys):
+    import json
+
+    from newsflow.cli import main
+
+    assert main(["eval", "--only", "entities", "--set", "real-dev", "--baseline", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"label:PER", "label:ORG", "label:LOC", "label:MISC"} <= set(out["entities"])
+    assert set(out["entities_baseline"]) == set(out["entities"])
+    assert main(["eval", "--only", "entities", "--set", "dev", "--mode", "bag", "--json"]) == 0
+    assert "label:MISC" in json.loads(capsys.readouterr().out)["entities"]

@@ -2,6 +2,13 @@
 
 The sets in ``newsflow/evaldata`` are realistic news sentences written and labelled for this
 project. Scores here are a regression gate (tests pin minimums), not a claim about unseen text.
+
+Convention change (issue 10): a money rate is one unit, "<ISO> per <unit or noun>" ("$82 a
+barrel" -> "USD per barrel", "83 rupees per dollar" -> "INR per USD"), as the real-news sets
+label it. The project's dev and held-out numbers sets were relabelled by a rule read off the
+gold text alone, never the extractor (``bench/migrate_money_rates.py``: 42 labels; comparisons
+such as "$5bn a year earlier" stay plain money). Counts and quantities keep "a"/"an" apart
+("4,000 steps a day" is 4,000 steps); "per" and "/" rates fold for every kind.
 """
 
 from __future__ import annotations
