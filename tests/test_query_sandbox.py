@@ -13,7 +13,6 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,15 +21,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsflow import pipeline, report
+from newsflow import datadocs, report
 from newsflow.lake import Lake
 from newsflow.query import connect, row_counts, views
-from newsflow.runs import RunInfo
-from newsflow.settings import SAMPLES_DIR, Settings
+from newsflow.settings import Settings
+from tests.conftest import NEWSFLOW, ROOT, SEED, run
 
-ROOT = Path(__file__).resolve().parents[1]
-NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
-SEED = SAMPLES_DIR / "000_f9789ab62cedf289.txt"
 HOSTILE = "x\" AS SELECT 1; COPY (SELECT 1) TO 'pwned.csv'; CREATE VIEW \"y"
 HOSTILE_PARTITION = "ingest_date=2026-11-20'); COPY (SELECT 1) TO 'pwned.csv'; --"
 LANDED = {"articles", "article_versions", "sentences", "entities", "numbers", "quarantine", "duplicates",
@@ -41,9 +37,7 @@ LANDED = {"articles", "article_versions", "sentences", "entities", "numbers", "q
 def lake(tmp_path_factory) -> Lake:
     """One pipeline run over the seed article."""
     lk = Lake(tmp_path_factory.mktemp("sandbox") / "data")
-    settings = Settings()
-    run = RunInfo.for_interval(datetime(2026, 11, 20, 8, tzinfo=UTC))
-    pipeline.run_all(lk, run, settings, pipeline.local_sources([str(SEED)], settings))
+    run(lk, [SEED], datetime(2026, 11, 20, 8, tzinfo=UTC), Settings())
     return lk
 
 
@@ -128,6 +122,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("sql", REFUSED.values(), ids=REFUSED.keys())
+@pytest.mark.slow  # the command line in a subprocess
 def test_query_refuses_with_one_line_and_changes_nothing(box, lake, sql):
     partition = lake.table_files("articles")[0].parent
     before, n = snapshot(box["lake"], box["cwd"]), articles(lake.root)
@@ -141,6 +136,7 @@ def test_query_refuses_with_one_line_and_changes_nothing(box, lake, sql):
     assert articles(lake.root) == n
 
 
+@pytest.mark.slow  # the command line in a subprocess
 def test_query_still_answers(box):
     p = cli("query", "SELECT count(*) AS n FROM articles", "--data", box["lake"], "--format", "csv",
             cwd=box["cwd"], home=box["home"])
@@ -164,6 +160,7 @@ def hostile(lake, tmp_path) -> Path:
     return root
 
 
+@pytest.mark.slow  # the command line in a subprocess
 def test_hostile_folders_in_query(hostile, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -173,6 +170,7 @@ def test_hostile_folders_in_query(hostile, tmp_path):
     assert "skipping" in p.stderr and not (tmp_path / "pwned.csv").exists()
 
 
+@pytest.mark.slow  # the command line in a subprocess
 def test_hostile_folders_in_summary(hostile, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -232,7 +230,9 @@ def test_plugin_route_404s_a_symlink(docs, monkeypatch):
     spec.loader.exec_module(plugin)
     monkeypatch.setattr(plugin, "_lake", lambda: Lake(docs))
     page = asyncio.run(plugin.data_docs("run1", "index.html"))
-    assert page.status_code == 200 and page.body == (docs / "_docs" / "run1" / "index.html").read_bytes()
+    # the run's own page, its CDN links (if GX's output was not made offline yet) pointed at _docs/_static
+    served = datadocs.serve_page((docs / "_docs" / "run1" / "index.html").read_text(), "index.html")
+    assert page.status_code == 200 and page.body == served.encode()
     with pytest.raises(HTTPException) as refused:
         asyncio.run(plugin.data_docs("run1", "passwd.html"))
     assert refused.value.status_code == 404
