@@ -14,8 +14,10 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from newsflow import counted
 from newsflow.numwords import (
-    IRREGULAR_PLURALS,
+    BIG_SCALES,
+    DIGIT_WORDS,
     MONEY_ONLY_SCALES,
     MONTHS,
     NOT_NOUNS,
@@ -28,13 +30,13 @@ from newsflow.numwords import (
     parse_fraction,
     parse_words,
     scaled,
-    singular,
+    singular,  # noqa: F401  re-exported: callers and tests read it from here
 )
 from newsflow.units import (
+    ARTICLE_RATES,
     CURRENCIES,
     MONEY_RATES,
     TIME_NAMES,
-    TIME_UNITS,
     UNITS,
     currency_after,
     rate_after,
@@ -58,25 +60,40 @@ _WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
 _DIGITS = r"\d+\s\d/\d{1,2}(?![\d/])|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 _FRACTION_WORDS = r"halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?"
+_UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
+_PERIODS = "year|month|week|fortnight|day|hour|minute|decade|century"
+# Spelled-out numbers as VOA writes them: "two-million-one-hundred-sixty-thousand",
+# "one-hundred-and-ten", "four-point-four".
+_BIG = _alt(BIG_SCALES)
+_AFTER_BIG = "(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
+_DIGIT_WORD = _alt(DIGIT_WORDS)
+_BIG_INSIDE = re.compile(rf"(?:{_BIG})[\s-]", re.I)
+_BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
 CORE = re.compile(
     rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})"
     rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
     rf"|(?<=\s)(?P<half>half)\b(?!-)"
     rf"|(?:(?<![\w.,:/])|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
-    rf"(?:{_WORD_NUM})(?:(?:[\s-]+|(?<=hundred)\s+and\s+)(?:{_WORD_NUM}))*(?:\s+and\s+a\s+half)?)\b"
+    rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
+    rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
+    rf"(?:[\s-]+point(?:[\s-]+(?:{_DIGIT_WORD}))+"
+    rf"|\s+and\s+(?:a\s+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"
+    rf"(?![\s-](?:{_alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
     rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
-    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|{_alt(ORDINAL_WORDS)})\b",
+    rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at
+    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|(?:{_alt(TENS)})[\s-](?:{_alt(_UNIT_ORDINALS)})|{_alt(ORDINAL_WORDS)})\b",
     re.IGNORECASE,
 )
 # The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.
 _CORE_PLAIN = re.compile(
     rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
     # CORE's other groups, never matching: _amount_at reads them by name
-    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?", re.I)
+    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?", re.I)
 _SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE)
 _SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
+# "1.0-to-1.25 percent", "8- to 16-metre": a dash before "to" holds the unit back for both numbers
+_RANGE_SEP = re.compile(r"\s*(?:-to-|-\s+to|-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
 _CURRENCY_PREFIX_AT = re.compile(rf"(?:{_alt(CURRENCY_PREFIX)})\s?")
 _QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
@@ -88,7 +105,6 @@ _QUALIFIER_BEFORE = re.compile(
 _CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
                             r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
@@ -96,18 +112,19 @@ _LABEL_BEFORE = re.compile(
     r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel)\s*$",
     re.IGNORECASE,
 )
-# A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
-_MODIFIER = re.compile(r"\s+(?P<w>(?:[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
-_OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
-_OBJECT_STOP = frozenset(
-    "up down from to in on at for by with that which who and or but as than per was were is are "
-    "be been will would could should has have had a an currently now this last next each every "
-    "over under since after before into its their his her".split()
-)
 _MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b)", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b|UTC\b|Z\b|"
+                         r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|o['’]clock\b)", re.IGNORECASE)
+_ARTICLE_ORDINAL = re.compile(r"an?[\s-]+(?P<ord>third|fifth|sixth|eighth|tenth)", re.I)
+_NOT_AFTER_ORDINAL = frozenset("last next since during within earlier later ago each every".split())
+# Words before "a third" that make it a share: "by a third", "about a third", "cut a third".
+_FRACTION_CONTEXT = re.compile(
+    r"\b(?:by|about|around|roughly|nearly|almost|some|than|over|under|just|only|barely|fully|"
+    r"cut|fell|rose|lost|gained|shed|grew|shrank|dropped|reduced|slashed|increased)\s+$", re.I)
+_AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
 _SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 _PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
@@ -146,10 +163,15 @@ def _read_core(text: str, m: re.Match) -> _Core | None:
     if m.group("digits"):
         return _Core(m.start(), m.end(), parse_digits(m.group("digits")), False)
     if m.group("words"):
-        v = parse_words(m.group("words"))
-        return None if v is None else _Core(m.start(), m.end(), v, True)
+        run, end = m.group("words"), m.end()
+        if _BIG_INSIDE.search(run) and (tail := _BIG_TAIL.match(text, end)):
+            run, end = run + tail.group(), tail.end()  # "...-one-hundred-sixty-thousand": the tail is inside
+        v = parse_words(run)
+        return None if v is None else _Core(m.start(), end, v, True)
     if m.group("article"):
         return _Core(m.start(), m.end(), 0.5 if m.group("article").lower().startswith("half") else 1.0, True)
+    if m.group("period"):
+        return _Core(m.start(), m.end(), 1.0, True)
     return None
 
 
@@ -220,9 +242,13 @@ def _share_context(out: list[Amount], s: str) -> list[Amount]:
             gap = s[min(a.end, b.end):max(a.start, b.start)]
             if len(gap.split()) <= 12 and not re.search(r"[;:]", gap):
                 near.append((len(gap), j <= i, b))
-        if near:
+        if counted.counts_people(_tail(s, a.start, 40)[0]):
+            res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
+        elif near:
             _, _, b = min(near, key=lambda t: (t[0], not t[1]))
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
+        elif noun := counted.counted_before(s, a.start):
+            res[i] = replace(a, kind="count", unit=noun)
     return res
 
 
@@ -263,33 +289,6 @@ def _unit_after(s: str, end: int, core: _Core) -> tuple[str, str, int, str | Non
     return None
 
 
-def _count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
-    """The counted noun after a number, skipping up to two modifiers: "three equal instalments"."""
-    pos, words = end, []
-    for _ in range(3):
-        nm = _NOUN_AFTER.match(s, pos)
-        if not nm or nm.group("sep") == "-":
-            mod = _MODIFIER.match(s, pos) if words or pos == end else None
-            if mod and mod.group("w").lower() not in NOT_NOUNS and mod.group("w").lower() not in MONTHS:
-                words.append((mod.group("w"), mod.end()))
-                pos = mod.end()
-                continue
-            break
-        noun = nm.group("noun").lower().strip("'’")
-        if noun in NOT_NOUNS or noun in SCALES or noun in MONTHS:
-            break
-        if noun in TIME_UNITS and not words:
-            return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years"
-        words.append((noun, nm.end()))
-        plural = singular(noun) != noun or noun in IRREGULAR_PLURALS
-        if plural:
-            return singular(noun), nm.end()
-        pos = nm.end()
-    if words and value == 1 and value_max is None and len(words) == 1:
-        return words[0][0], words[0][1]  # "one car"
-    return None
-
-
 def _tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
     """The last words before ``start`` and their offset: context rules look only this far back,
     which keeps extraction linear in sentence length."""
@@ -314,6 +313,7 @@ class _Reading:
     currency: str | None = None
     negative: bool = False
     between_start: int | None = None
+    to_is_range: bool = True  # False after a change verb: "fell $12 to $395" is a change, then a level
     kind: str = "cardinal"
     unit: str | None = None
     dimension: str | None = None
@@ -330,6 +330,10 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
     at_sentence_start = not s[: m.start()].strip(" \"“‘'(")
     if m.group("ordinal"):
         return _ordinal(s, m, at_sentence_start), m.end()
+    if m.group("fraction") and (o := _fraction_as_ordinal(s, m)):
+        return o, m.end()
+    if m.group("period") and not _hedged(s, m.start()):
+        return None, m.end()  # "a day" is a duration only when hedged: "less than a month", "up to a year"
     r = _read_number(s, m, at_sentence_start)
     if r is None:
         return None, m.end()
@@ -344,11 +348,40 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
     tok = m.group("ordinal")
     if tok[0].isupper() and not at_sentence_start:
         return None  # "the Fourth of July", "Hornsea One"
-    if re.match(r"-(?!(?:largest|biggest|highest|lowest|most|least|best|worst|fastest|"
-                r"richest|poorest|busiest|strongest|longest|smallest|oldest)\b)", s[m.end():]):
-        return None  # "first-class", "first-time"
-    val = float(re.match(r"\d+", tok).group()) if tok[0].isdigit() else float(ORDINAL_WORDS[tok.lower()])
+    if re.match(r"-(?!(?:most|least|best|worst|\w+est)\b)", s[m.end():]):
+        return None  # "first-class", "first-time"; but "tenth-driest", "second-largest" rank
+    if _MONTH_NEAR.search(_tail(s, m.start(), 16)[0]) or re.match(
+            rf"\s+of\s+(?:{'|'.join(MONTHS)})\b", s[m.end():], re.I):
+        return None  # "June seventh", "the seventh of June": a date
+    if tok[0].isdigit():
+        val = float(re.match(r"\d+", tok).group())
+    else:
+        *tens, unit = re.split(r"[\s-]", tok.lower())
+        val = float(ORDINAL_WORDS[unit] + sum(TENS[t] for t in tens))
     return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None)
+
+
+def _hedged(s: str, start: int) -> bool:
+    """Whether a qualifier of size (not a change verb) comes right before ``start``."""
+    before = _tail(s, start, 40)[0]
+    qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
+    return bool(qm and qm.lastgroup in ("gt", "lt", "approx"))
+
+
+def _fraction_as_ordinal(s: str, m: re.Match) -> Amount | None:
+    """"a sixth nuclear test", "a third straight year": "a" and an ordinal word before a noun
+    rank something; "by a third", "about a third of", "a third this year" are fractions."""
+    om = _ARTICLE_ORDINAL.fullmatch(m.group("fraction"))
+    nxt = counted.NEXT_WORD.match(s, m.end())
+    if not om or not nxt or UNITS.match(s, m.end()):
+        return None
+    word = nxt.group(1).lower()
+    if word in NOT_NOUNS or word in _NOT_AFTER_ORDINAL or word in MONTHS or \
+            _FRACTION_CONTEXT.search(_tail(s, m.start(), 24)[0]):
+        return None
+    start = m.start() + om.start("ord")
+    return Amount(start, m.end(), om.group("ord"), "ordinal", float(ORDINAL_WORDS[om.group("ord").lower()]),
+                  None, None, "=", None)
 
 
 def _read_number(s: str, m: re.Match, at_sentence_start: bool) -> _Reading | None:
@@ -392,7 +425,8 @@ def _read_left(s: str, r: _Reading, out: list[Amount]) -> bool:
 def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     """Scale words ("million", "bn"); refuses ages and hyphenated modifiers ("a 60-day state")."""
     if r.m.group("fraction"):
-        of = re.match(r"\s+of\s+an?\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year)", s[r.end:], re.I)
+        of = re.match(r"\s+of\s+(?:an?|one)\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year)",
+                      s[r.end:], re.I)
         if of:
             r.end += of.end() - 1
     r.factor, r.end = _read_scale_words(s, r.end, money=r.currency is not None)
@@ -400,10 +434,11 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
             or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", _tail(s, r.start)[0], re.I):
         return False  # ages are not amounts
-    if r.currency is None and re.match(r"-[a-z]", s[r.end:]):
-        # "a 720-km cable" measures; "a 60-day state", "10-year bonds", "150-member house" describe
+    if r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):
+        # "a 720-km cable" measures; "a 150-member house", "a 24-storey tower", "a 12-year high"
+        # count; "a 60-day state", "10-year bonds", "one-time", "30-odd" describe
         um = UNITS.match(s, r.end)
-        if not (um and um[0].name != "degree"):
+        if not (um and um[0].name != "degree") and not counted.hyphen_counts(s, r.end, r.value):
             return False
     return True
 
@@ -416,8 +451,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40))
     bare_then_unit = r.currency is None and r.factor == 1.0 and _to_number_with_unit(s, r.end)
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
-    rng = _read_range(s, r.end, r.core, r.factor, r.currency,
-                      allow_to=not change or bool(between or bare_then_unit), between=between)
+    r.to_is_range = not change or bool(between or bare_then_unit)
+    rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
     if rng:
         r.value, r.value_max, r.factor, r.end = rng
         if between:
@@ -448,10 +483,14 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
         unit = UNITS.units[_UNIT_BEFORE_FORMS[ub.group("u").lower()]]  # "a magnitude of 5.4"
         r.kind, r.unit, r.dimension, r.start = unit.kind, unit.name, unit.dimension, ub.start("u")
     elif not (r.m.group("fraction") or r.m.group("half")):
-        cn = _count_noun(s, r.end, r.value, r.value_max)
+        cn = counted.count_noun(s, r.end, r.value, r.value_max)
         if cn:
             r.kind, (r.unit, r.end) = "count", cn
             r.dimension = "time" if r.unit in TIME_NAMES else None
+        elif r.value != 1 and (pn := counted.partitive_noun(s, r.end)):
+            r.kind, r.unit = "count", pn  # "three of his family members": the span stays "three"
+        elif r.value != 1 and (te := counted.times_after(s, r.end)):
+            r.unit, r.end = "times", te  # "three times": a multiplier, a cardinal in "times"
     if r.value_max is None and r.kind in ("percent", "quantity", "money"):
         _read_repeated_unit(s, r)
     if r.kind in ("quantity", "count") or (r.kind == "money" and MONEY_RATES):
@@ -462,7 +501,8 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
 def _read_repeated_unit(s: str, r: _Reading) -> None:
     """"5.25%-5.50%", "between 4.5% and 4.75%": the unit repeats after each number of a range."""
     rm = re.match(r"\s*(?:-|–|to|and)\s*", s[r.end:])
-    if not rm or (rm.group().strip() == "and" and r.between_start is None):
+    sep = rm.group().strip() if rm else ""
+    if not rm or (sep == "and" and r.between_start is None) or (sep == "to" and not r.to_is_range):
         return
     m2 = CORE.match(s, r.end + rm.end()) or _CORE_PLAIN.match(s, r.end + rm.end())
     if not (m2 and m2.groupdict().get("digits")):
@@ -479,7 +519,7 @@ def _read_rate(s: str, r: _Reading) -> None:
     """"174.9 bushels per acre", "25 points per game": a rate is one unit, "bushel per acre"."""
     if r.unit is None or " per " in r.unit:
         return
-    rate = rate_after(s, r.end)
+    rate = rate_after(s, r.end, article_ok=r.kind in ARTICLE_RATES)
     if rate:
         den, dim, r.end = rate
         r.unit, r.dimension = f"{r.unit} per {den}", rate_dimension(r.dimension, dim)
@@ -487,19 +527,8 @@ def _read_rate(s: str, r: _Reading) -> None:
 
 def _read_object(s: str, r: _Reading) -> None:
     """What is counted or measured, when the text says it: "20 million tonnes of US soybeans"."""
-    if r.kind not in ("quantity", "money", "count"):
-        return
-    om = _OBJECT_AFTER.match(s, r.end)
-    if om:
-        words = []
-        for w in om.group("obj").split():
-            bare = w.strip(".,;:’'")
-            if bare.lower() in _OBJECT_STOP or not bare:
-                break
-            words.append(bare)
-            if w != bare:
-                break
-        r.obj = " ".join(words) or None
+    if r.kind in ("quantity", "money", "count"):
+        r.obj = counted.object_after(s, r.end)
 
 
 def _finish(s: str, r: _Reading) -> Amount | None:
@@ -511,6 +540,8 @@ def _finish(s: str, r: _Reading) -> Amount | None:
         return None
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
         return None  # "one" alone is a pronoun more often than a number
+    if r.dimension == "time" and r.value == 1 and r.value_max is None and _AGO.match(s, r.end):
+        return None  # "one year ago", "one year earlier": when, not how long (as "a year ago")
     qualifier, start = "=", r.start
     qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
     if qm:
@@ -530,6 +561,10 @@ def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float
         return True
     digits = s[core.start:core.end]
     before = _tail(s, start)[0]
+    if _CLOCK_AFTER.match(s, end):
+        return False  # "five o'clock"
+    if core.is_words and kind == "cardinal" and 2000 <= core.value < 2100 and re.search(r"thousand", digits, re.I):
+        return False  # "in two thousand eight": a year spelled out
     if not core.is_words:
         if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
             return False  # a year

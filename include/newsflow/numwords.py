@@ -29,8 +29,11 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
         "eighty": 80, "ninety": 90}
 ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20,
-    "hundredth": 100,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+    "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000,
+    "millionth": 1e6,
 }
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
 
@@ -74,11 +77,48 @@ IRREGULAR_PLURALS = {
 }
 
 
+# "290 others", "13 others are missing": the noun news leaves out after a number is people.
+ELIDED_NOUNS = {"others": "person"}
+# "700 injured", "20 dead": an adjective standing for the people it describes.
+CASUALTY_WORDS = frozenset("injured dead wounded missing hurt killed".split())
+# Words between a number and its noun that do not change what is counted: "19 more weeks".
+COUNT_MODIFIERS = frozenset("more additional further extra other".split())
+# Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
+# "unemployment rose by 5,000" are people (the rate is a percent, and not counted).
+COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person"}
+# Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
+MEASURE_NOUNS = frozenset(
+    """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills
+    bonds markets futures values levels temperatures wages salaries incomes savings reserves assets
+    debts losses gains returns volumes numbers figures totals estimates forecasts expectations
+    inflows outflows emissions rains waters seas tides winds speeds indexes indices averages
+    """.split())
+_SINGULAR_MEN = frozenset("specimen abdomen regimen acumen omen stamen hymen amen".split())
+# Adjectives news puts between a number and its noun, beyond what their endings show.
+_ADJECTIVES = frozenset(
+    """new old big small large high low top major minor young dark few many much key main full
+    real same own last next first long short hot cold free open rare wild dry wet green red black
+    white blue poor rich good bad great huge tiny vast senior junior prime daily weekly joint fresh
+    net gross former private foreign overseas more other extra further additional separate
+    """.split())
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "less", "able", "ible", "ary", "ese", "ish",
+                      "ed", "ing", "est", "ern", "ly")
+
+
+def looks_adjective(word: str) -> bool:
+    """Whether a word before a counted noun is more likely an adjective than a noun: a cheap test
+    (endings and a short list) that keeps the scanner free of a tagger."""
+    w = word.lower()
+    return w in _ADJECTIVES or "-" in w or (len(w) > 4 and w.endswith(_ADJECTIVE_ENDINGS))
+
+
 def singular(noun: str) -> str:
     """Cheap English singularisation, enough for counted nouns in news."""
     w = noun.lower()
     if w in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[w]
+    if w.endswith("men") and len(w) > 4 and w not in _SINGULAR_MEN:
+        return w[:-3] + "man"  # "policemen", "fishermen"
     if len(w) <= 3 or w.endswith(("ss", "us", "is")):
         return w
     if w.endswith("ies"):
@@ -110,9 +150,35 @@ def parse_digits(s: str) -> float:
     return float(s)
 
 
+BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+               "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_AND_FRACTION = re.compile(r"^(?P<whole>.+?)\s+and\s+(?P<frac>(?:a|an|one|two|three)[\s-]+\w+)$", re.I)
+
+
 def parse_words(s: str) -> float | None:
-    """Value of a run of number words: "twenty-five" 25, "a dozen" 12, "half a" 0.5."""
+    """Value of a run of number words: "twenty-five" 25, "a dozen" 12, "half a" 0.5,
+    "one-hundred-and-ten" 110, "two-million-one-hundred-sixty-thousand" 2160000 (VOA's spelled-out
+    style), "four-point-four" 4.4, "one and one-half" 1.5.
+
+    None when the words do not make one number: "nineteen-ninety" is a year said as two numbers
+    (teens or tens followed by tens), not 109."""
+    fm = _AND_FRACTION.match(s.strip())
+    if fm and (frac := parse_fraction(fm.group("frac"))) is not None:
+        whole = parse_words(fm.group("whole"))
+        return None if whole is None else whole + frac
     words = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
+    if "point" in words:
+        i = words.index("point")
+        whole, digits = parse_words(" ".join(words[:i])), [DIGIT_WORDS.get(w) for w in words[i + 1:]]
+        if whole is None or not digits or None in digits:
+            return None
+        return float(f"{int(whole)}.{''.join(digits)}")
+    return _sum_words(words)
+
+
+def _sum_words(words: list[str]) -> float | None:
+    """The value of number words without a decimal point or a trailing fraction."""
     total, current, seen = 0.0, 0.0, False
     for i, w in enumerate(words):
         if w in ("a", "an") and i + 1 < len(words) and words[i + 1] == "half" and current >= 1:
@@ -122,11 +188,11 @@ def parse_words(s: str) -> float | None:
         elif w == "half":
             current = current + 0.5 if current >= 1 and i and words[i - 1] == "a" else 0.5
             seen = True
-        elif w in ONES:
-            current += ONES[w]
-            seen = True
-        elif w in TENS:
-            current += TENS[w]
+        elif w in ONES or w in TENS:
+            v = ONES.get(w, TENS.get(w, 0))
+            if current % 100 and not (v < 10 and current % 100 >= 20 and current % 10 == 0):
+                return None  # "nineteen-ninety", "twenty twenty": a year, or two numbers
+            current += v
             seen = True
         elif w == "dozen":
             current = (current or 1.0) * 12
@@ -134,6 +200,9 @@ def parse_words(s: str) -> float | None:
         elif w == "hundred":
             current = (current or 1.0) * 100
             seen = True
+        elif w in BIG_SCALES:
+            total += (current or 1.0) * BIG_SCALES[w]
+            current, seen = 0.0, True
         else:
             return None
     return total + current if seen or current else None

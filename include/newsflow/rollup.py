@@ -19,6 +19,8 @@ from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
 
+# amounts_daily sums money per currency: a rate ("USD per barrel", issue 10) is a price, not an
+# amount of money, and its unit is no currency code, so rates are left out of it.
 ROLLUP_SQL = {
     "entity_mentions_daily": """
         SELECT e.ingest_date::DATE AS day, e.canonical, e.label, any_value(e.country_code) AS country_code,
@@ -29,7 +31,7 @@ ROLLUP_SQL = {
         SELECT n.ingest_date::DATE AS day, n.unit AS currency, count(*)::BIGINT AS amounts,
                sum(n.value) AS total_value, max(n.value) AS max_value,
                count(DISTINCT n.article_id)::BIGINT AS articles
-        FROM numbers n WHERE n.kind = 'money' AND n.ingest_date::DATE = ?
+        FROM numbers n WHERE n.kind = 'money' AND n.unit NOT LIKE '% per %' AND n.ingest_date::DATE = ?
         GROUP BY ALL ORDER BY currency""",
     "articles_daily": """
         SELECT a.ingest_date::DATE AS day, coalesce(a.source, 'unknown') AS source,
@@ -77,7 +79,7 @@ def _build(lake: Lake, days: Iterable[date] | None) -> dict[str, int]:
             t = con.sql(sql, params=[day]).to_arrow_table() if source in have else spec.empty()
             t = pa.Table.from_pylist(t.to_pylist(), schema=spec.schema)
             frames[name] = t.to_pandas()
-            staged[name] = write_parquet(t, lake.staging(run) / f"{name}.parquet", sort_by=None)
+            staged[name] = write_parquet(t, lake.staging(run).final(name), sort_by=None)
             totals[name] += t.num_rows
         report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time)
         if report.critical_failures:

@@ -196,11 +196,12 @@ def unit_matcher() -> UnitMatcher:
 
 
 @cache
-def rate_settings() -> tuple[bool, bool]:
-    """(money_rates, article_rates): whether "$80 per barrel" is one unit "USD per barrel", and
-    whether "a"/"an" rates fold too ("$80 a barrel"); see the conventions file for why not yet."""
+def rate_settings() -> tuple[bool, frozenset[str]]:
+    """(money_rates, article_rate_kinds): whether "$80 per barrel" is one unit "USD per barrel",
+    and the amount kinds whose "a"/"an" rates fold too ("$80 a barrel"); the conventions file
+    says why only money's do."""
     conv = _load(UNIT_CONVENTIONS)
-    return bool(conv["money_rates"]), bool(conv["article_rates"])
+    return bool(conv["money_rates"]), frozenset(conv["article_rates"])
 
 
 @cache
@@ -224,9 +225,14 @@ def time_units() -> dict[str, str]:
 def unit_before() -> tuple[re.Pattern, dict[str, str]]:
     """Units written before their number ("magnitude 6.6"): a pattern ending where the number
     starts, and its lower-case text -> unit name."""
-    forms = {f: name for name, fs in _load(UNIT_CONVENTIONS)["units_before"].items() if not name.startswith("_")
-             for f in fs}
-    return re.compile(r"(?:^|(?<=\W))(?P<u>" + _alt(forms) + r")\s*-?\s*$", re.I), forms
+    raw = {f: name for name, fs in _load(UNIT_CONVENTIONS)["units_before"].items()
+           if not name.startswith("_") for f in fs}
+    forms = {f.lower(): name for f, name in raw.items()}
+    # words in any case ("Magnitude 6"); symbols in their own case ("Mw 7.1", never "ms 5")
+    words = [f for f in raw if f.islower()]
+    symbols = [f for f in raw if not f.islower()]
+    alts = "|".join(filter(None, [f"(?i:{_alt(words)})" if words else "", _alt(symbols)]))
+    return re.compile(r"(?:^|(?<=\W))(?P<u>" + alts + r")\s*-?\s*$"), forms
 
 
 @cache
@@ -333,7 +339,7 @@ def _babel_symbol(code: str) -> str | None:
 
 CURRENCIES = currencies()
 UNITS = unit_matcher()
-MONEY_RATES, ARTICLE_RATES = rate_settings()
+MONEY_RATES, ARTICLE_RATES = rate_settings()  # ARTICLE_RATES: the kinds whose "a X" rates fold
 TIME_UNITS = time_units()
 TIME_NAMES = frozenset(TIME_UNITS.values())
 RATE_NOUNS = rate_nouns()
@@ -343,21 +349,28 @@ _CUR_WORD = (rf"(?:(?P<adj>{_alt(CURRENCIES.adjectives)})\s+)?"
 _CUR_WORD_RE = re.compile(r"\s+" + _CUR_WORD, re.IGNORECASE)
 _CUR_WORD_AT = re.compile(_CUR_WORD, re.IGNORECASE)
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCIES.codes))})\b")
-# "per X", "/X" (and, when ARTICLE_RATES, "a X") after a unit, a currency or a counted noun.
-_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|\s+per\s+(?!cent\b)" + (r"|\s+an?\s+" if ARTICLE_RATES else ""), re.I)
+# "per X", "/X" and "a X" after a unit, a currency or a counted noun.
+_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|\s+per\s+(?!cent\b)|(?P<article>\s+an?\s+)", re.I)
 _RATE_NOUN = re.compile(r"(?:(?:square|cubic)\s+)?[a-z]+\b(?![-’'])")
-_NOT_RATES = re.compile(r"\s+(?:earlier|ago|before|later|after|on|in|from|or|and)\b")
+# "a year earlier", "a fortnight ago": a time noun then one of these is a comparison, not a rate
+# ("$80 a barrel earlier this week" and "£3,500 a tonne after the rain" are still rates).
+_NOT_RATES = re.compile(r"\s+(?:earlier|ago|before|later|after|previously|prior|back)\b", re.I)
+# After "a share", "a bottle": where the rate's noun phrase ends ("a share of", "a record high" go on).
+_ARTICLE_NOUN_END = re.compile(
+    r"\s*(?:[.,;:!?)\]”\"]|$)|\s+(?:in|on|at|for|as|to|from|with|and|or|but|while|when|until|since|"
+    r"this|last|next|including|excluding|compared|versus|vs|according|said|says|is|was|are|were)\b", re.I)
 
 
-def rate_after(s: str, end: int) -> tuple[str, str | None, int] | None:
+def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | None, int] | None:
     """The denominator of a rate after a unit or noun: "per hectare", "/kg", "per US dollar",
-    "per game" -> (singular name or ISO code, its dimension, end)."""
+    "per game" -> (singular name or ISO code, its dimension, end). "a barrel", "an hour" only
+    when ``article_ok`` (the kinds the conventions file folds)."""
     sep = _RATE_SEP.match(s, end)
-    if not sep:
+    if not sep or (sep.group("article") and not article_ok):
         return None
-    article = sep.group().strip().lower() in ("a", "an")
+    article = sep.group("article") is not None
     den = _denominator(s, sep.end(), article)
-    if den and article and _NOT_RATES.match(s, den[2]):
+    if den and article and den[0] in TIME_NAMES and _NOT_RATES.match(s, den[2]):
         return None  # "$5bn a year earlier" is a comparison, not a rate
     return den
 
@@ -379,8 +392,8 @@ def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int]
     if noun in NOT_NOUNS or noun in SCALES or noun in MONTHS or noun in ONES or noun in TENS:
         return None
     noun = RATE_NOUNS.get(noun, singular(noun))
-    if article and noun not in TIME_NAMES:
-        return None  # "a barrel" is a unit above; "a record", "a share of" are not rates
+    if article and noun not in TIME_NAMES and not _ARTICLE_NOUN_END.match(s, nm.end()):
+        return None  # "a share." is a rate; "a record high", "a share of" are not
     return noun, "time" if noun in TIME_NAMES else None, nm.end()
 
 

@@ -16,7 +16,7 @@ import logging
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,30 @@ import pandas as pd
 
 from newsflow import tables
 from newsflow.numbers import ISO_4217
+from newsflow.runs import FUTURE_TOLERANCE
 from newsflow.tables import CRITICAL, ROW
 
 log = logging.getLogger(__name__)
 
-FUTURE_TOLERANCE = timedelta(days=1)
+# Great Expectations logs hundreds of INFO lines while it imports ("Skipping registering function
+# ... because it is a closure" from great_expectations._docs_decorators, once per data source
+# method) and a few more per run (metric registry, temporary docs folders): they buried a task's
+# own log. Its loggers are set to WARNING here, before GX is first imported (validate_frames
+# imports it lazily), and again after the import for the ones GX sets to INFO itself
+# (great_expectations.data_context.types.base). GX warnings and errors still show.
+GX_LOG_LEVEL = logging.WARNING
+
+
+def quiet_great_expectations_logs() -> None:
+    """Keep Great Expectations' INFO/DEBUG chatter out of the task log (idempotent)."""
+    logging.getLogger("great_expectations").setLevel(GX_LOG_LEVEL)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if (name.startswith("great_expectations.") and isinstance(logger, logging.Logger)
+                and logger.level != logging.NOTSET and logger.level < GX_LOG_LEVEL):
+            logger.setLevel(GX_LOG_LEVEL)
+
+
+quiet_great_expectations_logs()
 
 
 @dataclass
@@ -127,8 +146,17 @@ def derive(frames: dict[str, pd.DataFrame], run_time: datetime | None = None) ->
         # null values are the not-null check's business; here only inf and -inf fail
         n["_value_finite"] = vals.map(lambda v: pd.isna(v) or math.isfinite(v)).astype(bool)
         n["_range_ordered"] = (vmax.isna() | (vmax >= vals)).astype(bool)
-        n["_money_unit_iso"] = ((n["kind"] != "money") | n["unit"].isin(ISO_4217)).astype(bool)
+        n["_money_unit_iso"] = ((n["kind"] != "money") | n["unit"].map(is_money_unit)).astype(bool)
     return out
+
+
+def is_money_unit(unit: object) -> bool:
+    """An ISO 4217 code alone ("USD") or as a rate's numerator ("USD per barrel"): the issue asks
+    for money rates as one unit, and they are still money in a known currency."""
+    if not isinstance(unit, str):
+        return False
+    code, sep, per = unit.partition(" per ")
+    return code in ISO_4217 and (not sep or bool(per.strip()))
 
 
 def _row_mask(df: pd.DataFrame, check: tables.Check) -> pd.Series:
@@ -170,11 +198,12 @@ def validate_frames(frames: dict[str, pd.DataFrame], run_id: str = "adhoc", run_
                     docs_dir: Path | None = None) -> ValidationReport:
     """Validate each table's DataFrame against its suite; never raises on data problems."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    quiet_great_expectations_logs()  # before the import: most of the noise is logged while importing
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    quiet_great_expectations_logs()  # and the loggers GX set to INFO while importing
     derived = derive(frames, run_time)
     cleaned, quarantined, row_counts = quarantine_rows(derived)
     cleaned = derive(cleaned, run_time)  # cross-table columns again, now without the removed rows

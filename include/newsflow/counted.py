@@ -1,0 +1,193 @@
+"""What an amount counts: the noun after a number, or the one its clause names before it.
+
+Split out of :mod:`newsflow.numbers` (which finds and normalises the number itself) because
+reading the counted thing is its own job with its own vocabulary: modifiers to skip ("Two
+Somali National Army airstrikes"), nouns news leaves out ("290 others" are people), partitives
+("three of his family members"), hyphenated counts ("a 193-vehicle pileup"), the subject a
+bare number refers back to ("the number of job vacancies dropped by 45,000") and the object
+named after it ("20 million tonnes of US soybeans"). Plain text in, words out; nothing here
+builds amounts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsflow.numwords import (
+    CASUALTY_WORDS,
+    COUNT_MODIFIERS,
+    COUNTED_SUBJECTS,
+    ELIDED_NOUNS,
+    IRREGULAR_PLURALS,
+    MEASURE_NOUNS,
+    MONTHS,
+    NOT_NOUNS,
+    SCALES,
+    looks_adjective,
+    singular,
+)
+from newsflow.units import TIME_UNITS, UNITS
+
+NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
+NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
+# A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
+_MODIFIER = re.compile(r"\s+(?P<w>(?:[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")
+_HYPHEN_MODIFIER = re.compile(r"\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s)")  # "grain-producing", "al-Shabaab"
+_MAX_MODIFIERS = 4  # "170 all-time high temperature records"
+_HYPHEN_NOUN = re.compile(r"-(?P<noun>[a-z]+)\b(?!-)(?:\s*(?P<next>,|[a-z]+\b))?")
+_HYPHEN_NOT_NOUNS = frozenset(
+    "odd plus something somethings fold strong old long wide based like ish ever time off on up way "
+    "run high low minded sided party".split())
+# What a hyphenated duration can measure: a span, a record over a span, a term of something.
+_SPAN_NOUNS = frozenset(
+    "high low record history period span term stretch streak run window tenure career hiatus gap "
+    "absence wait cycle contract deal sentence lease permit licence license plan programme program "
+    "mandate extension moratorium ban truce ceasefire".split())
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
+_TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
+# A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
+_CASUALTY_BEFORE = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing|e)|hurt(?:s|ing)?|evacuat(?:es|ed|ing)|"
+    r"rescu(?:es|ed|ing)|displac(?:es|ed|ing)|arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?)"
+    r"\s+(?:(?!and\b|or\b)\S+\s+){0,2}$", re.I)  # "killed and 263 more": the verb is the clause before
+# "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]+(?:s|people|men|children))\b", re.I)
+# "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
+_PLURAL_SUBJECT = re.compile(
+    r"\b(?P<noun>[a-z]+s)\s+(?:(?:in|of|at|across|for|from)\s+[^,;]{1,40}?\s+)?"
+    r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|declined|grew|slipped|surged|soared|"
+    r"plunged|totalled|totaled|reached|hit|topped|doubled|halved)\b(?!.*\b(?:rose|fell|jumped|climbed|dropped)\b)")
+# "striking workers (75,000)": a number in brackets counts the plural noun before them.
+_PLURAL_BEFORE_PAREN = re.compile(r"\b(?P<noun>[a-z]+(?:s|people|men|children))\s*\($")
+# Labour-market subjects that stand for what they count: "employment rose by 252,000" (jobs).
+_OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
+_OBJECT_STOP = frozenset(
+    "up down from to in on at for by with that which who and or but as than per was were is are "
+    "be been will would could should has have had a an currently now this last next each every "
+    "over under since after before into its their his her".split()
+)
+_LABOUR_SUBJECT = re.compile(
+    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,40}}$", re.I)
+
+
+def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
+    """The counted noun after a number and where it ends, skipping modifiers ("three equal
+    instalments", "Two Somali National Army airstrikes", "nine major grain-producing states",
+    "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
+    pos, words = end, []
+    for _ in range(_MAX_MODIFIERS + 1):
+        nm = NOUN_AFTER.match(s, pos)
+        if nm and nm.group("sep") == "-":
+            return None if words else (_hyphen_unit(nm.group("noun")), nm.end())  # "193-vehicle"
+        if not nm:
+            mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
+            if mod and mod.group("w")[0].isdigit() and words and words[-1][0].islower():
+                break  # "100 rose 45 points": a number after a word starts an amount of its own
+            if mod and mod.group("w").lower() not in NOT_NOUNS and mod.group("w").lower() not in MONTHS:
+                words.append((mod.group("w"), mod.end()))
+                pos = mod.end()
+                continue
+            break
+        noun = nm.group("noun").lower().strip("'’")
+        if not words and (elided := _elided_noun(s, noun, nm.end())):
+            return elided, nm.end()
+        if noun in COUNT_MODIFIERS:
+            words.append((noun, nm.end()))
+            pos = nm.end()
+            continue
+        if noun in NOT_NOUNS or noun in SCALES or noun in MONTHS:
+            break
+        if noun in TIME_UNITS and all(w in COUNT_MODIFIERS for w, _ in words):
+            return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
+        words.append((noun, nm.end()))
+        if singular(noun) != noun or noun in IRREGULAR_PLURALS:
+            return singular(noun), nm.end()  # the head alone: the labelled sets rarely keep compounds
+        pos = nm.end()
+    if words and value == 1 and value_max is None:
+        head = next(((w, e) for w, e in words if not looks_adjective(w)), None)
+        if head and head[0].islower():
+            return head  # "one car", "one person dead", "one big problem"
+    return None
+
+
+def partitive_noun(s: str, end: int) -> str | None:
+    """"three of his family members", "240 of the 543 seats": what the number is a part of."""
+    pm = _PARTITIVE.match(s, end)
+    cn = count_noun(s, pm.end(), 2.0, None) if pm else None
+    return cn[0] if cn else None
+
+
+def times_after(s: str, end: int) -> int | None:
+    """Where "times" ends after a multiplier ("three times as many"), else None."""
+    tm = _TIMES.match(s, end)
+    return tm.end() if tm else None
+
+
+def hyphen_counts(s: str, end: int, value: float) -> bool:
+    """Whether "N-noun" counts the noun: any noun but a time unit ("193-vehicle pileup"), a time
+    unit only before a word for a span of time or a term ("12-year high", "ten-year permits",
+    "a two-year maintenance period", "a 10-year, $700 million deal"); never "one-" ("one-time")."""
+    hm = _HYPHEN_NOUN.match(s, end)
+    if not hm or value == 1 or hm.group("noun").lower() in _HYPHEN_NOT_NOUNS:
+        return False
+    if hm.group("noun").lower() not in TIME_UNITS:
+        return True
+    nxt = (hm.group("next") or "").strip().lower()
+    after = NEXT_WORD.match(s, hm.end())
+    return nxt == "," or singular(nxt) in _SPAN_NOUNS or bool(
+        after and nxt not in NOT_NOUNS and singular(after.group(1).lower()) in _SPAN_NOUNS)
+
+
+def counts_people(before: str) -> bool:
+    """Whether a verb of harm comes right before a bare number ("wounding around 60")."""
+    return bool(_CASUALTY_BEFORE.search(before))
+
+
+def counted_before(s: str, start: int) -> str | None:
+    """What a bare number counts when its clause named it before: "the number of job vacancies
+    dropped by 45,000", "Measles cases in Europe jumped to more than 42,000", "striking workers
+    (75,000)", "nonfarm employment rose by 252,000" (jobs)."""
+    clause = re.split(r"[;:]", s[:start])[-1]
+    if (lm := _LABOUR_SUBJECT.search(clause)) and not _NUMBER_OF.search(clause, lm.end()):
+        return COUNTED_SUBJECTS[lm.group("noun").lower()]
+    m = _PLURAL_BEFORE_PAREN.search(clause) or _NUMBER_OF.search(clause) or _PLURAL_SUBJECT.search(clause)
+    if not m:
+        return None
+    noun = m.group("noun").lower()
+    if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or (
+            singular(noun) == noun and noun not in IRREGULAR_PLURALS):
+        return None
+    return singular(noun)
+
+
+def object_after(s: str, end: int) -> str | None:
+    """The object after "of", up to the first function word or punctuation ("US soybeans")."""
+    om = _OBJECT_AFTER.match(s, end)
+    if not om:
+        return None
+    words = []
+    for w in om.group("obj").split():
+        bare = w.strip(".,;:’'")
+        if bare.lower() in _OBJECT_STOP or not bare:
+            break
+        words.append(bare)
+        if w != bare:
+            break
+    return " ".join(words) or None
+
+
+def _hyphen_unit(noun: str) -> str:
+    """The unit of "N-noun": a time unit by its name ("12-month"), else the noun ("24-storey")."""
+    noun = noun.lower()
+    return TIME_UNITS.get(noun) or singular(noun)
+
+
+def _elided_noun(s: str, word: str, end: int) -> str | None:
+    """"290 others", "700 injured", "20 dead": the people the sentence is about. An adjective
+    like "injured" only counts when no noun follows it ("5 injured workers" counts workers)."""
+    if word in ELIDED_NOUNS:
+        return ELIDED_NOUNS[word]
+    nxt = NOUN_AFTER.match(s, end)
+    if word in CASUALTY_WORDS and (not nxt or nxt.group("noun") in NOT_NOUNS):
+        return "person"
+    return None
