@@ -1,5 +1,6 @@
 # The newsflow Airflow image for docker-compose.yaml: the official Airflow 3.3.2 image plus the
-# pinned dependencies and the newsflow package (include/). Build: docker compose build
+# pinned runtime dependencies (requirements.txt; not requirements-dev.txt: no test tools in the
+# image) and the newsflow package (include/). Build: docker compose build
 FROM apache/airflow:3.3.2-python3.11
 
 COPY --chown=airflow:0 requirements.txt constraints.txt pyproject.toml README.md /opt/newsflow/

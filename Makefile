@@ -33,22 +33,27 @@ export AIRFLOW__API_AUTH__JWT_SECRET
 export AIRFLOW__API__HOST ?= 127.0.0.1
 AIRFLOW_API_LOCAL := $(if $(filter 0.0.0.0 ::,$(AIRFLOW__API__HOST)),127.0.0.1,$(AIRFLOW__API__HOST))
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL ?= http://$(AIRFLOW_API_LOCAL):$(or $(AIRFLOW__API__PORT),8080)/execution/
+# Both DAGs are active as soon as Airflow first sees them: a deployed newsflow runs on its own
+# (news_pipeline on its schedule, news_daily_rollup on the pipeline's asset events).
+export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION ?= False
 export GX_ANALYTICS_ENABLED := False
 export NEWSFLOW_DATA_DIR ?= $(CURDIR)/data
-# airflow standalone starts its components as `airflow ...` subprocesses.
+# make airflow (tools/airflow_local.py) starts its components as `airflow ...` subprocesses.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install services run test airflow stack lint bench constraints docs clean distclean
+.PHONY: install services run test test-fast airflow stack lint bench constraints docs clean distclean
 
 install: $(STAMP)
 
+# Runtime (requirements.txt) and tests and tools (requirements-dev.txt, which includes it), both
+# pinned by constraints.txt; the Airflow image (Dockerfile) installs the runtime ones only.
 # (pip's "Location ... is ignored" warnings come from this machine's pip configuration: filtered)
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3 (3.11) is required"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing the pinned dependencies into $(VENV) (requirements.txt + constraints.txt) ..."
+	@echo "Installing the pinned dependencies into $(VENV) (requirements-dev.txt + constraints.txt) ..."
 	@$(BIN)/python -m pip install --quiet --upgrade pip 2> >(grep -v "^WARNING: Location" >&2)
-	@$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt 2> >(grep -v "^WARNING: Location" >&2)
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt 2> >(grep -v "^WARNING: Location" >&2)
 	@$(BIN)/python -m pip install --quiet --no-deps -e . 2> >(grep -v "^WARNING: Location" >&2)
 	@touch $(STAMP)
 
@@ -56,16 +61,30 @@ $(AIRFLOW_HOME)/airflow.db: $(STAMP)
 	@mkdir -p $(AIRFLOW_HOME)
 	@$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { tail -30 $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
 
+# `airflow dags test` runs every task inside its own process and logs to its output only: the
+# task logs are cut out of it into .airflow/logs/ (tools/airflow_local.py task-logs), where the
+# UI of `make airflow` reads them, failed runs included.
+AIRFLOW_URL := http://$(AIRFLOW_API_LOCAL):$(or $(AIRFLOW__API__PORT),8080)
 run: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 	@echo "Running the news_pipeline DAG once (log: .airflow/make-run.log) ..."
-	@$(BIN)/airflow dags test news_pipeline > $(AIRFLOW_HOME)/make-run.log 2>&1 \
-		|| { tail -40 $(AIRFLOW_HOME)/make-run.log; echo "news_pipeline failed; full log in .airflow/make-run.log"; exit 1; }
-	@grep -q "state=success" $(AIRFLOW_HOME)/make-run.log \
-		|| { tail -40 $(AIRFLOW_HOME)/make-run.log; echo "news_pipeline did not succeed; see .airflow/make-run.log"; exit 1; }
+	@$(BIN)/airflow dags test news_pipeline > $(AIRFLOW_HOME)/make-run.log 2>&1; rc=$$?; \
+	$(BIN)/python tools/airflow_local.py task-logs news_pipeline $(AIRFLOW_HOME)/make-run.log; \
+	test $$rc = 0 && grep -q "state=success" $(AIRFLOW_HOME)/make-run.log \
+		|| { tail -40 $(AIRFLOW_HOME)/make-run.log; echo "news_pipeline did not succeed; full log in .airflow/make-run.log"; exit 1; }
 	@echo "Running the news_daily_rollup DAG (log: .airflow/make-rollup.log) ..."
-	@$(BIN)/airflow dags test news_daily_rollup > $(AIRFLOW_HOME)/make-rollup.log 2>&1 && grep -q "state=success" $(AIRFLOW_HOME)/make-rollup.log \
-		|| { tail -40 $(AIRFLOW_HOME)/make-rollup.log; echo "news_daily_rollup failed; see .airflow/make-rollup.log"; exit 1; }
+	@$(BIN)/airflow dags test news_daily_rollup > $(AIRFLOW_HOME)/make-rollup.log 2>&1; rc=$$?; \
+	$(BIN)/python tools/airflow_local.py task-logs news_daily_rollup $(AIRFLOW_HOME)/make-rollup.log; \
+	test $$rc = 0 && grep -q "state=success" $(AIRFLOW_HOME)/make-rollup.log \
+		|| { tail -40 $(AIRFLOW_HOME)/make-rollup.log; echo "news_daily_rollup did not succeed; see .airflow/make-rollup.log"; exit 1; }
 	@$(BIN)/newsflow summary --data $(NEWSFLOW_DATA_DIR)
+	@echo
+	@echo "Next steps:"
+	@echo "  source .venv/bin/activate    # newsflow and airflow on your PATH"
+	@echo "  make airflow                 # the Airflow UI on $(AIRFLOW_URL) with these runs and their task logs;"
+	@echo "                               # login: $$($(BIN)/python tools/airflow_local.py login) (kept in .airflow/simple_auth_manager_passwords.json.generated);"
+	@echo "                               # both DAGs are active: news_pipeline runs $(or $(NEWSFLOW_SCHEDULE),@hourly) while it is up; Ctrl-C stops it"
+	@echo "  newsflow query \"SELECT canonical, count(*) AS mentions FROM entities GROUP BY 1 ORDER BY 2 DESC LIMIT 10\" --data $(patsubst $(CURDIR)/%,%,$(NEWSFLOW_DATA_DIR))"
+	@echo "  newsflow summary --data $(patsubst $(CURDIR)/%,%,$(NEWSFLOW_DATA_DIR))      # what the lake holds"
 
 # PostgreSQL, Redis and Chromium from Debian, for the deployment and web UI tests.
 services:
@@ -74,9 +93,16 @@ services:
 test: $(STAMP) services
 	$(BIN)/python -m pytest
 
-airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
-	@echo "Airflow UI on http://$(AIRFLOW_API_LOCAL):$(or $(AIRFLOW__API__PORT),8080) (listening on $(AIRFLOW__API__HOST); user 'admin', password printed below / in .airflow/simple_auth_manager_passwords.json.generated)"
-	$(BIN)/airflow standalone
+# The unit tier: no end-to-end runs (marker slow) and no deployment or browser (marker stack);
+# under two minutes on two cores, and no services needed. `make test` still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not stack"
+
+# The api-server, scheduler, dag-processor and triggerer (LocalExecutor, 4 tasks at a time), started
+# and stopped as one by tools/airflow_local.py: it prints the URL and the login, and Ctrl-C or
+# SIGTERM stops every process within seconds. (exec: make's signals reach it directly.)
+airflow: $(STAMP)
+	@exec $(BIN)/python tools/airflow_local.py --host $(AIRFLOW__API__HOST) --port $(or $(AIRFLOW__API__PORT),8080)
 
 # The Celery deployment without Docker: PostgreSQL, Redis, api-server, scheduler, dag-processor
 # and a Celery worker on this machine (docker-compose.yaml is the same with Docker).

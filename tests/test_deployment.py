@@ -14,14 +14,16 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 sys.path.insert(0, str(ROOT / "tools"))
-from celery_stack import Stack  # noqa: E402
+from celery_stack import Stack
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
@@ -34,11 +36,12 @@ def _airflow_options(env: dict) -> list[tuple[str, str]]:
 
 def test_every_component_of_the_celery_deployment_is_there():
     assert {"postgres", "redis", "airflow-init", "airflow-apiserver", "airflow-scheduler",
-            "airflow-dag-processor", "airflow-worker"} <= set(SERVICES)
+            "airflow-dag-processor", "airflow-triggerer", "airflow-worker"} <= set(SERVICES)
     commands = {n: s.get("command") for n, s in AIRFLOW.items()}
     assert commands["airflow-apiserver"] == "api-server"
     assert commands["airflow-scheduler"] == "scheduler"
     assert commands["airflow-dag-processor"] == "dag-processor"
+    assert commands["airflow-triggerer"] == "triggerer"  # asset-driven and deferrable work need it
     assert commands["airflow-worker"] == "celery worker"
     assert "airflow db migrate" in "".join(commands["airflow-init"])
     for name, service in AIRFLOW.items():
@@ -95,7 +98,7 @@ def _checkout(tmp_path: Path, name: str) -> Path:
     """A copy of the Makefile and what its install rule depends on, in a fresh folder."""
     d = tmp_path / name
     d.mkdir()
-    for f in ("Makefile", "requirements.txt", "constraints.txt", "pyproject.toml"):
+    for f in ("Makefile", "requirements.txt", "requirements-dev.txt", "constraints.txt", "pyproject.toml"):
         shutil.copy(ROOT / f, d / f)
     (d / ".venv").mkdir()
     (d / ".venv" / ".installed").touch()  # installed: make -n shows only the target's own commands
@@ -137,6 +140,8 @@ def test_make_airflow_and_make_stack_listen_on_loopback_unless_told(tmp_path):
     assert host == "127.0.0.1" and execution_url == "http://127.0.0.1:8080/execution/"
     stack = _make(d, "-n", "stack")
     assert "tools/celery_stack.py up" in stack and "--host 127.0.0.1" in stack
+    airflow = _make(d, "-n", "airflow")  # the supervisor, not `airflow standalone`
+    assert "tools/airflow_local.py --host 127.0.0.1 --port 8080" in airflow and "standalone" not in airflow
     # told otherwise: every interface, and the tasks still reach the execution API on loopback
     assert _show(d, AIRFLOW__API__HOST="0.0.0.0", AIRFLOW__API__PORT="9090")[1:] == (
         "0.0.0.0", "http://127.0.0.1:9090/execution/")
@@ -213,3 +218,131 @@ def test_the_stack_binds_loopback_and_makes_its_own_secret(tmp_path, monkeypatch
     told = stack_from_args(["up", "--dir", str(tmp_path / "d")])
     assert (told.jwt_secret, told.host) == ("the-checkouts", "0.0.0.0")
     assert not (tmp_path / "d").exists()  # nothing written before it starts
+
+
+# -- the compose file against Airflow's reference file and the installed Airflow CLI --------------
+
+def _init_script() -> str:
+    shell, script = SERVICES["airflow-init"]["command"]
+    assert shell == "-c" and SERVICES["airflow-init"]["entrypoint"] == "/bin/bash"
+    return script
+
+
+def _airflow_commands() -> dict[str, list[str]]:
+    """Every `airflow ...` command a service runs: its command, the Airflow commands of the init
+    script and of the healthchecks (words up to the first option or quote)."""
+    found: dict[str, list[str]] = {}
+    for name, service in AIRFLOW.items():
+        if name == "airflow-init":
+            for m in re.finditer(r"\bairflow((?: [a-z][a-z-]*)+)", _init_script()):
+                found.setdefault(m.group(1).strip(), []).append(name)
+        else:
+            found.setdefault(service["command"], []).append(name)
+        test = service.get("healthcheck", {}).get("test", [])
+        for m in re.finditer(r"(?:^|[\s'\"])airflow((?: [a-z][a-z-]*)+)", " ".join(test)):
+            found.setdefault(m.group(1).strip(), []).append(f"{name} healthcheck")
+    return found
+
+
+def test_every_service_command_exists_in_the_installed_airflow_cli(capsys, monkeypatch):
+    """`airflow <command> --help` exits 0 for every command a service runs: the installed Airflow
+    CLI's own parser (what the `airflow` script parses with), with the compose file's executor."""
+    commands = _airflow_commands()
+    assert {"api-server", "scheduler", "dag-processor", "triggerer", "celery worker", "db migrate",
+            "version", "jobs check"} <= set(commands), commands
+    monkeypatch.setenv("AIRFLOW__CORE__EXECUTOR", SERVICES["airflow-scheduler"]["environment"]["AIRFLOW__CORE__EXECUTOR"])
+    from airflow.cli import cli_parser
+
+    failed = {}
+    for command, used_by in commands.items():
+        with pytest.raises(SystemExit) as exited:
+            cli_parser.get_parser().parse_args([*command.split(), "--help"])
+        out = capsys.readouterr()
+        if exited.value.code not in (0, None) or f"usage: airflow {command}" not in " ".join(out.out.lower().split()):
+            failed[command] = (used_by, exited.value.code, (out.out + out.err)[-300:])
+    assert failed == {}
+
+
+def test_healthchecks_name_real_job_types():
+    from airflow.jobs.dag_processor_job_runner import DagProcessorJobRunner
+    from airflow.jobs.triggerer_job_runner import TriggererJobRunner
+
+    checks = {n: " ".join(s["healthcheck"]["test"]) for n, s in AIRFLOW.items() if "healthcheck" in s}
+    assert f"--job-type {TriggererJobRunner.job_type} " in checks["airflow-triggerer"]
+    assert f"--job-type {DagProcessorJobRunner.job_type} " in checks["airflow-dag-processor"]
+
+
+def test_init_runs_as_root_and_prepares_the_mounted_folders():
+    """Like Airflow's reference file: airflow-init is root, creates every folder the services
+    write to and hands it to AIRFLOW_UID (group 0) that every other service runs as."""
+    init = SERVICES["airflow-init"]
+    assert init["user"] == "0:0"
+    assert COMPOSE["x-airflow-common"]["user"] == "${AIRFLOW_UID:-50000}:0"
+    assert all(s["user"] == COMPOSE["x-airflow-common"]["user"] for n, s in AIRFLOW.items() if n != "airflow-init")
+    script = _init_script()
+    assert script.startswith("set -euo pipefail")
+    mkdir = re.search(r"^mkdir -v -p (.+)$", script, re.M)
+    chown = re.search(r'^chown -R "\$\{AIRFLOW_UID:-50000\}:0" (.+)$', script, re.M)
+    assert mkdir and chown, script
+    # the writable mounts (logs, passwords, the lake); dags, plugins and include are the checkout's
+    writable = {v.split(":")[1] for v in COMPOSE["x-airflow-common"]["volumes"]
+                if v.split(":")[0] in ("./data", "./.airflow-docker/logs", "./.airflow-docker/passwords")}
+    assert writable == {"/opt/airflow/logs", "/opt/airflow/passwords", "/opt/newsflow/data"}
+    assert set(mkdir.group(1).split()) >= writable and set(chown.group(1).split()) >= writable
+    # Airflow is installed for the airflow user: as root it runs through the image's entrypoint
+    assert re.search(r"^/entrypoint airflow db migrate$", script, re.M)
+    assert not re.search(r"^airflow ", script, re.M)
+
+
+def test_dags_are_active_from_the_start_everywhere(tmp_path, monkeypatch):
+    """A deployed newsflow runs on its own: no DAG waits paused for someone to find the toggle."""
+    for env in (SERVICES["airflow-scheduler"]["environment"], Stack(ROOT / ".stack-test-unused").env()):
+        assert env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "False"
+    d = _checkout(tmp_path, "co")
+    shown = _make(d, "--eval", 'show: ; @echo "$$AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"', "show").strip()
+    assert shown == "False"
+    import airflow_local  # make airflow's supervisor: also when started without make
+
+    monkeypatch.delenv("AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", raising=False)
+    assert airflow_local.LocalAirflow(tmp_path).env()["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "False"
+
+
+TEST_TOOLS = re.compile(r"^(pytest|pytest-timeout|ruff|moto|playwright|hypothesis)\b", re.I)
+
+
+def _requirements(name: str) -> list[str]:
+    lines = [line.split("#")[0].strip() for line in (ROOT / name).read_text().splitlines()]
+    return [line for line in lines if line]
+
+
+def test_runtime_and_test_requirements_are_split():
+    runtime, dev = _requirements("requirements.txt"), _requirements("requirements-dev.txt")
+    assert not [r for r in runtime if TEST_TOOLS.match(r)], runtime  # no test tools in the image
+    assert dev[0] == "-r requirements.txt"
+    assert {re.split(r"[\[<>=]", r)[0].lower() for r in dev[1:]} >= {
+        "pytest", "pytest-timeout", "ruff", "moto", "playwright", "hypothesis"}
+    # one constraints file pins both
+    pinned = {line.split("==")[0].lower() for line in _requirements("constraints.txt")}
+    for req in runtime + dev[1:]:
+        name = re.split(r"[\[<>=]", req)[0].lower()
+        assert name in pinned or name.replace("-", "_") in pinned, name
+
+
+def test_the_image_installs_the_runtime_requirements_only():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    instructions = [line for line in dockerfile.splitlines() if line and not line.startswith("#")]
+    assert "requirements-dev" not in "\n".join(instructions)
+    assert re.search(r"pip install .*-r /opt/newsflow/requirements\.txt -c /opt/newsflow/constraints\.txt",
+                     dockerfile)
+
+
+def test_make_installs_runtime_and_test_requirements(tmp_path):
+    d = _checkout(tmp_path, "co")
+    time.sleep(0.01)
+    os.utime(d / "requirements-dev.txt")  # newer than the stamp: make installs again
+    install = _make(d, "-n", "install")
+    assert "pip install --quiet -r requirements-dev.txt -c constraints.txt" in install
+    os.utime(d / ".venv" / ".installed")
+    assert "pip install" not in _make(d, "-n", "install")  # up to date: nothing to do
+    (d / "requirements-dev.txt").touch()
+    assert "requirements-dev.txt" in _make(d, "-n", "test")  # make test installs both too

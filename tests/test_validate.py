@@ -1,8 +1,13 @@
 """The expectation suites: every critical expectation fires on a crafted bad batch, row checks
 quarantine only the offending rows, warnings never block."""
 
+import logging
 import math
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -172,3 +177,43 @@ def test_an_empty_run_has_no_warnings():
     fr = {k: v.iloc[0:0] for k, v in frames().items() if k in ("articles", "sentences", "entities", "numbers")}
     report = validate(fr)
     assert report.critical_failures == [] and report.warnings == []
+
+
+# -- a task log that reads as the run's story, not Great Expectations' ----------------------------
+# GX logged 213 INFO lines of "Skipping registering function ... because it is a closure" while it
+# imported (great_expectations._docs_decorators), and a few more per run, into validate_tables' log.
+
+def _gx_chatter(records) -> list[str]:
+    return [f"{r.name}: {r.getMessage()}" for r in records
+            if r.name.startswith("great_expectations") and r.levelno < logging.WARNING]
+
+
+def test_validation_logs_no_great_expectations_chatter(caplog, tmp_path):
+    caplog.set_level(logging.INFO)  # the root logger, as a task's log is
+    validate_frames(frames(), run_id="quiet", run_time=RUN_TIME, docs_dir=tmp_path)
+    assert _gx_chatter(caplog.records) == []
+    assert len(caplog.records) <= 5, [f"{r.name}: {r.getMessage()}" for r in caplog.records]
+    assert any(r.name == "newsflow.validate" and "validated" in r.getMessage() for r in caplog.records)
+
+
+QUIET_SCRIPT = """
+import logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(name)s|%(levelname)s|%(message)s")
+assert "great_expectations" not in sys.modules
+from tests.test_validate import RUN_TIME, frames
+from newsflow.validate import validate_frames
+validate_frames(frames(), run_id="quiet", run_time=RUN_TIME, docs_dir=sys.argv[1])
+"""
+
+
+def test_a_fresh_process_logs_no_great_expectations_chatter_while_importing_it(tmp_path):
+    """In a fresh interpreter, as in a task's process: GX's import-time lines are the bulk."""
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", QUIET_SCRIPT, str(tmp_path / "docs")], cwd=root,
+                       capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "GX_ANALYTICS_ENABLED": "False"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = [line for line in r.stdout.splitlines() if line.strip()]
+    assert [line for line in lines if line.startswith("great_expectations")
+            and line.split("|")[1] in ("INFO", "DEBUG")] == []
+    assert 1 <= len(lines) <= 5, lines

@@ -1,6 +1,6 @@
 """Airflow on the CeleryExecutor with PostgreSQL and Redis, on loopback, without Docker.
 
-The same deployment as docker-compose.yaml (api-server, scheduler, dag-processor, Celery
+The same deployment as docker-compose.yaml (api-server, scheduler, dag-processor, triggerer, Celery
 workers, a PostgreSQL metadata DB, a Redis broker), from Debian's packages and the virtualenv,
 for machines without a Docker engine and for the tests. Every process gets the same
 environment, JWT secret included: AIRFLOW__API_AUTH__JWT_SECRET when set (`make stack` passes
@@ -80,6 +80,7 @@ class Stack:
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
     log_port: int = field(default_factory=free_port)
+    trigger_log_port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))  # 64 chars: HS512
     host: str = "127.0.0.1"  # where the api-server listens; PostgreSQL and Redis stay on loopback
@@ -114,6 +115,7 @@ class Stack:
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",  # both DAGs run on their own
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
@@ -124,6 +126,7 @@ class Stack:
             "AIRFLOW__API__BASE_URL": self.url,
             "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,  # the same for every process
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(self.log_port),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(self.trigger_log_port),
             "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
             "GX_ANALYTICS_ENABLED": "False",
@@ -196,18 +199,21 @@ class Stack:
         self.start_postgres()
         self.start_redis()
         self._airflow("db", "migrate", timeout=600)
+        import httpx
+
+        # The api-server first: the DAGs are active as soon as they are parsed, and a task the
+        # scheduler sends before the execution API answers fails its first try.
         api = self._spawn("api-server", self.api_server_command())
+        wait_for(lambda: httpx.get(f"{self.url}/api/v2/monitor/health", timeout=2).status_code == 200,
+                 "api-server", 180, api, self.root / "logs" / "api-server.log")
         self._spawn("scheduler", [str(BIN / "airflow"), "scheduler"])
         self._spawn("dag-processor", [str(BIN / "airflow"), "dag-processor"])
+        self._spawn("triggerer", [str(BIN / "airflow"), "triggerer"])  # asset-driven and deferrable work
         for i in range(self.workers):
             # one log server per machine: the first worker serves the task logs to the UI
             self._spawn(f"worker-{i}", [str(BIN / "airflow"), "celery", "worker", "--celery-hostname",
                                         f"newsflow-worker-{i}@%h", "--concurrency", str(self.concurrency),
                                         *(["--skip-serve-logs"] if i else [])])
-        import httpx
-
-        wait_for(lambda: httpx.get(f"{self.url}/api/v2/monitor/health", timeout=2).status_code == 200,
-                 "api-server", 180, api, self.root / "logs" / "api-server.log")
         return self
 
     def stop(self) -> None:
