@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsflow import numbers, pipeline
 from newsflow.clean import clean_text
-from newsflow.fetch import LocalSource, fetch_all
+from newsflow.fetch import LocalFetcher, fetch_all
 from newsflow.lake import Lake
 from newsflow.process import prepare
 from newsflow.runs import RunInfo
@@ -37,7 +37,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 def main() -> None:
     run = RunInfo.for_interval(datetime(2026, 1, 1, tzinfo=UTC))
-    raws = fetch_all([LocalSource((str(SAMPLES_DIR),))]).articles
+    raws = fetch_all([LocalFetcher((str(SAMPLES_DIR),))]).articles
     texts = [r["text"] for r in (prepare(a, run) for a in raws) if isinstance(r, dict)]
     sentences = [t[s.start : s.end] for t in texts for s in segment(t)]
     corpus = sentences * max(1, 5000 // len(sentences))
@@ -81,14 +81,14 @@ def main() -> None:
         settings = Settings(batch_size=50)
         lake = Lake(tmp / "data")
         t = time.perf_counter()
-        m = pipeline.run_all(lake, run, settings, pipeline.local_sources([str(src)], settings))
+        m = pipeline.run_all(lake, run, settings, pipeline.local_fetchers([str(src)], settings))
         secs = time.perf_counter() - t
         results["pipeline_articles"] = m["counts"]["articles"]
         results["pipeline_seconds"] = secs
         results["pipeline_articles_per_s"] = m["counts"]["articles"] / secs
         again = RunInfo.for_interval(datetime(2026, 1, 1, 1, tzinfo=UTC))
         t = time.perf_counter()
-        m2 = pipeline.run_all(lake, again, settings, pipeline.local_sources([str(src)], settings))
+        m2 = pipeline.run_all(lake, again, settings, pipeline.local_fetchers([str(src)], settings))
         results["rerun_next_interval_seconds"] = time.perf_counter() - t
         results["rerun_next_interval_articles"] = m2["counts"]["articles"]
     finally:

@@ -3,9 +3,11 @@
 
 Each run takes the articles of its interval through these steps (logic in `include/newsflow`):
 
-1. **plan_fetch**, **fetch_source** (mapped, one task per source, so a broken source fails or
-   retries alone), **stage_batches**: read the sources file (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages,
-   folders, JSONL dumps; default: the bundled samples) or the paths in `NEWSFLOW_SOURCES`, skip
+1. **plan_fetch** (takes the lake's write lock and reads what has landed, once per run),
+   **fetch_source** (mapped, one task per group of sources, those sharing a host together, so a
+   broken source fails or retries alone), **stage_batches**: read the sources file
+   (`NEWSFLOW_SOURCES_FILE`: feeds, sitemaps, pages, folders, JSONL dumps; default: the bundled
+   samples) or the paths in `NEWSFLOW_SOURCES`, skip
    URLs an earlier run already landed unless their entry says they changed (an unchanged feed
    costs one 304), record copies of landed stories in `duplicates`, stage raw batches; a changed
    article goes on as its next `version`.
@@ -76,21 +78,22 @@ def _context():
 def news_pipeline():
     @task
     def plan_fetch() -> list[str]:
-        """Take the lake's write lock (one writer per lake), then name the sources to fetch."""
+        """Take the lake's write lock (one writer per lake), read what has landed (once per run),
+        then name the groups of sources to fetch (sources sharing a host go together)."""
         from newsflow import pipeline
 
         settings, lake, run, lock = _context()
         pipeline.start_run(lake, run, lock)
-        return pipeline.source_names(settings)
+        return pipeline.source_groups(settings)
 
     @task(max_active_tis_per_dagrun=4)
-    def fetch_source(source_name: str) -> dict:
-        """One source: a broken feed fails (and retries) alone while the others land."""
+    def fetch_source(source_group: str) -> dict:
+        """One group of sources: a broken feed fails (and retries) alone while the others land."""
         from newsflow import pipeline
 
         settings, lake, run, lock = _context()
         with pipeline.holding(lock):
-            return pipeline.fetch_named_source(lake, run, settings, source_name)
+            return pipeline.fetch_source_group(lake, run, settings, source_group)
 
     @task(trigger_rule="all_done")
     def stage_batches(fetched: list[dict]) -> list[str]:
@@ -108,7 +111,7 @@ def news_pipeline():
 
         settings, lake, run, lock = _context()
         with pipeline.holding(lock):
-            return pipeline.process(lake, run, settings, batch_path)["counts"]
+            return pipeline.process_staged_batch(lake, run, settings, batch_path)["counts"]
 
     @task(trigger_rule="none_failed")
     def validate_tables(batch_counts: list[dict]) -> dict:
@@ -117,7 +120,7 @@ def news_pipeline():
         _, lake, run, lock = _context()
         try:
             with pipeline.holding(lock):
-                return pipeline.validate(lake, run)
+                return pipeline.validate_run(lake, run)
         except pipeline.ValidationFailed as exc:
             raise AirflowFailException(str(exc)) from exc  # bad data: retrying will not help
 
@@ -142,7 +145,7 @@ def news_pipeline():
         lock.release()
 
     planned = plan_fetch()
-    fetched = fetch_source.expand(source_name=planned)
+    fetched = fetch_source.expand(source_group=planned)
     counts = process_batch.expand(batch_path=stage_batches(fetched))
     publish_tables(validate_tables(counts)) >> release_lock().as_teardown(setups=planned)
 

@@ -1,7 +1,9 @@
-"""Shared test setup: an isolated Airflow home and SQLite DB, and small realistic fixtures.
+"""Shared test setup: an isolated Airflow home and SQLite DB, small realistic fixtures, and the
+helpers many test files need (the repository root, the installed ``newsflow`` command, one
+pipeline run over local files or over a sources file).
 
 Airflow reads its configuration when first imported, so the environment is set here, before
-any test module imports it.
+any test module imports it. Test modules import the helpers: ``from tests.conftest import run``.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))  # the command line, as users call it
+T0 = datetime(2026, 11, 28, 10, tzinfo=UTC)  # the default interval start of test runs
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="newsflow-airflow-"))
 os.environ.update({
     "AIRFLOW_HOME": str(_AIRFLOW_HOME),
@@ -34,7 +41,7 @@ for var in [v for v in os.environ if v.startswith("NEWSFLOW_")]:
 
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
-from newsflow.settings import SAMPLES_DIR  # noqa: E402
+from newsflow.settings import SAMPLES_DIR, Settings  # noqa: E402
 
 # Property-based tests: a small budget in `make test` (CI), a long one on demand and in `make bench`
 # (HYPOTHESIS_PROFILE=long). derandomize: CI runs are reproducible; the long profile explores.
@@ -44,6 +51,28 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SEED = SAMPLES_DIR / "000_f9789ab62cedf289.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run(lake, paths: Sequence[Path | str], when: datetime = T0, settings: Settings | None = None) -> dict[str, Any]:
+    """One whole run, in this process, over local files or folders (what ``newsflow process``
+    does), keyed by the interval starting at ``when``; returns the run's manifest."""
+    from newsflow import pipeline
+    from newsflow.runs import RunInfo
+
+    settings = settings or Settings(batch_size=4)
+    return pipeline.run_all(lake, RunInfo.for_interval(when), settings,
+                            pipeline.local_fetchers([str(p) for p in paths], settings))
+
+
+def run_sources(lake, sources_file: Path | str, when: datetime, client_factory: Callable | None = None,
+                settings: Settings | None = None) -> dict[str, Any]:
+    """One whole run over the sources of a sources file (what ``newsflow run`` does)."""
+    from newsflow import pipeline
+    from newsflow.runs import RunInfo
+
+    r = RunInfo.for_interval(when)
+    fetchers, ctx = pipeline.configured_fetchers(str(sources_file), lake, r, client_factory=client_factory)
+    return pipeline.run_all(lake, r, settings or Settings(batch_size=5), fetchers, ctx=ctx)
 
 
 def pytest_sessionfinish(session, exitstatus):

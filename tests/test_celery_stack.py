@@ -11,14 +11,16 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
 from celery_stack import Stack
 
-pytestmark = pytest.mark.timeout(900)
+# the deployment and the browser: `make test` runs it, `make test-fast` does not
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 FINISHED = ("success", "failed")
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from newsflow.decoding import UndecodableText, decode_http_body, decode_text, looks_binary
-from newsflow.fetch import LocalSource, RawArticle, Rejected, fetch_all
+from newsflow.fetch import LocalFetcher, RawArticle, Rejected, fetch_all
 from newsflow.lake import Lake
 from tests.newsserver import CP1252_BODY, NewsServer
 from tests.test_fetch_web import OFF_MACHINE, q, run, sources_file
@@ -24,7 +24,7 @@ POLISH = "Rząd ogłosił w środę, że wzrost gospodarczy był niższy niż oc
 
 
 def _fetch(*paths):
-    return fetch_all([LocalSource(tuple(map(str, paths)))])
+    return fetch_all([LocalFetcher(tuple(map(str, paths)))])
 
 
 def _one(tmp_path, name, data: bytes) -> RawArticle:
@@ -299,6 +299,7 @@ def server():
         yield s
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_cp1252_page_labelled_utf8_lands_correctly_with_a_note(tmp_path, server):
     url = f"{server.base}/articles/cp1252-labelled-utf8.html"
     src = sources_file(tmp_path, server.base, {

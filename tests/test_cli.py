@@ -2,15 +2,12 @@
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from newsflow.settings import SAMPLES_DIR
+from tests.conftest import NEWSFLOW, SEED
 
-NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
-SEED = SAMPLES_DIR / "000_f9789ab62cedf289.txt"
+pytestmark = pytest.mark.slow  # every test runs the command line in a subprocess
 
 
 def cli(*args, check=None):

@@ -5,9 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -16,8 +14,9 @@ from newsflow import pipeline
 from newsflow.lake import Lake
 from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import NEWSFLOW
 
-NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
+pytestmark = pytest.mark.slow  # the CLI in subprocesses, killed at every crash point
 TABLES = ("articles", "sentences", "entities", "numbers", "quarantine", "duplicates", "validation_results")
 INPUTS = [SAMPLES_DIR / "000_f9789ab62cedf289.txt", SAMPLES_DIR / "001_sample_ecb_rates.txt",
           SAMPLES_DIR / "009_sample_wire.jsonl"]
@@ -39,7 +38,7 @@ def rerun_in_process(out, run_id):
     """The repairing run, in this process (the model is already loaded here: faster)."""
     settings = Settings(batch_size=2)
     run = RunInfo.for_cli(run_id, datetime.now(UTC))
-    return pipeline.run_all(Lake(out), run, settings, pipeline.local_sources([str(p) for p in INPUTS], settings))
+    return pipeline.run_all(Lake(out), run, settings, pipeline.local_fetchers([str(p) for p in INPUTS], settings))
 
 
 def snapshot(root):

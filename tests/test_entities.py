@@ -66,7 +66,7 @@ def test_model_loaded_once(nlp):
     assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names
 
 
-def test_seed_issue3_entities(nlp, seed_text):
+def test_seed_people_organisations_places_and_country_codes(nlp, seed_text):
     doc = nlp(clean_text(seed_text))
     got = {(e.text, e.label_) for e in doc.ents}
     assert ("Keir Starmer", "PERSON") in got

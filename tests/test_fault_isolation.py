@@ -3,26 +3,19 @@ others land, and every input ends in exactly one of articles, quarantine or dupl
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
-from newsflow import numbers, pipeline
+from newsflow import numbers
 from newsflow.fetch import RawArticle
 from newsflow.lake import Lake
 from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import T0, run
 
-T0 = datetime(2026, 11, 28, 10, tzinfo=UTC)
 SAMPLE_TXT = sorted(SAMPLES_DIR.glob("*.txt"))
 BOOM = "Zanzibarian"  # a word no sample contains: the injected failure's trigger
-
-
-def run(lake, paths, settings=None, when=T0):
-    settings = settings or Settings(batch_size=4)
-    return pipeline.run_all(lake, RunInfo.for_interval(when), settings,
-                            pipeline.local_sources([str(p) for p in paths], settings))
 
 
 def rows(root, sql):
@@ -51,6 +44,7 @@ def test_descending_ranges_do_not_raise(text):
         assert a.value_max is None or a.value_max > a.value
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_an_article_raising_in_extraction_is_quarantined_and_the_run_goes_on(tmp_path, failing_numbers):
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -68,6 +62,7 @@ def test_an_article_raising_in_extraction_is_quarantined_and_the_run_goes_on(tmp
     assert rows(tmp_path, "select count(*) from read_parquet('{root}/data/sentences/*/*.parquet')")[0][0] > 0
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_the_summary_says_how_many_articles_failed(tmp_path, failing_numbers):
     from newsflow.cli import format_run
 
@@ -90,6 +85,7 @@ def test_a_failure_in_one_chunk_loses_only_that_article(failing_numbers):
         result.tables["articles"]["article_id"].to_pylist())
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_a_text_over_the_nlp_limit_is_quarantined_with_a_clear_reason(tmp_path):
     paragraph = SAMPLE_TXT[1].read_text().replace("\n", " ")
     huge = "\n".join(f"{i}. {paragraph}" for i in range(1_000_100 // len(paragraph) + 2))
@@ -103,9 +99,10 @@ def test_a_text_over_the_nlp_limit_is_quarantined_with_a_clear_reason(tmp_path):
     assert "over the 1,000,000-character limit" in reason and "NEWSFLOW_MAX_ARTICLE_CHARS" in reason
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_the_article_limit_is_a_setting(tmp_path):
     (tmp_path / "a.txt").write_text(SAMPLE_TXT[1].read_text())
-    m = run(Lake(tmp_path / "data"), [tmp_path / "a.txt"], Settings(max_article_chars=200))
+    m = run(Lake(tmp_path / "data"), [tmp_path / "a.txt"], settings=Settings(max_article_chars=200))
     assert m["counts"]["articles"] == 0 and m["counts"]["quarantine"] == 1
 
 
@@ -123,6 +120,7 @@ def _accounting(root):
     return where
 
 
+@pytest.mark.slow  # a whole pipeline run
 def test_every_input_ends_in_exactly_one_table(tmp_path, failing_numbers):
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -1,11 +1,11 @@
 import json
 
-from newsflow.fetch import LocalSource, RawArticle, Rejected, fetch_all
+from newsflow.fetch import LocalFetcher, RawArticle, Rejected, fetch_all
 from newsflow.settings import SAMPLES_DIR
 
 
 def _fetch(*paths):
-    return fetch_all([LocalSource(tuple(map(str, paths)))])
+    return fetch_all([LocalFetcher(tuple(map(str, paths)))])
 
 
 def test_reads_every_format(tmp_path):
@@ -76,7 +76,7 @@ def test_a_failing_source_does_not_sink_the_others():
             yield RawArticle(external_id="ok-before", source="broken", text="fine")
             raise ConnectionError("feed went away")
 
-    res = fetch_all([Broken(), LocalSource((str(SAMPLES_DIR / "001_sample_ecb_rates.txt"),))])
+    res = fetch_all([Broken(), LocalFetcher((str(SAMPLES_DIR / "001_sample_ecb_rates.txt"),))])
     assert {a.external_id for a in res.articles} == {"ok-before", "001_sample_ecb_rates"}
     assert len(res.rejected) == 1 and isinstance(res.rejected[0], Rejected)
     assert "feed went away" in res.rejected[0].reason

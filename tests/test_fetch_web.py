@@ -17,6 +17,7 @@ from newsflow.httpfetch import HttpClient, decode_body
 from newsflow.lake import Lake
 from newsflow.runs import RunInfo
 from newsflow.settings import Settings
+from tests.conftest import NEWSFLOW, run_sources
 from tests.newsserver import NewsServer
 
 OFF_MACHINE: list[str] = []
@@ -62,9 +63,8 @@ def sources_file(tmp_path, base, *entries):
 
 
 def run(lake, sources, hour):
-    r = RunInfo.for_interval(datetime(2026, 11, 28, hour, tzinfo=UTC))
-    srcs, ctx = pipeline.configured_sources(str(sources), lake, r, client_factory=client_factory)
-    return pipeline.run_all(lake, r, Settings(batch_size=5), srcs, ctx=ctx)
+    """A run of the sources file on the 28th, through the loopback-only client."""
+    return run_sources(lake, sources, datetime(2026, 11, 28, hour, tzinfo=UTC), client_factory)
 
 
 def q(root, sql):
@@ -78,6 +78,7 @@ LOCAL = {"type": "rss", "allow_loopback": True, "timeout": 1.0, "retries": 1, "h
          "max_bytes": 200000}
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_every_fault_ends_landed_or_quarantined(tmp_path, server):
     src = sources_file(
         tmp_path, server.base,
@@ -135,6 +136,7 @@ def test_every_fault_ends_landed_or_quarantined(tmp_path, server):
     assert [h for h in server.hits[hits_before:] if "/articles/" in h] == []
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_rerun_of_the_same_interval_fetches_again(tmp_path, server):
     src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL})
     lake = Lake(tmp_path / "data")
@@ -150,35 +152,34 @@ def test_decode_body():
     assert decode_body("Größe".encode("cp1252"), "text/html; charset=windows-1252") == "Größe"
 
 
+@pytest.mark.slow
 def test_cli_fetch_and_run_against_the_server(tmp_path, server):
     """`newsflow fetch` and `newsflow run` as a user calls them (real subprocess, loopback only:
     the sources allow loopback and name only the local server)."""
     import subprocess
-    import sys
-    from pathlib import Path
 
     src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss",
                                                **LOCAL, "max_items": 3})
-    newsflow = str(Path(sys.executable).with_name("newsflow"))
     out = tmp_path / "data"
-    f = subprocess.run([newsflow, "fetch", "--sources", str(src), "--out", str(out), "--run-id", "f1"],
+    f = subprocess.run([NEWSFLOW, "fetch", "--sources", str(src), "--out", str(out), "--run-id", "f1"],
                        capture_output=True, text=True, timeout=300)
     assert f.returncode == 0, f.stderr
     assert f.stdout.startswith("fetched 3 articles, 0 rejected")
     dumped = [json.loads(line) for line in (out / "fetched" / "f1.jsonl").read_text().splitlines()]
     assert {d["id"] for d in dumped} == {"good-1", "good-2", "retry-429"}
-    r = subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
+    r = subprocess.run([NEWSFLOW, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "landed: 3 articles" in r.stdout and "network:" in r.stdout
-    r2 = subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r2"],
+    r2 = subprocess.run([NEWSFLOW, "run", "--sources", str(src), "--out", str(out), "--run-id", "r2"],
                         capture_output=True, text=True, timeout=300)
     assert "landed: 0 articles" in r2.stdout and "1 feeds unchanged (304)" in r2.stdout
-    bad = subprocess.run([newsflow, "run", "--sources", str(tmp_path / "nope.yaml"), "--out", str(out)],
+    bad = subprocess.run([NEWSFLOW, "run", "--sources", str(tmp_path / "nope.yaml"), "--out", str(out)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "cannot read" in bad.stderr
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_atom_sitemaps_pages_and_a_gzip_bomb(tmp_path, server):
     src = sources_file(
         tmp_path, server.base,
@@ -201,14 +202,15 @@ def test_atom_sitemaps_pages_and_a_gzip_bomb(tmp_path, server):
     assert m["counts"]["articles"] == 7 and OFF_MACHINE == []
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_a_run_that_dies_before_publishing_loses_nothing(tmp_path, server):
     """Fetched but never published (the process died): the next attempt must not get 304s or
     skip URLs for articles that never landed."""
     src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss", **LOCAL})
     lake = Lake(tmp_path / "data")
     r = RunInfo.for_interval(datetime(2026, 11, 28, 9, tzinfo=UTC))
-    srcs, ctx = pipeline.configured_sources(str(src), lake, r, client_factory=client_factory)
-    staged = pipeline.fetch(lake, r, Settings(batch_size=5), srcs, ctx)
+    srcs, ctx = pipeline.configured_fetchers(str(src), lake, r, client_factory=client_factory)
+    staged = pipeline.fetch_and_stage(lake, r, Settings(batch_size=5), srcs, ctx)
     assert staged["articles"] > 5  # ... and then the worker is lost
     assert not (tmp_path / "data" / "_state" / "http_cache.json").exists()
     m = run(lake, src, 9)
@@ -224,13 +226,13 @@ def test_sources_sharing_a_host_are_fetched_by_one_task(tmp_path):
                        {"name": "b", "type": "sitemap", "url": "https://other.example/sitemap.xml"},
                        {"name": "c", "type": "pages", "urls": ["https://news.example/x.html", "https://third.example/y"]},
                        {"name": "d", "type": "folder", "path": str(tmp_path)})
-    assert pipeline.source_names(S(sources_file=str(src))) == ["b", "a+c", "d"]
+    assert pipeline.source_groups(S(sources_file=str(src))) == ["b", "a+c", "d"]
 
 
 def test_crawl_delay_slows_the_host_down():
     from newsflow.httpfetch import HttpPolicy, Response
     from newsflow.sources import SourceConfig
-    from newsflow.websources import FetchContext, WebSource
+    from newsflow.websources import FetchContext, WebFetcher
 
     class Robots:
         policy = HttpPolicy(host_interval=1.0)
@@ -238,27 +240,25 @@ def test_crawl_delay_slows_the_host_down():
         def get(self, url, **kw):
             return Response(url, 200, {"content-type": "text/plain"}, b"User-agent: *\nCrawl-delay: 7\n")
 
-    ws = WebSource(SourceConfig(name="s", type="rss", url="https://news.example/f"), Robots(), FetchContext("r"))
+    ws = WebFetcher(SourceConfig(name="s", type="rss", url="https://news.example/f"), Robots(), FetchContext("r"))
     ws._robots = {}
     assert ws._allowed("https://news.example/article") is True
     assert ws.client.policy.host_interval == 7.0
 
 
+@pytest.mark.slow
 def test_sigkill_during_publish_of_a_network_run(tmp_path, server):
     """Killed after the commit point while publishing a run fetched over HTTP: the rerun lands
     exactly what a clean run lands (nothing lost to a 304, nothing duplicated)."""
     import signal
     import subprocess
-    import sys
-    from pathlib import Path
 
     src = sources_file(tmp_path, server.base, {"name": "local", "url": f"{server.base}/feeds/local.rss",
                                                **LOCAL, "max_items": 4})
-    newsflow = str(Path(sys.executable).with_name("newsflow"))
 
     def cli(out, crash=None):
         env = {**__import__("os").environ, **({"NEWSFLOW_CRASH_AT": crash} if crash else {})}
-        return subprocess.run([newsflow, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
+        return subprocess.run([NEWSFLOW, "run", "--sources", str(src), "--out", str(out), "--run-id", "r1"],
                               capture_output=True, text=True, timeout=300, env=env)
 
     def counts(root):

@@ -29,7 +29,7 @@ from newsflow.httpfetch import (
 )
 from newsflow.sources import SourceConfig
 from newsflow.urls import AddressRefused, check_url
-from newsflow.websources import FetchContext, WebSource, _declares_entities
+from newsflow.websources import FetchContext, WebFetcher, _declares_entities
 from tests.newsserver import ARTICLE, BODIES, NewsServer, gzip_bomb
 
 
@@ -215,7 +215,7 @@ def test_a_source_out_of_time_quarantines_the_urls_it_did_not_reach():
                         resolver=lambda host: ["93.184.216.34"], transport=httpx.MockTransport(slow),
                         clock=clock, sleep=clock.sleep)
     urls = tuple(f"https://news.test/a{i}.html" for i in range(5))
-    out = list(WebSource(SourceConfig(name="slow", type="pages", urls=urls), client, FetchContext("r")).fetch())
+    out = list(WebFetcher(SourceConfig(name="slow", type="pages", urls=urls), client, FetchContext("r")).fetch())
     assert isinstance(out[0], RawArticle) and out[0].url == urls[0]
     assert [(r.external_id, r.reason) for r in out[1:] if isinstance(r, Rejected)] == \
         [(u, "source time budget of 10 s used up; not fetched") for u in urls[1:]]
@@ -325,5 +325,5 @@ def test_a_feed_with_a_long_comment_before_its_dtd_is_refused():
                         transport=httpx.MockTransport(lambda r: httpx.Response(
                             200, content=feed, headers={"content-type": "application/rss+xml"})))
     config = SourceConfig(name="bomb", type="rss", url="https://news.test/feed.xml", respect_robots=False)
-    (rejected,) = list(WebSource(config, client, FetchContext("r")).fetch())
+    (rejected,) = list(WebFetcher(config, client, FetchContext("r")).fetch())
     assert rejected.reason == "feed declares XML entities or a DTD subset: refused (entity expansion)"

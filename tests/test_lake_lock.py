@@ -132,16 +132,19 @@ def check_mutual_exclusion(root: str, tmp_path: Path, n: int, rounds: int,
 
 
 # -- local ---------------------------------------------------------------------------------------
+@pytest.mark.slow  # processes contending for the lock
 def test_two_processes_one_wins_the_other_fails_fast(tmp_path):
     root = tmp_path / "lake"
     check_fail_fast(str(root), tmp_path, str(root / LOCK_FILE))
     assert not (root / LOCK_FILE).exists()
 
 
+@pytest.mark.slow  # processes contending for the lock
 def test_a_second_process_waits_bounded_and_gets_the_lock_after_the_release(tmp_path):
     check_bounded_wait(str(tmp_path / "lake"), tmp_path)
 
 
+@pytest.mark.slow  # processes contending for the lock
 def test_processes_taking_turns_never_overlap(tmp_path):
     check_mutual_exclusion(str(tmp_path / "lake"), tmp_path, n=4, rounds=15)
 
@@ -255,6 +258,7 @@ def _blocker(root: Path, holder: str, pid_bound: bool) -> subprocess.Popen:
     return p
 
 
+@pytest.mark.slow  # processes contending for the lock
 def test_a_killed_cli_lock_is_taken_over_at_once_but_a_dag_lease_waits_for_its_expiry(tmp_path):
     cli = _blocker(tmp_path, "cli/dead", pid_bound=True)
     with pytest.raises(LakeLocked, match="cli/dead"):
@@ -382,20 +386,24 @@ def s3_root(request) -> str:
     return f"s3://newsflow-lock/{request.node.name}"
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_two_processes_one_wins_the_other_fails_fast(s3, tmp_path, request):
     root = s3_root(request)
     check_fail_fast(root, tmp_path, f"{root}/{LOCK_FILE}", storage_options=s3)
     assert not Lake(root, storage_options=s3).path(LOCK_FILE).exists()
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_a_second_process_waits_bounded(s3, tmp_path, request):
     check_bounded_wait(s3_root(request), tmp_path, storage_options=s3)
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_processes_taking_turns_never_overlap(s3, tmp_path, request):
     check_mutual_exclusion(s3_root(request), tmp_path, n=3, rounds=8, storage_options=s3)
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_expiry_takeover_release_and_lost_lease(s3, request):
     lake = Lake(s3_root(request), storage_options=s3)
     clock = FakeClock()
@@ -414,6 +422,7 @@ def test_s3_expiry_takeover_release_and_lost_lease(s3, request):
     assert cli.release() is True and cli.holder_record() is None
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_a_stale_read_cannot_overwrite_a_newer_record(s3, request):
     """Two takers of the same expired lease: the second one's If-Match is on an old ETag."""
     lake = Lake(s3_root(request), storage_options=s3)
@@ -430,10 +439,12 @@ def test_s3_a_stale_read_cannot_overwrite_a_newer_record(s3, request):
         b.acquire()
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_takers_of_an_expired_lease_race_and_one_wins(s3, request):
     race_for_an_expired_lease(Lake(s3_root(request), storage_options=s3).root, trials=5, n=4)
 
 
+@pytest.mark.slow  # S3 with a moto server
 def test_s3_clean_stale_staging(s3, request):
     lake = Lake(s3_root(request), storage_options=s3)
     for run in ("crashed", "current"):

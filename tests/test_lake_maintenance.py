@@ -11,8 +11,10 @@ from newsflow import pipeline
 from newsflow.lake import Lake
 from newsflow.maintenance import compact, validate_landed
 from newsflow.query import connect
-from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import ROOT, run
+
+pytestmark = pytest.mark.slow  # the module's lake is four whole pipeline runs
 
 FILES = [SAMPLES_DIR / "000_f9789ab62cedf289.txt", SAMPLES_DIR / "001_sample_ecb_rates.txt",
          SAMPLES_DIR / "003_sample_quake.txt", SAMPLES_DIR / "012_sample_vaccines.txt"]
@@ -25,7 +27,7 @@ def lake(tmp_path_factory):
     settings = Settings()
     for i, f in enumerate(FILES):
         when = datetime(2026, 11, 20 + i // 2, 8 + i, tzinfo=UTC)
-        pipeline.run_all(lk, RunInfo.for_interval(when), settings, pipeline.local_sources([str(f)], settings))
+        run(lk, [f], when, settings)
     return lk
 
 
@@ -82,10 +84,8 @@ def test_compaction_keeps_query_results_and_refuses_reruns(lake):
     assert table_contents(lake.root) == before
     assert not list((lake.root / "_journal").glob("*"))
     # a compacted run cannot be re-run: its rows are no longer in a file of their own
-    settings = Settings()
     with pytest.raises(pipeline.RunCompacted):
-        pipeline.run_all(lake, RunInfo.for_interval(datetime(2026, 11, 20, 8, tzinfo=UTC)), settings,
-                         pipeline.local_sources([str(FILES[0])], settings))
+        run(lake, [FILES[0]], datetime(2026, 11, 20, 8, tzinfo=UTC), Settings())
     assert compact(lake, before=date(2026, 11, 22)) == {}  # nothing left to merge
 
 
@@ -98,12 +98,11 @@ def test_duckdb_reads_the_lake_directly(lake):
 def test_readme_queries_run(lake):
     """Every `newsflow query` example in the README runs against a real lake."""
     import re
-    from pathlib import Path
 
     from newsflow import rollup
 
     rollup.build(lake)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     found = re.findall(r'newsflow query "((?:(?!newsflow query).)*?)" --data data', readme, re.S)
     queries = [q.replace('\\"', '"') for q in found]
     assert len(queries) >= 7

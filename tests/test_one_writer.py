@@ -3,23 +3,21 @@ articles twice, whatever their run ids (real processes, the real CLI)."""
 
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from newsflow.lake import Lake
 from newsflow.settings import SAMPLES_DIR
+from tests.conftest import NEWSFLOW
 
 pytestmark = pytest.mark.slow
-NEWSFLOW = Path(sys.executable).with_name("newsflow")
 
 
 def start(out, run_id, wait):
     env = {**os.environ, "NEWSFLOW_LOCK_WAIT": str(wait)}
-    return subprocess.Popen([str(NEWSFLOW), "process", str(SAMPLES_DIR), "--out", str(out), "--run-id", run_id],
+    return subprocess.Popen([NEWSFLOW, "process", str(SAMPLES_DIR), "--out", str(out), "--run-id", run_id],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -11,17 +11,10 @@ import pytest
 
 from newsflow import pipeline
 from newsflow.lake import Lake
-from newsflow.runs import RunInfo
-from newsflow.settings import SAMPLES_DIR, Settings
+from newsflow.settings import SAMPLES_DIR
+from tests.conftest import SEED, run
 
-SEED = SAMPLES_DIR / "000_f9789ab62cedf289.txt"
-T0 = datetime(2026, 11, 28, 10, tzinfo=UTC)
-
-
-def run(lake, paths, when=T0, settings=None):
-    settings = settings or Settings(batch_size=4)
-    return pipeline.run_all(lake, RunInfo.for_interval(when), settings,
-                            pipeline.local_sources([str(p) for p in paths], settings))
+pytestmark = pytest.mark.slow  # every test runs the whole pipeline
 
 
 def sql(query):

@@ -44,7 +44,7 @@ XSS_TEXT = (
 )
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]  # whole pipeline runs and a browser
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow, pytest.mark.stack]  # whole pipeline runs and a browser
 
 
 def _inputs(folder: Path) -> list[list[Path]]:

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import pipeline
 from newsflow.lake import Lake
 from newsflow.maintenance import validate_landed
 from newsflow.query import connect
-from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import NEWSFLOW, run
 
+pytestmark = pytest.mark.slow  # a moto S3 server, the pipeline and the CLI against it
 INPUTS = [SAMPLES_DIR / "000_f9789ab62cedf289.txt", SAMPLES_DIR / "008_sample_housing.json"]
 
 
@@ -55,17 +55,11 @@ def s3(tmp_path_factory):
         server.wait(timeout=10)
 
 
-def run(lake, when):
-    settings = Settings(batch_size=1)
-    return pipeline.run_all(lake, RunInfo.for_interval(when), settings,
-                            pipeline.local_sources([str(p) for p in INPUTS], settings))
-
-
 def test_pipeline_lands_validates_and_reruns_on_s3(s3):
     lake = Lake("s3://newsflow-test/lake", storage_options=s3)
     assert not lake.local
     when = datetime(2026, 11, 28, 9, tzinfo=UTC)
-    m = run(lake, when)
+    m = run(lake, INPUTS, when, Settings(batch_size=1))
     assert m["counts"]["articles"] == 2 and m["counts"]["sentences"] >= 25
     files = sorted(str(p) for p in lake.root.glob("articles/ingest_date=*/*.parquet"))
     assert files == ["s3://newsflow-test/lake/articles/ingest_date=2026-11-28/part-20261128T090000Z.parquet"]
@@ -80,8 +74,8 @@ def test_pipeline_lands_validates_and_reruns_on_s3(s3):
     assert str(day[0][0]) == "2026-11-28"
 
     # rerun of the same interval replaces, a later one skips what landed
-    run(lake, when)
-    run(lake, datetime(2026, 11, 28, 10, tzinfo=UTC))
+    run(lake, INPUTS, when, Settings(batch_size=1))
+    run(lake, INPUTS, datetime(2026, 11, 28, 10, tzinfo=UTC), Settings(batch_size=1))
     con = connect(lake.root)
     assert con.execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
     assert validate_landed(lake).critical_failures == []
@@ -91,10 +85,9 @@ def test_cli_against_s3(s3, tmp_path):
     import json
 
     env = {**os.environ, "NEWSFLOW_STORAGE_OPTIONS": json.dumps(s3)}
-    newsflow = str(Path(sys.executable).with_name("newsflow"))
-    p = subprocess.run([newsflow, "process", str(INPUTS[0]), "--out", "s3://newsflow-test/cli", "--run-id", "r1"],
+    p = subprocess.run([NEWSFLOW, "process", str(INPUTS[0]), "--out", "s3://newsflow-test/cli", "--run-id", "r1"],
                        capture_output=True, text=True, timeout=300, env=env)
     assert p.returncode == 0, p.stderr
-    q = subprocess.run([newsflow, "query", "SELECT count(*) AS n FROM sentences", "--data", "s3://newsflow-test/cli",
+    q = subprocess.run([NEWSFLOW, "query", "SELECT count(*) AS n FROM sentences", "--data", "s3://newsflow-test/cli",
                         "--format", "csv"], capture_output=True, text=True, timeout=120, env=env)
     assert q.stdout == "n\n19\n", q.stderr

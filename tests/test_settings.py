@@ -3,16 +3,12 @@ the declaration."""
 
 import re
 import subprocess
-import sys
 from dataclasses import fields
-from pathlib import Path
 
 import pytest
 
 from newsflow.settings import SettingError, Settings, markdown
-
-ROOT = Path(__file__).resolve().parents[1]
-NEWSFLOW = Path(sys.executable).with_name("newsflow")
+from tests.conftest import NEWSFLOW, ROOT
 
 
 def test_readme_configuration_table_is_generated_from_the_declarations():
@@ -57,7 +53,7 @@ def test_a_bad_value_names_the_variable_and_what_it_expects(name, value, expecte
 
 @pytest.mark.slow
 def test_the_cli_refuses_a_bad_setting_with_one_line_and_exit_2(tmp_path):
-    p = subprocess.run([str(NEWSFLOW), "summary", "--data", str(tmp_path)], capture_output=True, text=True,
+    p = subprocess.run([NEWSFLOW, "summary", "--data", str(tmp_path)], capture_output=True, text=True,
                        env={"PATH": "/usr/bin:/bin", "NEWSFLOW_BATCH_SIZE": "abc"}, timeout=120)
     assert p.returncode == 2
     assert p.stderr.strip() == "newsflow: error: NEWSFLOW_BATCH_SIZE must be a whole number ≥ 1, got 'abc'"

@@ -34,6 +34,13 @@ def frames():
         "numbers": tables.NUMBERS.from_rows([
             {"article_id": "a1", "sentence_index": 0, "start": 7, "end": 14, "text": "rose 5%", "kind": "percent",
              "value": 5.0, "unit": "percent", "qualifier": "up"}]),
+        "quotes": tables.QUOTES.from_rows([
+            {"article_id": "a1", "sentence_index": 1, "start": 25, "end": 43, "text": TEXT[25:43],
+             "speaker": "Officials", "speaker_label": "PERSON", "verb": "say", "kind": "full"}]),
+        "dates": tables.DATES.from_rows([
+            {"article_id": "a1", "sentence_index": 0, "start": 18, "end": 23, "text": TEXT[18:23],
+             "start_date": RUN_TIME.date(), "end_date": RUN_TIME.date(), "granularity": "day",
+             "resolved_from": "published_at"}]),
         "quarantine": tables.QUARANTINE.from_rows([
             {"run_id": "r", "stage": "fetch", "external_id": "x", "reason": "empty file"}]),
         "duplicates": tables.DUPLICATES.from_rows([

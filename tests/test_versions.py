@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsflow import pipeline, rollup
+from newsflow import rollup
 from newsflow.lake import Lake
 from newsflow.maintenance import validate_landed
 from newsflow.query import connect
-from newsflow.runs import RunInfo
 from newsflow.settings import Settings
+from tests.conftest import run as run_local
+from tests.conftest import run_sources
 from tests.newsserver import NewsServer
 from tests.test_fetch_web import LOCAL, OFF_MACHINE, client_factory, sources_file
+
+pytestmark = pytest.mark.slow  # every test runs the whole pipeline, most of them several times
 
 V1 = ("Kenya's central bank held its benchmark rate at 10.75% on Tuesday, saying inflation was within its "
       "target range and the shilling had steadied against the dollar.")
@@ -36,9 +39,8 @@ def server():
 
 
 def run(lake, sources, day, hour):
-    r = RunInfo.for_interval(datetime(2026, 11, day, hour, tzinfo=UTC))
-    srcs, ctx = pipeline.configured_sources(str(sources), lake, r, client_factory=client_factory)
-    return pipeline.run_all(lake, r, Settings(batch_size=5), srcs, ctx=ctx)
+    """A run of the sources file in November, through the loopback-only client."""
+    return run_sources(lake, sources, datetime(2026, 11, day, hour, tzinfo=UTC), client_factory)
 
 
 def page_hits(server, since):
@@ -141,8 +143,7 @@ def test_local_files_edited_and_copied(tmp_path):
     settings = Settings(batch_size=5)
 
     def go(hour):
-        r = RunInfo.for_interval(datetime(2026, 11, 28, hour, tzinfo=UTC))
-        return pipeline.run_all(lake, r, settings, pipeline.local_sources([str(folder)], settings))
+        return run_local(lake, [folder], datetime(2026, 11, 28, hour, tzinfo=UTC), settings)
 
     assert go(9)["counts"]["articles"] == 2
     assert go(10)["counts"]["articles"] == 0
@@ -167,8 +168,7 @@ def test_rerunning_an_older_interval_keeps_what_it_landed(tmp_path):
     settings = Settings(batch_size=5)
 
     def go(day):
-        r = RunInfo.for_interval(datetime(2026, 11, day, 9, tzinfo=UTC))
-        return pipeline.run_all(lake, r, settings, pipeline.local_sources([str(folder)], settings))
+        return run_local(lake, [folder], datetime(2026, 11, day, 9, tzinfo=UTC), settings)
 
     go(27)
     (folder / "rates.txt").write_text(V2)

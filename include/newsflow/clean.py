@@ -51,6 +51,12 @@ def _clean_once(raw: str) -> str:
     return _BLANK_LINES.sub("\n", text)
 
 
+def clean_article_text(body: str) -> tuple[str, list[str]]:
+    """The one recipe for an article's cleaned text (and the bylines taken out of it): what is
+    processed, hashed into ``content_hash`` and compared when a landed article is fetched again."""
+    return strip_boilerplate(clean_text(body))
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -102,7 +102,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     if len(missing) == len(args.inputs):
         return _fail(f"no such input: {', '.join(missing)}", 2)
     lake = Lake(args.out)
-    if lake.local and lake.root.exists() and not lake.root.is_dir():
+    if lake.blocked():
         return _fail(f"--out {args.out} exists and is not a directory", 2)
     settings = get_settings()
     try:
@@ -116,7 +116,7 @@ def cmd_process(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     try:
-        manifest = pipeline.run_all(lake, run, settings, pipeline.local_sources(args.inputs, settings), progress)
+        manifest = pipeline.run_all(lake, run, settings, pipeline.local_fetchers(args.inputs, settings), progress)
     except pipeline.ValidationFailed as exc:
         return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
     except pipeline.RunCompacted as exc:
@@ -138,41 +138,39 @@ def _web_run(args: argparse.Namespace, fetch_only: bool) -> int:
     except ValueError as exc:
         return _fail(str(exc), 2)
     lock = pipeline.writer_lock(lake, settings)
-    with lock.hold():  # before the "what has landed" read that configured_sources does
+    with lock.hold():  # before anything reads what has landed
         try:
-            sources, ctx = pipeline.configured_sources(args.sources, lake, run)
+            fetchers, ctx = pipeline.configured_fetchers(args.sources, lake, run)
         except (SourcesError, ValueError) as exc:
             return _fail(str(exc), 2)
-        return _web_fetch_only(lake, run, sources, ctx) if fetch_only else _web_pipeline(lake, run, settings,
-                                                                                         sources, ctx, lock)
+        return _web_fetch_only(lake, run, fetchers, ctx) if fetch_only else _web_pipeline(lake, run, settings,
+                                                                                          fetchers, ctx, lock)
 
 
-def _web_fetch_only(lake, run, sources, ctx) -> int:
+def _web_fetch_only(lake, run, fetchers, ctx) -> int:
     """`newsflow fetch`: a JSONL dump of what the sources give, for inspection; nothing lands."""
     from dataclasses import asdict
 
-    from newsflow.fetch import fetch_all
+    from newsflow import pipeline
 
-    result = fetch_all(sources)
-    out = lake.root / "fetched"
-    out.mkdir(parents=True, exist_ok=True) if lake.local else None
-    (out / f"{run.run_id}.jsonl").write_text("".join(json.dumps(
+    result = pipeline.fetch_only(lake, run, fetchers, ctx)
+    dump = lake.write_text(f"fetched/{run.run_id}.jsonl", "".join(json.dumps(
         {"id": a.external_id, **{k: v for k, v in asdict(a).items() if k != "external_id"}},
         ensure_ascii=False) + "\n" for a in result.articles))
-    (out / f"{run.run_id}.rejected.jsonl").write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n"
-                                                           for r in result.rejected))
+    lake.write_text(f"fetched/{run.run_id}.rejected.jsonl", "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n"
+                                                                    for r in result.rejected))
     s = ctx.stats
     print(f"fetched {len(result.articles)} articles, {len(result.rejected)} rejected, "
           f"{s['already_landed']} already landed, {s['not_modified']} feeds unchanged (304), "
-          f"{s['requests']} requests -> {out / (run.run_id + '.jsonl')}")
+          f"{s['requests']} requests -> {dump}")
     return 0
 
 
-def _web_pipeline(lake, run, settings, sources, ctx, lock) -> int:
+def _web_pipeline(lake, run, settings, fetchers, ctx, lock) -> int:
     from newsflow import pipeline
 
     try:
-        manifest = pipeline.run_all(lake, run, settings, sources, ctx=ctx, lock=lock)
+        manifest = pipeline.run_all(lake, run, settings, fetchers, ctx=ctx, lock=lock)
     except pipeline.ValidationFailed as exc:
         return _fail(str(exc).splitlines()[0] + " " + "; ".join(str(exc).splitlines()[1:4]))
     print(format_run(manifest))
@@ -282,7 +280,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     last = lake.last_manifest()
     if last:
         print(format_run(last))
-    where = lake.root.resolve() if lake.local else lake.root
+    where = lake.root  # local roots are absolute already
     print(f"\nParquet lake: {where}/<table>/ingest_date=YYYY-MM-DD/part-<run>.parquet")
     width = max(map(len, names))
     for name, n in counts.items():
@@ -325,7 +323,7 @@ def _need_lake(data: str) -> int | None:
     from newsflow.lake import Lake
 
     lake = Lake(data)
-    if not lake.root.is_dir() if lake.local else not lake.root.exists():
+    if not lake.exists():
         return _fail(f"--data {data} is not a directory", 2)
     return None
 

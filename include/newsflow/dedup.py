@@ -18,13 +18,6 @@ _BAND_WIDTHS = (6, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def source_hash(text: str) -> str:
-    """SHA-256 of an article's text as fetched: whether a fetched-again article changed is
-    decided on this, not on the cleaned text, so an upgrade of the cleaning rules does not
-    make every article look new."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def simhash(text: str) -> int:
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]

@@ -1,19 +1,27 @@
 """Stage 1, fetch: turn sources into raw article records, and anything unusable into rejections.
 
-Sources sit behind a small interface (:class:`Source`) so the pipeline does not care where
-articles come from. This module has the local implementation (files and folders of .txt,
-.html, .json, .jsonl); network sources implement the same interface.
+Whatever reads articles is a :class:`Fetcher` (a small protocol), so the pipeline does not care
+where articles come from. This module has the raw record itself (:class:`RawArticle`: its id,
+its hash as fetched, its Arrow form for staging) and the local fetcher (files and folders of
+.txt, .html, .json, .jsonl); network fetchers (:mod:`newsflow.websources`) implement the same
+protocol. Words: a *source* is an entry of the sources file (:class:`newsflow.sources.SourceConfig`)
+and, in the tables, the publisher's name (the ``source`` column); a *fetcher* is what reads one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow as pa
+
+from newsflow import tables
 from newsflow.decoding import (
     UndecodableText,
     decode_lines,
@@ -21,11 +29,46 @@ from newsflow.decoding import (
     looks_binary,
     sniff_markup_charset,
 )
+from newsflow.runs import RunInfo, to_utc
+from newsflow.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl")
 ARTICLE_FIELDS = ("id", "url", "title", "text", "html", "published_at", "source", "language")
+# Written into fetch_notes when a feed entry's own content stood in for its page. The landed
+# table has no column for it, so landed rows are recognised by this note (landed_from_feed_entry).
+FEED_ENTRY_NOTE = "used the feed entry's content"
+
+
+def source_hash(text: str) -> str:
+    """SHA-256 of an article's text as fetched (the ``source_hash`` column): whether a
+    fetched-again article changed is decided on this, not on the cleaned text, so an upgrade of
+    the cleaning rules does not make every article look new."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """A raw article's date (ISO 8601 or RFC 2822, as feeds and pages write them) as aware UTC;
+    naive times are taken as UTC; junk gives None."""
+    if not value:
+        return None
+    try:
+        return to_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return to_utc(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        log.warning("unparseable published_at %r left null", value)
+        return None
+
+
+def landed_from_feed_entry(fetch_notes: str | None) -> bool:
+    """Whether a landed article's text is a feed entry's content (see FEED_ENTRY_NOTE)."""
+    return FEED_ENTRY_NOTE in (fetch_notes or "")
 
 
 @dataclass
@@ -33,7 +76,7 @@ class RawArticle:
     """An article as found, before cleaning. ``text`` or ``html`` is set."""
 
     external_id: str
-    source: str
+    source: str  # the publisher's name: the `source` column
     text: str | None = None
     html: str | None = None
     url: str | None = None
@@ -41,10 +84,40 @@ class RawArticle:
     published_at: str | None = None
     language: str | None = None
     authors: str | None = None  # "; "-separated, as the page or feed names them
-    notes: str | None = None  # how it was fetched when that matters ("used the feed entry's content")
+    notes: str | None = None  # how it was fetched when that matters: lands in fetch_notes
     updated_at: str | None = None  # when the source says it last changed (feed entry, sitemap, page)
-    version: str | None = None  # set when staged: "2" for the second text landed under the same id
+    version: int | None = None  # set when staged: 2 for the second text landed under the same id
     input_hash: str | None = None  # SHA-256 of the input as read when that is not `text` (HTML files)
+    from_feed_entry: bool = False  # the text is the feed entry's content, its page could not be used
+
+    @property
+    def article_id(self) -> str:
+        """Stable id: the canonical URL when known, else source plus external id."""
+        basis = canonical_url(self.url) if self.url else f"{self.source}\x1f{self.external_id}"
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def fetched_hash(self) -> str:
+        """The ``source_hash`` of this article: of the input as read (an HTML file's markup),
+        else of its text as fetched."""
+        return self.input_hash or source_hash(self.text or self.html or "")
+
+    def payload(self) -> str:
+        """The record as JSON: a quarantine row's payload, enough to reprocess it."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+_RAW_TYPES = {"version": pa.int32(), "from_feed_entry": pa.bool_()}
+RAW_SCHEMA = pa.schema([(f, _RAW_TYPES.get(f, pa.string())) for f in RawArticle.__dataclass_fields__])
+
+
+def raw_table(articles: Sequence[RawArticle]) -> pa.Table:
+    """Raw articles as an Arrow table (how fetched articles and raw batches are staged)."""
+    return pa.Table.from_pylist([asdict(a) for a in articles], schema=RAW_SCHEMA)
+
+
+def raw_articles(table: pa.Table) -> list[RawArticle]:
+    return [RawArticle(**row) for row in table.to_pylist()]
 
 
 @dataclass
@@ -58,13 +131,22 @@ class Rejected:
     payload: str | None = None
 
 
+def quarantine_table(rejected: Sequence[Rejected], run: RunInfo) -> pa.Table:
+    """Rejections as ``quarantine`` rows of a run (every stage's refusals land this way)."""
+    return tables.QUARANTINE.from_rows([
+        {"run_id": run.run_id, "stage": r.stage, "source": r.source,
+         "external_id": r.external_id, "reason": r.reason, "payload": r.payload}
+        for r in rejected
+    ])
+
+
 @dataclass
 class FetchResult:
     articles: list[RawArticle] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
 
-class Source(Protocol):
+class Fetcher(Protocol):
     """Anything that yields raw articles or rejections. Must not raise for bad items."""
 
     name: str
@@ -136,7 +218,7 @@ def _noted(item: RawArticle | Rejected, note: str | None) -> RawArticle | Reject
 
 
 @dataclass
-class LocalSource:
+class LocalFetcher:
     """Files and folders on disk. Folders are read recursively in sorted order."""
 
     paths: tuple[str, ...]
@@ -226,15 +308,15 @@ def _read_jsonl(data: bytes, f: Path, src: str, name: str) -> Iterator[RawArticl
         yield _noted(article_from_mapping(obj, name, ext), line.note)
 
 
-def fetch_all(sources: Iterable[Source]) -> FetchResult:
-    """Drain every source; a source that raises becomes one rejection, the others still run."""
+def fetch_all(fetchers: Iterable[Fetcher]) -> FetchResult:
+    """Drain every fetcher; one that raises becomes one rejection, the others still run."""
     result = FetchResult()
-    for source in sources:
+    for fetcher in fetchers:
         try:
-            for item in source.fetch():
+            for item in fetcher.fetch():
                 (result.rejected if isinstance(item, Rejected) else result.articles).append(item)
         except Exception as exc:  # one broken source must not sink the run
-            log.exception("source %s failed", source.name)
-            result.rejected.append(Rejected("fetch", source.name, None, f"source failed: {exc!r}"))
+            log.exception("source %s failed", fetcher.name)
+            result.rejected.append(Rejected("fetch", fetcher.name, None, f"source failed: {exc!r}"))
     log.info("fetched %d articles, %d rejected", len(result.articles), len(result.rejected))
     return result

@@ -3,8 +3,16 @@
 Layout under the data root::
 
     <table>/ingest_date=YYYY-MM-DD/part-<run_id>.parquet   one file per table per run
-    _staging/<run_id>/...                                  work in progress, invisible to readers
+    _staging/<run_id>/...                                  work in progress, invisible to readers (StagingArea)
+    _journal/<run_id>.json                                 a publish in progress (the commit point)
     _runs/<run_id>.json                                    what each published run landed
+    _docs/<run_id>/                                        the run's Data Docs
+    _state/http_cache.json                                 ETags and Last-Modified of fetched URLs
+    _state/writer.lock                                     the one-writer lease (newsflow.lock)
+
+Every path under the root is spelled here and nowhere else: the pipeline asks for files by
+name (``lake.staging(run).raw_batch(0)``, ``lake.http_cache()``), so the layout can change in
+this module alone, and so can what differs between a local folder and an object store.
 
 Files are written to a temporary name and renamed, so a reader sees a whole file or none;
 a run's files are named by its run id, so re-running it replaces them.
@@ -21,8 +29,11 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +50,9 @@ from newsflow.runs import RunInfo
 log = logging.getLogger(__name__)
 
 ROW_GROUP_SIZE = 128 * 1024
+HTTP_CACHE = "_state/http_cache.json"
+_REQUIRED: Any = object()
+_UNSAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def lake_path(location: str | os.PathLike, storage_options: dict[str, Any] | None = None) -> Path:
@@ -94,8 +108,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         path.write_bytes(data)  # one PUT: the object appears whole or not at all
 
 
-def _newest_mtime(folder: Path) -> datetime | None:
-    """When anything under ``folder`` last changed; None if no file in it can be dated."""
+def newest_mtime(folder: Path) -> datetime | None:
+    """When anything under ``folder`` last changed; None if no file in it can be dated (what
+    decides that a run's staging, or a run's Data Docs, is old)."""
     if is_local(folder):
         stamps = []
         for d, _, files in os.walk(folder):
@@ -107,6 +122,11 @@ def _newest_mtime(folder: Path) -> datetime | None:
     dated = [_info_time(i) for i in folder.fs.find(folder.path, detail=True).values()]
     dated = [d for d in dated if d is not None]
     return max(dated) if dated else None
+
+
+# The old private name, still imported by datadocs.py (work in progress elsewhere): switch it to
+# newest_mtime and remove this line.
+_newest_mtime = newest_mtime
 
 
 def _info_time(info: dict[str, Any]) -> datetime | None:
@@ -133,14 +153,21 @@ def upload_dir(local: Path, dst: Path) -> None:
         dst.fs.put(str(local), dst.path, recursive=True)
 
 
-def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id") -> Path:
-    """Atomically write an analytics-friendly Parquet file (zstd, dictionary labels, sorted)."""
+def sort_rows(table: pa.Table, sort_by: str | None = "article_id") -> pa.Table:
+    """Rows in the order the lake stores them: by ``sort_by``, then sentence and offset. Public
+    because a run validates its tables in memory in the order they will be written."""
     if sort_by and sort_by in table.column_names and table.num_rows:
         keys = [(sort_by, "ascending")]
         for extra in ("sentence_index", "start"):
             if extra in table.column_names:
                 keys.append((extra, "ascending"))
         table = table.sort_by(keys)
+    return table
+
+
+def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id") -> Path:
+    """Atomically write an analytics-friendly Parquet file (zstd, dictionary labels, sorted)."""
+    table = sort_rows(table, sort_by)
     spec = tables.TABLES.get(table.schema.metadata.get(b"table", b"").decode() if table.schema.metadata else "")
     dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
     options = {"compression": "zstd", "use_dictionary": dict_cols, "row_group_size": ROW_GROUP_SIZE,
@@ -163,6 +190,123 @@ def read_parquet(path: Path) -> pa.Table:
     return pq.read_table(path)
 
 
+def _key(name: str) -> str:
+    """A fetcher's name as a file name."""
+    return _UNSAFE_KEY.sub("_", name)
+
+
+@dataclass(frozen=True)
+class StagingArea:
+    """One run's staging folder, ``_staging/<run_id>/``: every file a run writes before it
+    publishes, by name. The steps of a run (DAG tasks in other processes, on other workers)
+    find each other's files through these names; nothing else spells them. ::
+
+        landed.parquet                  what had landed when the run started (newsflow.staging)
+        fetched/<fetcher>.parquet       raw articles as fetched, one file per fetcher
+        fetch-stats/<fetcher>.json      a fetcher's counts (requests, 304s, fallbacks ...)
+        http_cache/<fetcher>.json       a fetcher's new HTTP cache entries
+        quarantine/fetch-<fetcher>.parquet, quarantine/stage.parquet   refused while fetching, staging
+        duplicates/fetch.parquet        copies of stories found while staging
+        duplicate-inputs.parquet        the raw inputs behind those copies
+        raw/batch-NNNNN.parquet         raw batches to process
+        fetch.json                      the run's fetch and staging counts
+        http_cache.json                 the run's HTTP cache entries, kept when it publishes
+        out/<batch>/<table>.parquet     a processed batch's tables, and its counts.json
+        carried/<table>.parquet         rows a rerun keeps from its earlier attempt
+        final/<table>.parquet           validated tables, ready to publish
+        docs/                           Data Docs of the run's validation
+        validation.json                 the validation summary
+    """
+
+    root: Path
+
+    # -- fetch: one file per fetcher, so fetch tasks never write the same file ----------------
+    def fetched(self, fetcher: str) -> Path:
+        return self.root / "fetched" / f"{_key(fetcher)}.parquet"
+
+    def fetched_files(self) -> list[Path]:
+        return sorted(self.root.glob("fetched/*.parquet"))
+
+    def fetch_rejects(self, fetcher: str) -> Path:
+        return self.root / "quarantine" / f"fetch-{_key(fetcher)}.parquet"
+
+    def fetch_stats(self, fetcher: str) -> Path:
+        return self.root / "fetch-stats" / f"{_key(fetcher)}.json"
+
+    def fetch_stats_files(self) -> list[Path]:
+        return sorted(self.root.glob("fetch-stats/*.json"))
+
+    def http_cache_part(self, fetcher: str) -> Path:
+        return self.root / "http_cache" / f"{_key(fetcher)}.json"
+
+    def http_cache_parts(self) -> list[Path]:
+        return sorted(self.root.glob("http_cache/*.json"))
+
+    # -- staging ----------------------------------------------------------------------------
+    @property
+    def landed_index(self) -> Path:
+        return self.root / "landed.parquet"
+
+    def raw_batch(self, index: int) -> Path:
+        return self.root / "raw" / f"batch-{index:05d}.parquet"
+
+    @property
+    def staging_rejects(self) -> Path:
+        return self.root / "quarantine" / "stage.parquet"
+
+    @property
+    def copies(self) -> Path:
+        return self.root / "duplicates" / "fetch.parquet"
+
+    @property
+    def copy_inputs(self) -> Path:
+        return self.root / "duplicate-inputs.parquet"
+
+    @property
+    def fetch_summary(self) -> Path:
+        return self.root / "fetch.json"
+
+    @property
+    def http_cache_updates(self) -> Path:
+        return self.root / "http_cache.json"
+
+    # -- process ----------------------------------------------------------------------------
+    def batch_dir(self, batch: str) -> Path:
+        """A processed batch's outputs; ``batch`` is the raw batch's file stem."""
+        return self.root / "out" / batch
+
+    def batch_table(self, batch: str, table: str) -> Path:
+        return self.batch_dir(batch) / f"{table}.parquet"
+
+    def batch_counts(self, batch: str) -> Path:
+        return self.batch_dir(batch) / "counts.json"
+
+    def batch_counts_files(self) -> list[Path]:
+        return sorted(self.root.glob("out/*/counts.json"))
+
+    def carried(self, table: str) -> Path:
+        return self.root / "carried" / f"{table}.parquet"
+
+    def parts(self, table: str) -> list[Path]:
+        """Every staged part of a table, in order: the processed batches', the rows carried
+        forward, then what fetching and staging put under ``<table>/``."""
+        carried = self.carried(table)
+        return [*sorted(self.root.glob(f"out/*/{table}.parquet")), *([carried] if carried.exists() else []),
+                *sorted(self.root.glob(f"{table}/*.parquet"))]
+
+    # -- validate and publish -----------------------------------------------------------------
+    def final(self, table: str) -> Path:
+        return self.root / "final" / f"{table}.parquet"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def validation_summary(self) -> Path:
+        return self.root / "validation.json"
+
+
 class Lake:
     def __init__(self, root: Path | str, storage_options: dict[str, Any] | None = None):
         self.root = lake_path(root, storage_options) if isinstance(root, str) else root
@@ -171,18 +315,75 @@ class Lake:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def exists(self) -> bool:
+        """Whether the data root is there: a folder on a local disk; on an object store, which
+        has no folders, anything under the prefix."""
+        return self.root.is_dir() if self.local else self.root.exists()
+
+    def blocked(self) -> bool:
+        """Whether a file sits where a local data root should be (it cannot be written)."""
+        return self.local and self.root.exists() and not self.root.is_dir()
+
     def relative(self, path: Path) -> str:
         return str(path).removeprefix(str(self.root)).lstrip("/")
 
     # -- layout ---------------------------------------------------------------------------
-    def staging(self, run: RunInfo) -> Path:
-        return self.root / "_staging" / run.run_id
+    def staging(self, run: RunInfo) -> StagingArea:
+        return StagingArea(self.root / "_staging" / run.run_id)
+
+    def docs(self, run: RunInfo) -> Path:
+        """Where a published run's Data Docs are."""
+        return self.root / "_docs" / run.run_id
 
     def partition_file(self, table: str, run: RunInfo) -> Path:
         return self.root / table / f"ingest_date={run.ingest_date.isoformat()}" / f"part-{run.run_id}.parquet"
 
     def table_files(self, table: str) -> list[Path]:
         return sorted((self.root / table).glob("ingest_date=*/part-*.parquet"))
+
+    def partitions(self, table: str) -> list[Path]:
+        """A table's ``ingest_date=YYYY-MM-DD`` folders."""
+        return sorted((self.root / table).glob("ingest_date=*"))
+
+    # -- small files: JSON state, text dumps, Data Docs ----------------------------------------
+    @staticmethod
+    def write_json(path: Path, data: Any) -> None:
+        """Write a JSON file whole (atomically on a local disk; one PUT on an object store)."""
+        write_bytes_atomic(path, json.dumps(data, indent=2, default=str).encode())
+
+    @staticmethod
+    def read_json(path: Path, default: Any = _REQUIRED) -> Any:
+        """A JSON file's content; ``default`` if it does not exist (without one: FileNotFoundError)."""
+        if default is not _REQUIRED and not path.exists():
+            return default
+        return json.loads(path.read_text())
+
+    def write_text(self, relative: str, text: str) -> Path:
+        """A text file (UTF-8) at ``relative`` under the root, folders made as needed."""
+        path = self.path(relative)
+        write_bytes_atomic(path, text.encode("utf-8"))
+        return path
+
+    def http_cache(self) -> dict[str, dict[str, Any]]:
+        """URL -> the ETag, Last-Modified (and what they stood for) of its last fetch."""
+        return self.read_json(self.path(HTTP_CACHE), {})
+
+    def update_http_cache(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Keep a published run's cache entries; each entry replaces the URL's old one whole
+        (the fetchers keep every field of an entry they touch)."""
+        self.write_json(self.path(HTTP_CACHE), {**self.http_cache(), **entries})
+
+    @contextlib.contextmanager
+    def docs_dir(self, target: Path) -> Iterator[Path]:
+        """A local folder for a tool that writes only to local disk (Great Expectations' Data
+        Docs) whose files must end at ``target`` in the lake: ``target`` itself on a local lake;
+        on an object store a temporary folder, uploaded to ``target`` when the block succeeds."""
+        if self.local:
+            yield target
+            return
+        with tempfile.TemporaryDirectory(prefix="newsflow-docs-") as tmp:
+            yield Path(tmp)
+            upload_dir(Path(tmp), target)
 
     # -- reads -----------------------------------------------------------------------------
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
@@ -216,12 +417,12 @@ class Lake:
                         if rel(old) != rel(target)]
         deletes += [rel(p) for p in replaces]
         if docs is not None and docs.exists():
-            moves.append((rel(docs), f"_docs/{run.run_id}"))
+            moves.append((rel(docs), rel(self.docs(run))))
         landed = {t: str(self.partition_file(t, run)) for t in staged}
         journal = {"run_id": run.run_id, "moves": moves, "deletes": deletes,
                    "manifest": {**manifest, "files": landed} if record_run else None}
         crash_point("publish:before-journal")
-        self._write_json(self.root / "_journal" / f"{run.run_id}.json", journal)
+        self.write_json(self.root / "_journal" / f"{run.run_id}.json", journal)
         crash_point("publish:after-journal")
         self._apply(journal)
         log.info("published run %s: %s", run.run_id, {t: Path(p).name for t, p in landed.items()})
@@ -245,7 +446,7 @@ class Lake:
                 with contextlib.suppress(FileNotFoundError):  # a concurrent recover got there first
                     p.unlink()
         if journal["manifest"] is not None:
-            self._write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
+            self.write_json(self.root / "_runs" / f"{journal['run_id']}.json", journal["manifest"])
         (self.root / "_journal" / f"{journal['run_id']}.json").unlink(missing_ok=True)
 
     def recover(self) -> list[str]:
@@ -261,12 +462,8 @@ class Lake:
             done.append(journal["run_id"])
         return done
 
-    @staticmethod
-    def _write_json(path: Path, data: dict[str, Any]) -> None:
-        write_bytes_atomic(path, json.dumps(data, indent=2, default=str).encode())
-
     def clear_staging(self, run: RunInfo) -> None:
-        remove_tree(self.staging(run))
+        remove_tree(self.staging(run).root)
 
     def writer_lock(self, holder: str, ttl: float | None = None, wait: float = 0.0,
                     pid_bound: bool = False) -> WriterLock:
@@ -291,7 +488,7 @@ class Lake:
             parent.fs.invalidate_cache(parent.path)  # listings are cached; we need what is there now
         removed = []
         for folder in sorted(p for p in parent.glob("*") if p.is_dir() and p.name not in keep):
-            newest = _newest_mtime(folder)
+            newest = newest_mtime(folder)
             if newest is None or now - newest < max_age:
                 continue
             log.warning("removing the staging of run %s, untouched since %s", folder.name, newest)

@@ -9,7 +9,6 @@ such a run afterwards is refused with a clear error instead of silently duplicat
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from datetime import date
 
@@ -65,7 +64,7 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
     lake.recover()
     merged: dict[str, int] = {}
     for name, spec in tables.TABLES.items():
-        for part in sorted((lake.root / name).glob("ingest_date=*")):
+        for part in lake.partitions(name):
             day = date.fromisoformat(part.name.split("=", 1)[1])
             files = sorted(part.glob("part-*.parquet"))
             if day >= before or len(files) < 2:
@@ -74,16 +73,16 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
             combined = pa.concat_tables([_conform(read_parquet(f), spec) for f in files])
             key = hashlib.sha256("\n".join(runs).encode()).hexdigest()[:12]
             run = RunInfo(run_id=f"compacted-{key}", logical_time=_midnight(day))
-            staged = write_parquet(combined, lake.staging(run) / f"{name}.parquet",
+            staged = write_parquet(combined, lake.staging(run).final(name),
                                    sort_by="article_id" if "article_id" in combined.column_names else None)
             manifest_path = part / COMPACTED_MANIFEST
-            previous = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+            previous = lake.read_json(manifest_path, {})
             record = {**previous, **{r: f"part-{run.run_id}.parquet" for r in runs if not r.startswith("compacted-")}}
             # The journal makes the swap all-or-nothing: new file in, old files out.
             lake.publish(run, {name: staged}, {"run_id": run.run_id, "compacted": runs},
                          replaces=[f for f in files if f.stem != f"part-{run.run_id}"], record_run=False)
             lake.clear_staging(run)
-            Lake._write_json(manifest_path, record)
+            lake.write_json(manifest_path, record)
             merged[f"{name}/{part.name}"] = len(files)
     log.info("compacted %d partitions", len(merged))
     return merged
@@ -91,10 +90,10 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
 
 def compacted_run(lake: Lake, table: str, run: RunInfo) -> str | None:
     """The compacted file that holds ``run``'s rows, if its partition was compacted."""
-    for manifest in (lake.root / table).glob(f"ingest_date=*/{COMPACTED_MANIFEST}"):
-        held = json.loads(manifest.read_text())
+    for part in lake.partitions(table):
+        held = lake.read_json(part / COMPACTED_MANIFEST, {})
         if run.run_id in held:
-            return str(manifest.parent / held[run.run_id])
+            return str(part / held[run.run_id])
     return None
 
 

@@ -6,94 +6,23 @@ rejections. Pure with respect to storage: reading and writing batches is :mod:`n
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 import pyarrow as pa
 
 from newsflow import tables
-from newsflow.clean import clean_text, content_hash, strip_boilerplate, word_count
-from newsflow.dedup import simhash, source_hash
-from newsflow.fetch import RawArticle, Rejected
+from newsflow.clean import clean_article_text, clean_text, content_hash, word_count
+from newsflow.dedup import simhash
+from newsflow.fetch import RawArticle, Rejected, parse_timestamp
+from newsflow.htmltext import extract_html
 from newsflow.language import detect_language
-from newsflow.runs import RunInfo, to_utc
+from newsflow.runs import FUTURE_TOLERANCE, RunInfo
 from newsflow.segment import segment
 from newsflow.settings import Settings
-from newsflow.urls import canonical_url
-
-FUTURE_TOLERANCE = timedelta(days=1)
 
 log = logging.getLogger(__name__)
-
-
-def article_id_for(raw: RawArticle) -> str:
-    """Stable id: the canonical URL when known, else source plus external id."""
-    basis = canonical_url(raw.url) if raw.url else f"{raw.source}\x1f{raw.external_id}"
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 or RFC 2822 dates to aware UTC; naive times are taken as UTC; junk gives None."""
-    if not value:
-        return None
-    try:
-        return to_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return to_utc(parsedate_to_datetime(value))
-    except (TypeError, ValueError, IndexError):
-        log.warning("unparseable published_at %r left null", value)
-        return None
-
-
-def extract_html(html: str) -> tuple[str, str | None, str | None, list[str]]:
-    """Main text, title, date and authors of an article page (trafilatura)."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False)
-    if doc is None or not (doc.text or "").strip():
-        return "", None, None, []
-    text, title = doc.text, doc.title
-    first, _, rest = text.partition("\n")
-    if title and first.strip() == title.strip():
-        text = rest  # the headline goes to `title`, not into the body
-    authors = [a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
-    return text, title, doc.date, authors
-
-
-def text_from_html(raw: RawArticle) -> RawArticle | Rejected:
-    """HTML inputs become text as soon as they are fetched, so that copies among them are found
-    (and changes to them noticed) before anything is processed."""
-    import json
-    from dataclasses import asdict, replace
-
-    if raw.text or not raw.html:
-        return raw
-    try:
-        body, title, date, authors = extract_html(raw.html)
-    except Exception as exc:  # a broken page must become a quarantine row, not a crash
-        log.warning("extracting %s failed: %r", raw.external_id, exc)
-        return Rejected("clean", raw.source, raw.external_id, f"HTML extraction failed: {exc!r}",
-                        json.dumps(asdict(raw), ensure_ascii=False))
-    if not body.strip():
-        return Rejected("clean", raw.source, raw.external_id, "no main text found in HTML",
-                        json.dumps(asdict(raw), ensure_ascii=False))
-    # the HTML's hash, not the extracted text's: an upgraded extractor must not make every file "changed"
-    return replace(raw, text=body, html=None, title=raw.title or title, published_at=raw.published_at or date,
-                   authors=raw.authors or "; ".join(authors) or None, input_hash=source_hash(raw.html))
-
-
-def clean_article_text(body: str) -> tuple[str, list[str]]:
-    """The one recipe for an article's cleaned text (and the bylines taken out of it)."""
-    return strip_boilerplate(clean_text(body))
 
 
 def admission_problem(text: str, min_words: int, max_chars: int) -> str | None:
@@ -133,9 +62,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
 
     Exceptions propagate: :func:`process_batch` turns them into the article's quarantine row.
     """
-    import json
-
-    payload = json.dumps(raw.__dict__, ensure_ascii=False)
+    payload = raw.payload()
     title, published = raw.title, raw.published_at
     authors = [a for a in (raw.authors or "").split("; ") if a]
     if raw.text:
@@ -160,7 +87,7 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
         updated_at = None
     detected = detect_language(text, hint=normalise_language(raw.language))
     return {
-        "article_id": article_id_for(raw),
+        "article_id": raw.article_id,
         "external_id": raw.external_id,
         "source": raw.source,
         "url": raw.url,
@@ -177,9 +104,9 @@ def prepare(raw: RawArticle, run: RunInfo, min_words: int = 5,
         "simhash": f"{simhash(text):016x}",
         "run_id": run.run_id,
         "fetch_notes": "; ".join(notes) or None,
-        "version": int(raw.version or 1),
+        "version": raw.version or 1,
         "updated_at": updated_at,
-        "source_hash": raw.input_hash or source_hash(raw.text or raw.html or ""),
+        "source_hash": raw.fetched_hash,
     }
 
 
@@ -222,7 +149,7 @@ def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) 
     failed += len(articles) - len(rows)
     landed = [a for a in articles if a["article_id"] in rows]
     out = {name: [r for a in landed for r in rows[a["article_id"]].get(name, [])]
-           for name in ("sentences", "entities", "numbers")}
+           for name in ("sentences", "entities", "numbers", "quotes", "dates")}
     for a in landed:
         for name in out:
             for r in rows[a["article_id"]].get(name, []):
@@ -235,6 +162,8 @@ def process_batch(raws: Sequence[RawArticle], run: RunInfo, settings: Settings) 
             "sentences": tables.SENTENCES.from_rows(out["sentences"]),
             "entities": tables.ENTITIES.from_rows(out["entities"]),
             "numbers": tables.NUMBERS.from_rows(out["numbers"]),
+            "quotes": tables.QUOTES.from_rows(out["quotes"]),
+            "dates": tables.DATES.from_rows(out["dates"]),
         },
         rejected=rejected,
         failed=failed,
@@ -249,13 +178,10 @@ class _Failure:
 
 def failure_row(stage: str, raw: RawArticle, exc: Exception) -> Rejected:
     """The quarantine row of an article whose processing raised: stage, exception, raw payload."""
-    import json
-    from dataclasses import asdict
-
     log.warning("%s failed on %s (%s): %s: %s", stage, raw.external_id, raw.source, type(exc).__name__, exc)
     message = str(exc).splitlines()[0][:500] if str(exc) else ""
     return Rejected(stage, raw.source, raw.external_id, f"{stage} failed: {type(exc).__name__}: {message}",
-                    json.dumps(asdict(raw), ensure_ascii=False))
+                    raw.payload())
 
 
 def _extract(articles: list[dict], settings: Settings):
@@ -297,11 +223,14 @@ def _one_by_one(nlp, article: dict) -> dict[str, list[dict]] | _Failure:
 
 
 def _rows_of(article: dict, doc) -> dict[str, list[dict]]:
+    from newsflow.dates import date_rows
     from newsflow.entities import entity_rows, number_rows
+    from newsflow.quotes import quote_rows
 
-    aid = article["article_id"]
-    return {"sentences": _sentence_rows(aid, article["text"], doc._.sentences),
-            "entities": entity_rows(aid, doc), "numbers": number_rows(aid, doc)}
+    aid, text, sents = article["article_id"], article["text"], doc._.sentences
+    ents = entity_rows(aid, doc)
+    return {"sentences": _sentence_rows(aid, text, sents), "entities": ents, "numbers": number_rows(aid, doc),
+            "quotes": quote_rows(aid, text, sents, ents), "dates": date_rows(aid, text, sents, article["published_at"])}
 
 
 def _sentence_rows(article_id: str, text: str, sents) -> list[dict]:
@@ -312,10 +241,3 @@ def _sentence_rows(article_id: str, text: str, sents) -> list[dict]:
         for s in sents
     ]
 
-
-def quarantine_table(rejected: Sequence[Rejected], run: RunInfo) -> pa.Table:
-    return tables.QUARANTINE.from_rows([
-        {"run_id": run.run_id, "stage": r.stage, "source": r.source,
-         "external_id": r.external_id, "reason": r.reason, "payload": r.payload}
-        for r in rejected
-    ])

@@ -42,7 +42,7 @@ SANDBOX: dict[str, bool] = {
 }
 TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 PARTITION = re.compile(r"ingest_date=\d{4}-\d{2}-\d{2}")
-VERSIONED = ("articles", "sentences", "entities", "numbers")
+VERSIONED = ("articles", "sentences", "entities", "numbers", "quotes", "dates")
 DERIVED = ("article_versions",)  # views built here; a folder of that name would collide
 _PARTITIONING = ds.partitioning(pa.schema([("ingest_date", pa.date32())]), flavor="hive")
 

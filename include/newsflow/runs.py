@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+# How far past a run's logical time a date may lie and still be believed: processing leaves a
+# later publication or update time null, and validation fails a published_at past it.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,8 @@ class Settings:
                                    _whole(1))
     max_article_chars: int = setting("MAX_ARTICLE_CHARS", 1_000_000, "longer cleaned texts are quarantined "
                                      "(spaCy's own limit is 1,000,000)", _whole(1))
+    docs_keep_days: int = setting("DOCS_KEEP_DAYS", 30, "days a run's Data Docs are kept (`data/_docs/<run>`); "
+                                  "older ones are removed after each publish", _whole(0))
     lock_ttl: float = setting("LOCK_TTL", 900.0, "seconds a writer's lease on the lake lasts unless renewed "
                               "(a killed writer's lock expires after this)", _seconds)
     lock_wait: float = setting("LOCK_WAIT", 60.0, "seconds a second writer waits for the lake's write lock "

@@ -25,6 +25,10 @@ ENTITY_LABELS = (
 NUMBER_KINDS = ("money", "percent", "quantity", "count", "cardinal", "ordinal")
 QUALIFIERS = ("=", "~", ">", "<", "up", "down")
 QUARANTINE_STAGES = ("fetch", "clean", "segment", "entities", "numbers", "validate", "land")
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+QUOTE_KINDS = ("full", "partial")
+DATE_GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade")
+DATE_RESOLVED_FROM = ("published_at", "explicit")
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,79 @@ NUMBERS = Table(
     ),
 )
 
+QUOTES = Table(
+    name="quotes",
+    doc="Quotations with their speakers: who said what, with the verb (rule-based attribution over the entities).",
+    key=("article_id", "start", "end"),
+    columns=(
+        Column("article_id", pa.string(), "Article the quote is in.", False),
+        Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
+        Column("sentence_index", pa.int32(), "Sentence the quote starts in.", False),
+        Column("start", pa.int32(), "Start offset into articles.text of the quoted words (the marks left out).", False),
+        Column("end", pa.int32(), "End offset into articles.text of the quoted words (the marks left out).", False),
+        Column("text", pa.string(), "The quoted words: articles.text[start:end]; one row even when a quote runs over "
+               "several sentences or paragraphs.", False),
+        Column("speaker", pa.string(), "The speaker as written ('he', 'Xi', 'Beijing', 'the US president'); null "
+               "for a quoted sentence with no attribution."),
+        Column("speaker_canonical", pa.string(), "The speaker's canonical name from entities ('Xi Jinping'); "
+               "pronouns resolve to the most recent compatible speaker or subject; null when unresolved."),
+        Column("speaker_label", pa.string(), "PERSON, ORG, GPE or NORP ('Beijing declared' is a GPE speaker); "
+               "null when unknown.", True, True),
+        Column("verb", pa.string(), "The speech verb's lemma: say, tell, warn, write, call, declare, add ... "
+               "('according to' for that phrase).", True, True),
+        Column("kind", pa.string(), "full (a whole quoted sentence or more) or partial (quoted words inside "
+               "reported speech).", False, True),
+    ),
+    checks=(
+        *_not_null("article_id", "sentence_index", "start", "end", "text", "kind"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(QUOTE_KINDS)},
+              severity=ROW, doc="kind is full or partial"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "speaker_label", "value_set": list(SPEAKER_LABELS)},
+              severity=ROW, doc="speakers are people, organisations, places or groups"),
+        Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end"]},
+              doc="no duplicate quote rows"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
+              doc="every quote belongs to an article of the run"),
+        *_spans(),
+    ),
+)
+
+DATES = Table(
+    name="dates",
+    doc="Date expressions resolved to calendar ranges (relative ones against published_at and the tense of their clause).",
+    key=("article_id", "start", "end"),
+    columns=(
+        Column("article_id", pa.string(), "Article the expression is in.", False),
+        Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
+        Column("sentence_index", pa.int32(), "Sentence the expression is in.", False),
+        Column("start", pa.int32(), "Start offset into articles.text.", False),
+        Column("end", pa.int32(), "End offset into articles.text.", False),
+        Column("text", pa.string(), "The expression as written, without a preposition, a leading 'the' or "
+               "early/mid/late ('Wednesday', 'April' in 'in late April', 'Q3 2025', '1990s', 'recent months').", False),
+        Column("start_date", pa.date32(), "First day it refers to (inclusive); null when vague ('recent months') or "
+               "relative with no published_at."),
+        Column("end_date", pa.date32(), "Last day it refers to (inclusive); null as start_date."),
+        Column("granularity", pa.string(), "day, week, month, quarter, year or decade; null when the expression "
+               "names none ('recently').", True, True),
+        Column("resolved_from", pa.string(), "explicit (the text gives the year) or published_at (relative: "
+               "resolved against the article's publication date); null when the dates are.", True, True),
+    ),
+    checks=(
+        *_not_null("article_id", "sentence_index", "start", "end", "text"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "granularity", "value_set": list(DATE_GRANULARITIES)},
+              severity=ROW, doc="granularity is day, week, month, quarter, year or decade"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "resolved_from", "value_set": list(DATE_RESOLVED_FROM)},
+              severity=ROW, doc="resolved_from is published_at or explicit"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_dates_consistent", "value_set": [True]},
+              severity=ROW, doc="start_date <= end_date, both set or both null, resolved_from set exactly when they are"),
+        Check("ExpectCompoundColumnsToBeUnique", {"column_list": ["article_id", "start", "end"]},
+              doc="no duplicate date rows"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
+              doc="every date belongs to an article of the run"),
+        *_spans(),
+    ),
+)
+
 QUARANTINE = Table(
     name="quarantine",
     doc="Every input that could not become a valid row, with the reason and enough payload to reprocess.",
@@ -348,7 +425,7 @@ ARTICLES_DAILY = Table(
                   doc="one row per day and source")),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUARANTINE, DUPLICATES,
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, SENTENCES, ENTITIES, NUMBERS, QUOTES, DATES, QUARANTINE, DUPLICATES,
                                                 VALIDATION_RESULTS, ENTITY_MENTIONS_DAILY, AMOUNTS_DAILY,
                                                 ARTICLES_DAILY)}
 ROLLUP_TABLES = ("entity_mentions_daily", "amounts_daily", "articles_daily")

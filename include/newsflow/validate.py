@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from newsflow import tables
+from newsflow.dates import dates_consistent
 from newsflow.numbers import ISO_4217
 from newsflow.runs import FUTURE_TOLERANCE
 from newsflow.tables import CRITICAL, ROW
@@ -124,7 +125,7 @@ def derive(frames: dict[str, pd.DataFrame], run_time: datetime | None = None) ->
     arts = out.get("articles", pd.DataFrame(columns=["article_id", "text"]))
     texts = dict(zip(arts["article_id"], arts["text"], strict=True))
     known = set(arts["article_id"])
-    for name in ("sentences", "entities", "numbers"):
+    for name in ("sentences", "entities", "numbers", "quotes", "dates"):
         if name in out:
             out[name]["_span_matches_text"] = _span_matches(out[name], texts)
             out[name]["_in_known_article"] = out[name]["article_id"].isin(known).astype(bool)
@@ -139,6 +140,8 @@ def derive(frames: dict[str, pd.DataFrame], run_time: datetime | None = None) ->
             a["_published_not_future"] = (a["published_at"].isna() | (a["published_at"] <= limit)).astype(bool)
         else:
             a["_published_not_future"] = True
+    if "dates" in out:
+        out["dates"]["_dates_consistent"] = dates_consistent(out["dates"])
     if "numbers" in out:
         n = out["numbers"]
         vals = pd.to_numeric(n["value"], errors="coerce").astype("float64")

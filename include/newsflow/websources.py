@@ -1,6 +1,7 @@
-"""Network sources (feeds, sitemaps, page lists) behind the same Source interface as files.
+"""Network fetchers (feeds, sitemaps, page lists) behind the same Fetcher protocol as files.
 
-Each source yields raw articles or rejections, never raises for a bad item. Articles whose
+Each fetcher reads one source of the sources file and yields raw articles or rejections, never
+raises for a bad item. Articles whose
 canonical URL already landed are skipped before their page is fetched, unless their feed entry
 or sitemap says they changed since; feed and page responses are cached by ETag/Last-Modified,
 so an unchanged feed costs one 304 and an unchanged page fetched again on an update notice another.
@@ -21,8 +22,15 @@ from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
 
 from newsflow.decoding import decode_http_body
-from newsflow.dedup import source_hash
-from newsflow.fetch import LocalSource, RawArticle, Rejected
+from newsflow.fetch import (
+    FEED_ENTRY_NOTE,
+    LocalFetcher,
+    RawArticle,
+    Rejected,
+    parse_timestamp,
+    source_hash,
+)
+from newsflow.htmltext import extract_page
 from newsflow.httpfetch import (
     FetchError,
     HttpClient,
@@ -33,6 +41,7 @@ from newsflow.httpfetch import (
     decode_body,
 )
 from newsflow.sources import SourceConfig
+from newsflow.staging import LandedUrl
 from newsflow.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -44,37 +53,13 @@ _PROLOG_MISC = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*>", re.DOT
 _UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                  (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
                  (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
-_JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
-NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
-              "OpinionNewsArticle", "LiveBlogPosting"}
-
-
-@dataclass(frozen=True)
-class LandedUrl:
-    """An article URL that landed in another run: fetched again only when its feed entry or
-    sitemap says it changed after ``since`` (the landed version's update, publication or fetch time)."""
-
-    since: datetime | None
-    source_hash: str | None  # null for rows from before versions: then the cleaned text's hash decides
-    content_hash: str | None = None
-    from_entry: bool = False  # the landed text is a feed entry's content, not its page's
-
-    @property
-    def key(self) -> str | None:
-        """Which landed text a remembered update notice was checked against."""
-        return self.source_hash or self.content_hash
-
-    def same_text(self, text: str) -> bool:
-        from newsflow.clean import clean_text, content_hash, strip_boilerplate
-
-        return source_hash(text) == self.source_hash \
-            or content_hash(strip_boilerplate(clean_text(text))[0]) == self.content_hash
 
 
 @dataclass
 class FetchContext:
-    """What a network source needs from the run: landed URLs, the HTTP cache, the run id."""
+    """What a network fetcher needs from the run: landed URLs, the HTTP cache, the run id.
+    ``landed_urls`` is filled from the run's landed index when the run fetches."""
 
     run_id: str
     landed_urls: dict[str, LandedUrl] = field(default_factory=dict)  # canonical URL -> latest landed version
@@ -85,23 +70,27 @@ class FetchContext:
                                                            "unchanged": 0})
 
 
-def build_sources(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
+def build_fetchers(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
+    """One fetcher per source of the sources file; web fetchers share ``ctx`` and the pace
+    kept per host."""
     out, host_times = [], {}
     for c in configs:
         if c.type in ("folder", "jsonl"):
-            out.append(LocalSource((c.path,), name=c.name, max_bytes=c.max_bytes))
+            out.append(LocalFetcher((c.path,), name=c.name, max_bytes=c.max_bytes))
         else:
             policy = HttpPolicy(read_timeout=c.timeout, connect_timeout=min(5.0, c.timeout), max_bytes=c.max_bytes,
                                 retries=c.retries, host_interval=c.host_interval,
                                 allow_loopback=c.allow_loopback, allow_private=c.allow_private)
             client = client_factory(policy) if client_factory else HttpClient(policy)
             client.share_host_times(host_times)
-            out.append(WebSource(c, client, ctx))
+            out.append(WebFetcher(c, client, ctx))
     return out
 
 
 @dataclass
-class WebSource:
+class WebFetcher:
+    """Reads one feed, sitemap or page list of the sources file over HTTP."""
+
     config: SourceConfig
     client: HttpClient
     ctx: FetchContext
@@ -319,7 +308,7 @@ class WebSource:
         if page is None and not fallback:
             yield self._reject(canon, "; ".join(notes) or "no text")
             return
-        if prior is not None and page is None and not prior.from_entry:
+        if prior is not None and page is None and not prior.from_feed_entry:
             # a feed's summary is another rendering of a landed page, not a new version of it
             self.ctx.stats["already_landed"] += 1
             return
@@ -327,7 +316,7 @@ class WebSource:
             yield from self._unchanged(canon, updated, prior)
             return
         if page is None:
-            notes.append("used the feed entry's content")
+            notes.append(FEED_ENTRY_NOTE)
             self.ctx.stats["fallbacks"] += 1
         published, date_note = _published(page, entry)
         if date_note:
@@ -342,6 +331,7 @@ class WebSource:
             authors="; ".join((page or {}).get("authors") or []) or None,
             notes="; ".join(notes) or None,
             updated_at=updated.isoformat() if updated else (page or {}).get("modified"),
+            from_feed_entry=page is None,
         )
 
     def _unchanged(self, canon: str, updated: datetime | None, prior: LandedUrl) -> Iterator[RawArticle | Rejected]:
@@ -401,8 +391,6 @@ def _entry_updated(entry: Any) -> datetime | None:
     if entry.get("updated_parsed"):
         return datetime(*entry["updated_parsed"][:6], tzinfo=UTC)
     if isinstance(entry.get("updated"), str):
-        from newsflow.process import parse_timestamp
-
         return parse_timestamp(entry["updated"])
     return None
 
@@ -433,52 +421,3 @@ def _published(page: dict | None, entry: Any) -> tuple[str | None, str | None]:
     if page and page.get("date_guess"):
         return page["date_guess"], "publication date guessed from the page text"
     return None, "no publication date in the page or the feed"
-
-
-def extract_page(html: str, url: str) -> dict[str, Any]:
-    """Main text, title, date, authors and language of an article page (trafilatura + JSON-LD)."""
-    import trafilatura
-
-    meta = _json_ld(html)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False)
-    text = (doc.text or "").strip() if doc else ""
-    title = meta.get("headline") or (doc.title if doc else None)
-    if text and title:
-        first, _, rest = text.partition("\n")
-        if first.strip() == title.strip():
-            text = rest.strip()
-    authors = meta.get("authors") or ([a.strip() for a in re.split(r"[;|]", doc.author or "") if a.strip()]
-                                      if doc else [])
-    return {"text": text, "title": title, "date": meta.get("datePublished"), "date_guess": doc.date if doc else None,
-            "modified": meta.get("dateModified"),
-            "authors": authors, "language": meta.get("inLanguage")}
-
-
-def _json_ld(html: str) -> dict[str, Any]:
-    for block in _JSON_LD.findall(html):
-        try:
-            data = json.loads(block.strip())
-        except json.JSONDecodeError:
-            continue
-        for item in _walk(data):
-            types = item.get("@type")
-            types = set(types) if isinstance(types, list) else {types}
-            if types & NEWS_TYPES:
-                authors = item.get("author") or []
-                authors = authors if isinstance(authors, list) else [authors]
-                names = [a.get("name") if isinstance(a, dict) else str(a) for a in authors]
-                return {"headline": item.get("headline"), "datePublished": item.get("datePublished"),
-                        "dateModified": item.get("dateModified"),
-                        "inLanguage": item.get("inLanguage"), "authors": [n for n in names if n]}
-    return {}
-
-
-def _walk(data: Any) -> Iterator[dict]:
-    if isinstance(data, dict):
-        yield data
-        for v in data.get("@graph", []) if isinstance(data.get("@graph"), list) else []:
-            yield from _walk(v)
-    elif isinstance(data, list):
-        for v in data:
-            yield from _walk(v)
