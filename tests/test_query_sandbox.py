@@ -29,8 +29,8 @@ from tests.conftest import NEWSFLOW, ROOT, SEED, run
 
 HOSTILE = "x\" AS SELECT 1; COPY (SELECT 1) TO 'pwned.csv'; CREATE VIEW \"y"
 HOSTILE_PARTITION = "ingest_date=2026-11-20'); COPY (SELECT 1) TO 'pwned.csv'; --"
-LANDED = {"articles", "article_versions", "sentences", "entities", "numbers", "quarantine", "duplicates",
-          "validation_results"}
+LANDED = {"articles", "article_versions", "sentences", "entities", "numbers", "quotes", "dates", "quarantine",
+          "duplicates", "validation_results"}
 
 
 @pytest.fixture(scope="module")

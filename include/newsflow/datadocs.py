@@ -270,7 +270,7 @@ def prune_docs(lake: Any, keep_days: int = 30, now: datetime | None = None) -> l
     newest file in the folder counts, so a rerun of an old interval keeps its fresh docs). The
     shared ``_static`` folder and anything else starting with ``_`` or ``.`` are kept. Returns the
     run ids whose docs were deleted. Call it while holding the lake's write lock."""
-    from newsflow.lake import _newest_mtime, is_local, remove_tree
+    from newsflow.lake import is_local, newest_mtime, remove_tree
 
     if keep_days < 0:
         raise ValueError(f"keep_days must be ≥ 0, got {keep_days}")
@@ -282,7 +282,7 @@ def prune_docs(lake: Any, keep_days: int = 30, now: datetime | None = None) -> l
     for folder in sorted(docs.iterdir(), key=lambda p: p.name):
         if folder.name.startswith(("_", ".")) or not folder.is_dir():
             continue
-        written = _newest_mtime(folder)
+        written = newest_mtime(folder)
         if written is not None and written < cutoff:
             remove_tree(folder)
             removed.append(folder.name)

@@ -124,11 +124,6 @@ def newest_mtime(folder: Path) -> datetime | None:
     return max(dated) if dated else None
 
 
-# The old private name, still imported by datadocs.py (work in progress elsewhere): switch it to
-# newest_mtime and remove this line.
-_newest_mtime = newest_mtime
-
-
 def _info_time(info: dict[str, Any]) -> datetime | None:
     """An fsspec info's modification time (s3: LastModified; others: mtime and kin)."""
     for key in ("LastModified", "mtime", "last_modified", "updated", "modified"):
