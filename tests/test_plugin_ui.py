@@ -18,8 +18,10 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -71,10 +73,13 @@ def build_lake(root: Path) -> Lake:
     settings = Settings(batch_size=6)
     for when, paths in zip(DAYS, _inputs(root / "inputs"), strict=True):
         run = RunInfo.for_interval(when)
-        run_pipeline(lake, paths, when, settings)  # pipeline.run_all over local files
-        if not (root / "raw_docs").exists():  # GX's own output, kept for the test of older docs
+        first = not (root / "raw_docs").exists()
+        # the first run as runs published before the docs were made offline: GX's own output
+        with mock.patch.object(datadocs, "finalize_docs", lambda *a, **k: None) if first else nullcontext():
+            run_pipeline(lake, paths, when, settings)  # pipeline.run_all over local files
+        if first:  # kept for the test of older docs
             shutil.copytree(lake.root / "_docs" / run.run_id, root / "raw_docs" / run.run_id)
-        # what the pipeline does once the lead wires it in; finalizing twice changes nothing
+        # what the pipeline does itself (finalizing twice changes nothing)
         datadocs.finalize_docs(lake.root / "_docs" / run.run_id, lake.root / "_docs")
     return lake
 
