@@ -8,6 +8,7 @@ any test module imports it. Test modules import the helpers: ``from tests.confte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -104,3 +105,41 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     d = tmp_path / "data"
     monkeypatch.setenv("NEWSFLOW_DATA_DIR", str(d))
     return d
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def moto_s3(command: list[str], port: int, bucket: str):
+    """A moto S3 server started by ``command`` on 127.0.0.1:``port``, waited for (bounded), with
+    ``bucket`` created; yields the lake's storage options and stops the server afterwards."""
+    import socket
+    import time
+
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("moto server did not start")
+        import boto3
+
+        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
+                     region_name="us-east-1").create_bucket(Bucket=bucket)
+        yield {"endpoint_url": endpoint, "key": "testing", "secret": "testing",
+               "client_kwargs": {"region_name": "us-east-1"}}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -11,7 +11,6 @@ import json
 import os
 import pickle
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from newsflow.lake import Lake
 from newsflow.lock import LOCK_FILE, LakeLocked, LockLost, WriterLock
 from newsflow.maintenance import compact
 from newsflow.rollup import build
+from tests.conftest import free_port, moto_s3
 
 # One contender: waits for the go file, then acquires, holds, releases; reports as JSON lines.
 CONTENDER = r"""
@@ -339,12 +339,6 @@ def test_clean_stale_staging_removes_old_crashed_runs_only(tmp_path):
 
 
 # -- S3 ------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 SERIAL_MOTO = """
 import sys
 from werkzeug.serving import run_simple
@@ -357,29 +351,9 @@ run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_bac
 @pytest.fixture(scope="module")
 def s3():
     """moto's S3 on 127.0.0.1, one request at a time (see the module docstring), with a bucket."""
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERIAL_MOTO, str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("moto server did not start")
-        import boto3
-
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                     region_name="us-east-1").create_bucket(Bucket="newsflow-lock")
-        yield {"endpoint_url": endpoint, "key": "testing", "secret": "testing",
-               "client_kwargs": {"region_name": "us-east-1"}}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    port = free_port()
+    with moto_s3([sys.executable, "-c", SERIAL_MOTO, str(port)], port, "newsflow-lock") as options:
+        yield options
 
 
 def s3_root(request) -> str:

@@ -1,10 +1,8 @@
 """The same pipeline on an S3 lake: a real S3-compatible server (moto's server mode) on loopback."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,45 +12,19 @@ from newsflow.lake import Lake
 from newsflow.maintenance import validate_landed
 from newsflow.query import connect
 from newsflow.settings import SAMPLES_DIR, Settings
-from tests.conftest import NEWSFLOW, run
+from tests.conftest import NEWSFLOW, free_port, moto_s3, run
 
 pytestmark = pytest.mark.slow  # a moto S3 server, the pipeline and the CLI against it
 INPUTS = [SAMPLES_DIR / "000_f9789ab62cedf289.txt", SAMPLES_DIR / "008_sample_housing.json"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3(tmp_path_factory):
     """moto_server on 127.0.0.1 with a bucket; storage options point the lake at it."""
-    port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("moto_server did not start")
-        opts = {"endpoint_url": endpoint, "key": "testing", "secret": "testing",
-                "client_kwargs": {"region_name": "us-east-1"}}
-        import boto3
-
-        boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                     region_name="us-east-1").create_bucket(Bucket="newsflow-test")
-        yield opts
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)]
+    with moto_s3(command, port, "newsflow-test") as options:
+        yield options
 
 
 def test_pipeline_lands_validates_and_reruns_on_s3(s3):
