@@ -37,6 +37,7 @@ _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
 _DOTTED_ACRONYM = re.compile(r"(?:^|[-])(?:[A-Za-z]\.){2,}$")
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
+_WORD_WINDOW = 256  # longer "words" than this are not abbreviations or acronyms
 _NEXT_TOKEN = re.compile(r"\s+([\"'“‘«(\[]*)(\S+)")
 
 
@@ -69,7 +70,8 @@ def _is_boundary(text: str, end: int, para_end: int) -> bool:
     first = word[0]
     if not (first.isupper() or first.isdigit() or opener):
         return False  # "e.g. this", "“Why?” he asked"
-    tail = text[:end].rstrip("\"'”’»)]")
+    # only the last word matters: a bounded window keeps long paragraphs linear, not quadratic
+    tail = text[max(0, end - _WORD_WINDOW):end].rstrip("\"'”’»)]")
     if not tail.endswith("."):
         return True  # ! ? …
     m = _WORD_BEFORE.search(tail[:-1] + ".")
