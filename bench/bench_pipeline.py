@@ -1,105 +1,194 @@
-"""Benchmarks (run with `make bench`): throughput and memory of the stages on the bundled samples.
+"""``make bench``, the pipeline half: throughput against the raw NER model, workers, memory,
+Great Expectations' cost, the no-op interval, numbers, cleaning and segmentation.
 
-Not part of the test suite: timings depend on the machine. Results go to stdout and
-bench/results/latest.json.
+    .venv/bin/python bench/bench_pipeline.py            # the full bench (about 20 minutes on 2 cores)
+    .venv/bin/python bench/bench_pipeline.py --quick    # smaller inputs, a few minutes
+
+Every figure comes from whole processes run side by side in this one bench run, on real text
+(``bench/corpus.py``: State of the Union addresses, public domain), never copies of the samples.
+Peak memory is sampled every 50 ms over the process and all its children (the workers): the
+largest single process and the largest sum. Results: ``bench/results/pipeline.json`` and the
+pipeline section of ``BENCHMARKS.md``. Not part of the test suite: timings belong to the machine.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import resource
-import shutil
+import os
+import platform
+import re
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsflow import numbers, pipeline
-from newsflow.clean import clean_text
-from newsflow.fetch import LocalFetcher, fetch_all
-from newsflow.lake import Lake
-from newsflow.process import prepare
-from newsflow.runs import RunInfo
-from newsflow.segment import segment
-from newsflow.settings import SAMPLES_DIR, Settings
+import psutil
 
-PIPELINE_ARTICLES = 300
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import corpus  # noqa: E402
+
+PY = sys.executable
+NEWSFLOW = [PY, "-m", "newsflow.cli"]
 
 
-def timed(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+def run_measured(args: list[str]) -> dict:
+    """Run a command; wall time, peak RSS of its largest process and of the whole tree (MiB)."""
+    proc = psutil.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                        env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    peak = {"single": 0, "tree": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                procs = [proc, *proc.children(recursive=True)]
+                rss = [p.memory_info().rss for p in procs if p.is_running()]
+            except psutil.Error:
+                rss = []
+            if rss:
+                peak["single"], peak["tree"] = max(peak["single"], max(rss)), max(peak["tree"], sum(rss))
+            done.wait(0.05)
+
+    t = time.perf_counter()
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    done.set()
+    watcher.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": seconds, "peak_rss_mib": peak["single"] / 2**20, "peak_tree_mib": peak["tree"] / 2**20,
+            "stdout": out, "stderr": err}
+
+
+def validation_seconds(stderr: str) -> float | None:
+    m = re.search(r"validation of run \S+ took ([\d.]+) s", stderr)
+    return float(m.group(1)) if m else None
+
+
+def throughput(tmp: Path, n: int, results: dict) -> None:
+    """Raw NER (1 and 2 processes) and ``newsflow process`` (1 and 2 workers) on the same texts."""
+    articles = corpus.window_articles(n)
+    src = corpus.write_jsonl(articles, tmp / "window.jsonl")
+    results["throughput_articles"], results["throughput_words"] = len(articles), corpus.words(articles)
+    for procs in (1, 2):
+        r = run_measured([PY, str(BENCH / "raw_ner.py"), str(src), str(procs)])
+        results[f"raw_ner_{procs}proc_s"] = json.loads(r["stdout"])["seconds"]
+    for workers in (1, 2):
+        r = run_measured([*NEWSFLOW, "-v", "process", str(src), "--out", str(tmp / f"lake{workers}"),
+                          "--workers", str(workers)])
+        results[f"pipeline_{workers}worker_s"] = r["seconds"]
+        results[f"pipeline_{workers}worker_validation_s"] = validation_seconds(r["stderr"])
+    raw = min(results["raw_ner_1proc_s"], results["raw_ner_2proc_s"])
+    best = min(results["pipeline_1worker_s"], results["pipeline_2worker_s"])
+    results["pipeline_vs_raw_ner"] = raw / best
+    results["two_workers_speedup"] = results["pipeline_1worker_s"] / results["pipeline_2worker_s"]
+    results["pipeline_words_per_s"] = results["throughput_words"] / best
+    r = run_measured([*NEWSFLOW, "process", str(src), "--out", str(tmp / "lake2")])  # everything has landed
+    results["noop_interval_s"] = r["seconds"]
+
+
+def memory(tmp: Path, sizes: tuple[int, int], results: dict) -> None:
+    """The same generator of distinct articles at two sizes, default workers: peak memory and
+    the validation step's time."""
+    for n in sizes:
+        src = corpus.write_jsonl(corpus.mixed_articles(n), tmp / f"mixed{n}.jsonl")
+        r = run_measured([*NEWSFLOW, "-v", "process", str(src), "--out", str(tmp / f"mixed{n}")])
+        results[f"mem_{n}_seconds"] = r["seconds"]
+        results[f"mem_{n}_peak_rss_mib"] = r["peak_rss_mib"]
+        results[f"mem_{n}_peak_tree_mib"] = r["peak_tree_mib"]
+        results[f"mem_{n}_validation_s"] = validation_seconds(r["stderr"])
+    small, big = sizes
+    results["memory_ratio_single"] = results[f"mem_{big}_peak_rss_mib"] / results[f"mem_{small}_peak_rss_mib"]
+    results["memory_ratio_tree"] = results[f"mem_{big}_peak_tree_mib"] / results[f"mem_{small}_peak_tree_mib"]
+    if results[f"mem_{small}_validation_s"] and results[f"mem_{big}_validation_s"]:
+        results["validation_ratio"] = results[f"mem_{big}_validation_s"] / results[f"mem_{small}_validation_s"]
+
+
+def stages(n: int, results: dict) -> None:
+    """One core, in this process: numbers per sentence, and cleaning plus segmentation as a
+    share of the one-worker pipeline's time on the same articles."""
+    from newsflow import numbers
+    from newsflow.clean import clean_article_text
+    from newsflow.segment import segment
+
+    articles = corpus.window_articles(n)
+    sentences = [s for sents in corpus.sentences_by_address() for s in sents][:20000]
+    numbers.extract(sentences[0])
+    t = time.perf_counter()
+    for s in sentences:
+        numbers.extract(s)
+    results["numbers_sentences_per_s"] = len(sentences) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    for a in articles:
+        segment(clean_article_text(a["text"])[0])
+    results["clean_segment_s"] = time.perf_counter() - t
+    if "pipeline_1worker_s" in results:
+        results["clean_segment_share"] = results["clean_segment_s"] / results["pipeline_1worker_s"]
+
+
+TARGETS = [  # (figure, target, how it compares, what it is)
+    ("pipeline_vs_raw_ner", 0.80, ">=", "whole pipeline / raw NER throughput (best of 1 and 2 each)"),
+    ("two_workers_speedup", 1.7, ">=", "2 workers / 1 worker"),
+    ("memory_ratio_tree", 1.15, "<=", "peak memory, large / small run (process and workers summed)"),
+    ("memory_ratio_single", 1.15, "<=", "peak memory, large / small run (largest process)"),
+    ("numbers_sentences_per_s", 5000, ">=", "numbers extraction, sentences/s, one core"),
+    ("clean_segment_share", 0.10, "<=", "cleaning + segmentation / one-worker pipeline time"),
+    ("validation_ratio", 2.0, "<=", "Great Expectations step, large / small run"),
+    ("noop_interval_s", 5.0, "<=", "a run with nothing new (whole CLI process), s"),
+]
+
+
+def report(results: dict, args: argparse.Namespace) -> str:
+    lines = ["| figure | measured | target | met |", "|---|---|---|---|"]
+    for key, target, op, what in TARGETS:
+        value = results.get(key)
+        met = "" if value is None else ("yes" if (value >= target if op == ">=" else value <= target) else "**no**")
+        shown = "n/a" if value is None else f"{value:,.2f}"
+        lines.append(f"| {what} | {shown} | {op} {target:,} | {met} |")
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    head = (f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `{' '.join(['python', *sys.argv])}` on "
+            f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB, Python "
+            f"{platform.python_version()}.")
+    raw = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in results.items()}
+    return head + "\n\n" + "\n".join(lines) + "\n\nAll figures:\n\n```json\n" + json.dumps(raw, indent=1) + "\n```\n"
+
+
+def write_section(text: str, name: str = "pipeline") -> None:
+    """Replace this bench's section of BENCHMARKS.md (other benches keep theirs)."""
+    path = BENCH.parent / "BENCHMARKS.md"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    old = path.read_text() if path.exists() else "# Benchmarks\n\nWritten by `make bench`.\n"
+    block = f"{start}\n{text}{end}"
+    new = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, old, flags=re.S) if start in old \
+        else old.rstrip("\n") + f"\n\n## Pipeline (`bench/bench_pipeline.py`)\n\n{block}\n"
+    path.write_text(new)
 
 
 def main() -> None:
-    run = RunInfo.for_interval(datetime(2026, 1, 1, tzinfo=UTC))
-    raws = fetch_all([LocalFetcher((str(SAMPLES_DIR),))]).articles
-    texts = [r["text"] for r in (prepare(a, run) for a in raws) if isinstance(r, dict)]
-    sentences = [t[s.start : s.end] for t in texts for s in segment(t)]
-    corpus = sentences * max(1, 5000 // len(sentences))
-    results: dict[str, float] = {}
-
-    secs = timed(lambda: [numbers.extract(s) for s in corpus])
-    results["numbers_sentences_per_s"] = len(corpus) / secs
-    from newsflow import evaluate
-
-    dev = [e["text"] for e in evaluate.load(evaluate.NUMBERS_DEV)] * 10
-    secs = timed(lambda: [numbers.extract(s) for s in dev])
-    results["numbers_dev_sentences_per_s"] = len(dev) / secs
-    big = texts * 50
-    secs = timed(lambda: [segment(t) for t in big])
-    results["segment_articles_per_s"] = len(big) / secs
-    secs = timed(lambda: [clean_text(t) for t in big])
-    results["clean_articles_per_s"] = len(big) / secs
-
-    from newsflow.entities import load_nlp
-
-    nlp = load_nlp()
-    docs = texts * 5
-    secs = timed(lambda: list(nlp.pipe(docs, batch_size=32)), repeat=1)
-    results["nlp_articles_per_s"] = len(docs) / secs
-
-    # The whole pipeline (fetch..publish, GX included) on distinct articles: copies of one text
-    # would be caught as duplicates, so each article is 12 sentences drawn (seeded) from the
-    # samples and the dev sets. Then the next interval over the same folder: all already landed.
-    import random
-
-    pool = sentences + [e["text"] for e in evaluate.load(evaluate.NUMBERS_DEV)] \
-        + [e["text"] for e in evaluate.load(evaluate.ENTITIES_DEV)]
-    rng = random.Random(7)
-    tmp = Path(tempfile.mkdtemp(prefix="newsflow-bench-"))
-    try:
-        src = tmp / "in"
-        src.mkdir()
-        for i in range(PIPELINE_ARTICLES):
-            paras = [" ".join(rng.sample(pool, 4)) for _ in range(3)]
-            (src / f"bench{i:04d}.txt").write_text(f"Bench article {i}\n\n" + "\n\n".join(paras))
-        settings = Settings(batch_size=50)
-        lake = Lake(tmp / "data")
-        t = time.perf_counter()
-        m = pipeline.run_all(lake, run, settings, pipeline.local_fetchers([str(src)], settings))
-        secs = time.perf_counter() - t
-        results["pipeline_articles"] = m["counts"]["articles"]
-        results["pipeline_seconds"] = secs
-        results["pipeline_articles_per_s"] = m["counts"]["articles"] / secs
-        again = RunInfo.for_interval(datetime(2026, 1, 1, 1, tzinfo=UTC))
-        t = time.perf_counter()
-        m2 = pipeline.run_all(lake, again, settings, pipeline.local_fetchers([str(src)], settings))
-        results["rerun_next_interval_seconds"] = time.perf_counter() - t
-        results["rerun_next_interval_articles"] = m2["counts"]["articles"]
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    results["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    out = Path(__file__).with_name("results")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller inputs (not for BENCHMARKS.md)")
+    args = ap.parse_args()
+    n, sizes = (150, (300, 1500)) if args.quick else (600, (1000, 20000))
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as tmp:
+        throughput(Path(tmp), n, results)
+        memory(Path(tmp), sizes, results)
+    stages(n, results)
+    out = BENCH / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
-    for k, v in results.items():
-        print(f"{k:28s} {v:12.1f}")
+    (out / "pipeline.json").write_text(json.dumps(results, indent=2))
+    text = report(results, args)
+    print(text)
+    if not args.quick:
+        write_section(text)
 
 
 if __name__ == "__main__":

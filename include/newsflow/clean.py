@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 import ftfy
 
@@ -20,6 +19,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _BLANK_LINES = re.compile(r"\n{2,}")
+# Control characters (Unicode category Cc) other than the newline that separates paragraphs.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(raw: str) -> str:
@@ -45,7 +46,7 @@ def _clean_once(raw: str) -> str:
     text = ftfy.fix_text(raw, normalization="NFC", uncurl_quotes=False)
     text = text.translate(_INVISIBLE).translate(_PUNCT)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    text = _CONTROLS.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = "\n".join(line for line in lines if line)
     return _BLANK_LINES.sub("\n", text)
