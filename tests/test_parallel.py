@@ -1,0 +1,86 @@
+"""Batches processed on several worker processes land exactly what one process lands, and the
+steps that do not validate never import Great Expectations (issue 12)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from newsflow import pipeline
+from newsflow.lake import Lake
+from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import ROOT, run
+
+pytestmark = pytest.mark.slow
+
+CONTENT = {  # what must not depend on how many processes did the work
+    "articles": ["article_id", "version", "text", "language", "word_count"],
+    "sentences": ["article_id", "sentence_index", "start", "end", "text"],
+    "entities": ["article_id", "start", "end", "text", "label", "canonical"],
+    "numbers": ["article_id", "start", "end", "text", "value", "unit"],
+    "quotes": ["article_id", "start", "end", "speaker", "verb"],
+    "dates": ["article_id", "start", "end", "start_date", "end_date"],
+}
+
+
+def _landed(lake: Lake, table: str) -> list[tuple]:
+    rows = pq.ParquetDataset(lake.table_files(table)).read(columns=CONTENT[table]).to_pylist()
+    return sorted(tuple(str(r[c]) for c in CONTENT[table]) for r in rows)
+
+
+def test_two_workers_land_the_same_rows_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 1)  # the samples are a small run
+    serial, parallel = Lake(tmp_path / "one"), Lake(tmp_path / "two")
+    m1 = run(serial, [SAMPLES_DIR], settings=Settings(batch_size=3, workers=1))
+    m2 = run(parallel, [SAMPLES_DIR], settings=Settings(batch_size=3, workers=2))
+    assert m1["counts"] == m2["counts"] and m1["counts"]["articles"] >= 6
+    for table in CONTENT:
+        assert _landed(serial, table) == _landed(parallel, table), table
+
+
+def test_small_runs_stay_in_one_process_and_workers_never_outnumber_batches():
+    settings = Settings(workers=8)
+    assert pipeline.worker_count(settings, batches=40, articles=pipeline.MIN_PARALLEL_ARTICLES - 1) == 1
+    assert pipeline.worker_count(settings, batches=3, articles=1000) == 3
+    assert pipeline.worker_count(Settings(workers=1), batches=40, articles=1000) == 1
+    assert pipeline.worker_count(Settings(workers=0), batches=40, articles=1000) >= 1  # one per core
+
+
+STEPS_SCRIPT = """
+import sys
+from datetime import datetime, UTC
+from newsflow import pipeline
+from newsflow.lake import Lake
+from newsflow.runs import RunInfo
+from newsflow.settings import SAMPLES_DIR, Settings
+
+lake, settings = Lake(sys.argv[1]), Settings(batch_size=4)
+run = RunInfo.for_interval(datetime.fromisoformat(sys.argv[2]))
+fetched = pipeline.fetch_and_stage(lake, run, settings, pipeline.local_fetchers([str(SAMPLES_DIR)], settings))
+for batch in fetched["batches"]:
+    pipeline.process_staged_batch(lake, run, settings, batch)
+print("fetch-and-process", "great_expectations" in sys.modules, "airflow" in sys.modules)
+summary = pipeline.validate_run(lake, run)
+manifest = pipeline.publish(lake, run, summary)
+print("validate", "great_expectations" in sys.modules, manifest["counts"]["articles"])
+"""
+
+
+def _steps(data, when: str) -> list[list[str]]:
+    out = subprocess.run([sys.executable, "-c", STEPS_SCRIPT, str(data), when], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return [line.split() for line in out.stdout.splitlines()]
+
+
+def test_only_validation_imports_great_expectations_and_an_interval_with_nothing_new_skips_it(tmp_path):
+    first = _steps(tmp_path / "data", "2026-11-28T10:00:00+00:00")
+    assert first[0] == ["fetch-and-process", "False", "False"]  # fetch, stage and process: no GX, no Airflow
+    assert first[1][:2] == ["validate", "True"] and int(first[1][2]) >= 6
+    again = _steps(tmp_path / "data", "2026-11-28T11:00:00+00:00")  # the next interval: all landed
+    assert again[1] == ["validate", "False", "0"]
+    manifests = Lake(tmp_path / "data").manifests()
+    assert len(manifests) == 2 and sorted(m["counts"]["articles"] for m in manifests)[0] == 0  # recorded
