@@ -112,8 +112,11 @@ stack: $(STAMP) services
 lint: $(STAMP)
 	$(BIN)/ruff check include dags plugins tests bench tools
 
+# Throughput, workers, memory, GX cost (bench_pipeline.py) and queries at a million rows
+# (bench_lake.py) on real text; each writes its section of BENCHMARKS.md. About 30 minutes.
 bench: $(STAMP)
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_lake.py
 
 # Regenerate the pins from the working virtualenv after changing requirements.txt.
 constraints:

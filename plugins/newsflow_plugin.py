@@ -3,14 +3,15 @@
 Served by the api-server at ``/newsflow/`` and shown in the UI's navigation (Browse): charts of
 what landed per day and per source, the top people, organisations and places with their trend,
 recent runs (each linked to its DAG run and its Great Expectations Data Docs), an article
-browser with entities and amounts marked in the text, and why inputs were quarantined.
+browser with entities and amounts marked in the text, a map of the day's places, who said what
+(the latest quotes, by speaker), and why inputs were quarantined.
 
 Airflow does not authenticate plugin apps, so every route requires the caller to be allowed to
 read the ``news_pipeline`` DAG (the UI's session cookie or an API token), like the DAG's own
 pages: one app-level dependency, :data:`READ_ACCESS`, covers every route. The pages carry no
 script and are served with a Content-Security-Policy that allows none; Data Docs may run their
 own scripts but load nothing from outside the api-server. Thin: pages are built by
-:mod:`newsflow.report`.
+:mod:`newsflow.report` (places and quotes by :mod:`newsflow.report_gkg`).
 """
 
 from __future__ import annotations
@@ -107,6 +108,21 @@ async def quarantine_page(request: Request, stage: Annotated[str, Query(max_leng
     from newsflow import report
 
     return await _render(request, "quarantine.html", report.quarantine_view, stage=stage, run=run)
+
+
+@app.get("/places", response_class=HTMLResponse)
+async def places_page(request: Request, day: Annotated[str, Query(max_length=10)] = "") -> HTMLResponse:
+    from newsflow import report_gkg
+
+    return await _render(request, "places.html", report_gkg.places_view, day=day)
+
+
+@app.get("/quotes", response_class=HTMLResponse)
+async def quotes_page(request: Request, speaker: Annotated[str, Query(max_length=200)] = "",
+                      page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+    from newsflow import report_gkg
+
+    return await _render(request, "quotes.html", report_gkg.quotes_view, speaker=speaker, page=page)
 
 
 @app.get("/runs/{run_id}", response_class=HTMLResponse)

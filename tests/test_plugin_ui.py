@@ -22,12 +22,12 @@ from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
 
-from newsflow import datadocs, report
+from newsflow import datadocs, report, report_gkg
 from newsflow.lake import Lake
 from newsflow.runs import RunInfo
 from newsflow.settings import SAMPLES_DIR, Settings
@@ -43,6 +43,11 @@ XSS_TEXT = (
     "<script>window.__xss = 'text'</script> The deal values Globex at around 20 percent more than its market price.\n"
     "\"><img src=x onerror=\"window.__xss='img2'\"> Analysts at Morgan Stanley expect 1,200 job cuts in Britain "
     "and Germany over two years, while Globex shares rose 12% in Frankfurt."
+)
+XSS_QUOTE_TEXT = (
+    "Ministers met in Paris on Tuesday to discuss the strike.\n"
+    "\"<script>window.__xss = 'quote'</script> We will not pay <img src=x onerror=window.__xss=1>,\" said Mallory "
+    "Jones, a spokeswoman for the <b>union</b>.\nShe added that talks would resume \"<i>soon</i>\"."
 )
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -60,11 +65,14 @@ def _inputs(folder: Path) -> list[list[Path]]:
     (folder / "hostile.json").write_text(json.dumps({
         "id": "hostile-1", "title": XSS_TITLE, "text": XSS_TEXT, "source": XSS_SOURCE,
         "url": "javascript:window.__xss='url'", "published_at": "2026-11-28T08:00:00Z", "language": "en"}))
+    (folder / "hostile_quote.json").write_text(json.dumps({
+        "id": "hostile-quote-1", "title": "Strike talks", "text": XSS_QUOTE_TEXT, "source": "wire",
+        "published_at": "2026-11-28T09:00:00Z", "language": "en"}))
     samples = sorted(p for p in SAMPLES_DIR.iterdir() if p.suffix in (".txt", ".json", ".jsonl", ".html"))
     thirds = [samples[i::3] for i in range(3)]
     return [thirds[0] + [folder / "empty.txt", folder / "comments.txt"],
             thirds[1] + [folder / "broken.json"],
-            thirds[2] + [folder / "hostile.json", folder / "binary.txt"]]
+            thirds[2] + [folder / "hostile.json", folder / "hostile_quote.json", folder / "binary.txt"]]
 
 
 def build_lake(root: Path) -> Lake:
@@ -363,6 +371,7 @@ def test_every_route_is_behind_the_auth_dependency(plugin):
     assert [d.dependency for d in plugin.app.router.dependencies] == [plugin.READ_ACCESS]
     routes = [r for r in plugin.app.routes if isinstance(r, APIRoute)]
     assert {r.path for r in routes} >= {"/", "/articles", "/articles/{article_id}", "/quarantine", "/runs/{run_id}",
+                                        "/places", "/quotes",
                                         "/api/summary", "/api/articles", "/docs/{run_id}/{path:path}"}
     assert all(plugin.READ_ACCESS in [d.call for d in r.dependant.dependencies] for r in routes)
     assert plugin.app.openapi_url is None and plugin.app.docs_url is None
@@ -371,7 +380,8 @@ def test_every_route_is_behind_the_auth_dependency(plugin):
 def test_pages_over_http(server, hostile_id):
     with httpx.Client(base_url=server.url, timeout=60) as http:
         for path in ("/", "/articles", "/articles?q=Xi", f"/articles/{hostile_id}", "/quarantine",
-                     "/runs/20261128T100000Z"):
+                     "/runs/20261128T100000Z", "/places", "/places?day=2026-11-27", "/quotes",
+                     "/quotes?speaker=Xi+Jinping&page=2"):
             r = http.get(path)
             assert r.status_code == 200, (path, r.text[:300])
             assert "script-src" not in r.headers["content-security-policy"]
@@ -380,6 +390,7 @@ def test_pages_over_http(server, hostile_id):
         assert http.get("/articles/nope").status_code == 404
         assert http.get("/runs/..%2f_runs").status_code == 404
         assert http.get("/articles?page=0").status_code == 422
+        assert http.get("/quotes?page=0").status_code == 422 and http.get("/places?day=" + "9" * 11).status_code == 422
         summary = http.get("/api/summary").json()
         assert len(summary["runs"]) == 3 and summary["tables"]["articles"] >= 15
         assert http.get(f"/{summary['runs'][0]['data_docs']}").status_code == 200
@@ -394,13 +405,17 @@ def test_hostile_article_is_escaped_everywhere(server, hostile_id):
     with httpx.Client(base_url=server.url, timeout=60) as http:
         pages = {p: http.get(p).text for p in
                  ("/", f"/articles/{hostile_id}", "/articles?q=Globex", "/articles?q=" + XSS_TITLE[:40],
-                  "/articles?source=" + XSS_SOURCE, "/quarantine")}
+                  "/articles?source=" + XSS_SOURCE, "/quarantine", "/quotes", "/quotes?speaker=" + XSS_TITLE[:60],
+                  "/quotes?speaker=Mallory", "/places?day=<b>evil")}
     for path, page in pages.items():
         assert "<img src=x" not in page and "<script>window" not in page and "<b>evil" not in page, path
         assert 'href="javascript:' not in page, path
     article = pages[f"/articles/{hostile_id}"]
     assert re.search(r"&lt;script&gt;window\.__xss = &#(39|x27);text&#(39|x27);&lt;/script&gt;", article)
     assert "&lt;img src=x onerror=" in article and "javascript:window.__xss" in article  # the URL as text only
+    said = pages["/quotes?speaker=Mallory"]  # the hostile quote, found and attributed, as text
+    assert re.search(r"&lt;script&gt;window\.__xss = &#(39|x27);quote&#(39|x27);&lt;/script&gt;", said)
+    assert "&lt;img src=x onerror=window.__xss=1&gt;" in said and "Mallory Jones" in said
 
 
 # -- every view in Chromium, the network cut off --------------------------------------------------
@@ -585,3 +600,59 @@ def test_data_docs_offline_in_chromium(page, server, lake):
     expect(page.get_by_text("Expectation Validation Result").first).to_be_visible()
     expect(page.get_by_role("cell", name="values must never be null.").first).to_be_visible()  # bootstrap-table's rows
     shoot(page, "08_data_docs_validation_offline", full_page=False)
+
+
+# -- issue 13: the places map and who said what -----------------------------------------------------
+
+def test_places_map_in_chromium(page, server, lake):
+    """The located places of the latest day (newsflow.geo fills the coordinates) on the map; a lake
+    without coordinates says so instead (test_report_gkg.py covers that case)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/places")
+    expect(page.get_by_role("heading", name="Places in the news")).to_be_visible()
+    data = report_gkg.places_view(lake)
+    assert data["located"] and data["day"] == "2026-11-28" and len(data["places"]) >= 5
+    box = page.locator("#map svg").first.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 280
+    assert page.locator("#map svg path").count() > 100  # the countries
+    expect(page.locator("#map svg")).to_contain_text(data["places"][0]["name"])
+    assert page.locator("#places tr").count() == len(data["places"]) + 1
+    assert page.evaluate("document.scripts.length") == 0
+    shoot(page, "10_places_map")
+    page.select_option("select[name=day]", "2026-11-27")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/newsflow/places\?day=2026-11-27"))
+    expect(page.locator("#count")).to_contain_text("landed on 2026-11-27")
+
+
+def test_who_said_what_in_chromium(page, server, lake):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/quotes")
+    expect(page.get_by_role("heading", name="Who said what")).to_be_visible()
+    data = report_gkg.quotes_view(lake)
+    assert data["total"] >= 15 and page.locator(".quote").count() == min(data["total"], report.PAGE_SIZE)
+    shoot(page, "11_who_said_what")
+    page.locator("#speakers a", has_text="Xi Jinping").click()
+    page.wait_for_url(re.compile(r"/newsflow/quotes\?speaker=Xi\+Jinping"))
+    speakers = page.locator(".quote a.speaker").all_inner_texts()
+    assert len(speakers) >= 3 and set(speakers) == {"Xi Jinping"}
+    shoot(page, "12_who_said_what_by_speaker")
+    link = page.locator(".quote .meta a[href*='/articles/']").first
+    anchor = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    expect(page.locator("#article-text")).to_be_visible()
+    assert page.locator(f"#article-text #{anchor}").count() == 1  # the quote's sentence
+    # the hostile quote: its markup shown as text, nothing run or loaded
+    page.goto(f"{server.url}/quotes?speaker=Mallory")
+    said = page.locator(".quote blockquote").first.inner_text()
+    assert "<script>window.__xss = 'quote'</script>" in said and "<img src=x onerror=window.__xss=1>" in said
+    assert page.locator("main img").count() == 0 and page.evaluate("window.__xss === undefined")
+    shoot(page, "13_who_said_what_hostile")
+    hostile = "<script>window.__xss=1</script>\"><img src=x onerror=alert(1)>"
+    page.goto(f"{server.url}/quotes?speaker=" + quote(hostile))
+    assert page.locator("input[name=speaker]").input_value() == hostile
+    expect(page.locator("main")).to_contain_text("No quote by a speaker matching")
+    assert page.locator("main img").count() == 0 and page.evaluate("window.__xss === undefined")
+    assert page.evaluate("document.scripts.length") == 0

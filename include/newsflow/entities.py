@@ -15,6 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from newsflow import numbers, segment
+from newsflow.geo import add_places
 from newsflow.tables import ENTITY_LABELS
 
 if TYPE_CHECKING:
@@ -195,8 +196,10 @@ def sentence_of(sentences: list[segment.Sentence], char: int) -> int:
 
 
 def entity_rows(article_id: str, doc: Doc) -> list[dict]:
+    """The article's entity rows; place mentions located on the map within the article
+    (:func:`newsflow.geo.add_places`: the whole article's countries decide ambiguous names)."""
     sents = doc._.sentences
-    return [
+    return add_places([
         {
             "article_id": article_id,
             "sentence_index": sentence_of(sents, e.start_char),
@@ -210,7 +213,7 @@ def entity_rows(article_id: str, doc: Doc) -> list[dict]:
         }
         for e in doc.ents
         if e.label_ in ENTITY_LABELS
-    ]
+    ])
 
 
 def number_rows(article_id: str, doc: Doc) -> list[dict]:

