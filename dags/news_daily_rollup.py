@@ -2,15 +2,19 @@
 ### news_daily_rollup: daily aggregates for analysts
 
 Runs whenever `news_pipeline` publishes new `articles`, `entities` and `numbers` (Airflow Asset
-events, no schedule of its own). For each ingest day named in the triggering events it rebuilds,
-with DuckDB over the Parquet lake, validated with Great Expectations:
+events, no schedule of its own). It rebuilds, with DuckDB over the Parquet lake, validated with
+Great Expectations:
 
 * `entity_mentions_daily`: mentions per canonical entity and label per day;
 * `amounts_daily`: money amounts per currency per day;
 * `articles_daily`: articles per source per day.
 
-A day's rollup is recomputed whole and replaces the previous one. Without triggering events
-(a manual run) it rebuilds every landed day.
+**Catch-up.** The events only wake it up: which days to rebuild comes from the lake. Every run
+the pipeline published (or republished: a rerun, a reprocess) since the last rollup puts its
+ingest day up for rebuilding, so events missed while this DAG was paused or failing are made
+good by the next run (`_state/rollup.json` records what was rolled up, after the rebuild). A
+run with nothing new rebuilds nothing. A day's rollup is recomputed whole and replaces the
+previous one. Trigger it with `rebuild_all` to rebuild every landed day.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task
 
 from newsflow.settings import get_settings  # light: no heavy imports at parse time
 
@@ -44,23 +48,21 @@ ROLLUPS = [_asset(t) for t in ("entity_mentions_daily", "amounts_daily", "articl
                   "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=10)},
     doc_md=__doc__,
     tags=["newsflow", "rollup", "duckdb"],
+    params={"rebuild_all": Param(False, type="boolean", title="Rebuild every day",
+                                 description="Rebuild the rollups of every landed day, not only the days "
+                                             "changed since the last rollup.")},
 )
 def news_daily_rollup():
     @task(outlets=ROLLUPS)
     def build_daily_rollups() -> dict:
+        """Rebuild the days changed since the last rollup (see Catch-up), whatever events came."""
         from newsflow import rollup
         from newsflow.lake import Lake
         from newsflow.settings import get_settings
 
-        ctx = get_current_context()
-        partitions = [
-            (event.extra or {}).get("partition")
-            for events in ctx.get("triggering_asset_events", {}).values()
-            for event in events
-        ]
-        days = rollup.days_from_partitions(partitions) or None
-        totals = rollup.build(Lake(get_settings().data_dir), days)
-        return {"days": [d.isoformat() for d in days] if days else "all", "rows": totals}
+        rebuild_all = bool(get_current_context()["params"].get("rebuild_all"))
+        done = rollup.catch_up(Lake(get_settings().data_dir), rebuild_all=rebuild_all)
+        return {**done, "runs": len(done["runs"])}  # XCom: how many runs, not their ids
 
     build_daily_rollups()
 

@@ -27,22 +27,56 @@ def test_news_pipeline_shape(dagbag):
     assert dag.catchup is False
     assert {"newsflow"} <= set(dag.tags)
     assert dag.doc_md and "validate_tables" in dag.doc_md
-    assert {t.task_id for t in dag.tasks} == {"plan_fetch", "fetch_source", "stage_batches", "process_batch",
-                                              "validate_tables", "publish_tables", "release_lock"}
+    assert {t.task_id for t in dag.tasks} == {"plan_fetch", "fetch_new", "fetch_source", "stage_batches",
+                                              "process_batch", "validate_tables", "publish_tables",
+                                              "plan_reprocess", "reprocess_run", "release_lock"}
     # plan_fetch takes the lake's write lock; a teardown gives it back however the run ends
-    assert dag.get_task("plan_fetch").downstream_task_ids == {"fetch_source", "release_lock"}
+    assert dag.get_task("plan_fetch").downstream_task_ids == {"fetch_new", "fetch_source", "plan_reprocess",
+                                                              "release_lock"}
     assert dag.get_task("plan_fetch").is_setup and dag.get_task("release_lock").is_teardown
-    assert dag.get_task("release_lock").upstream_task_ids == {"plan_fetch", "publish_tables"}
+    assert dag.get_task("release_lock").upstream_task_ids == {"plan_fetch", "publish_tables", "reprocess_run"}
+    # a reprocessing run skips the fetch chain whatever its trigger rules, and reruns landed runs instead
+    assert dag.get_task("fetch_new").downstream_task_ids == {"fetch_source"}
+    assert dag.get_task("fetch_new").ignore_downstream_trigger_rules
+    assert dag.get_task("reprocess_run").max_active_tis_per_dagrun == 1
     assert dag.get_task("stage_batches").downstream_task_ids == {"process_batch"}
     assert dag.get_task("stage_batches").trigger_rule == "all_done"  # a failed source does not stop the rest
     assert dag.get_task("validate_tables").downstream_task_ids == {"publish_tables"}
     for t in dag.tasks:
         assert t.retries >= 2 and t.retry_exponential_backoff
         assert t.retry_delay == timedelta(seconds=30)
-    outlets = {a.name for a in dag.get_task("publish_tables").outlets}
-    assert outlets == {f"newsflow.{t}" for t in ("articles", "sentences", "entities", "numbers", "quarantine",
-                                                 "duplicates", "validation_results")}
+    from newsflow.pipeline import PUBLISHED_TABLES
+
+    for task_id in ("publish_tables", "reprocess_run"):
+        outlets = {a.name for a in dag.get_task(task_id).outlets}
+        assert outlets == {f"newsflow.{t}" for t in PUBLISHED_TABLES}, task_id
     assert dag.get_task("validate_tables").trigger_rule == "none_failed"
+
+
+def _serialized(dag):
+    """The DAG as the scheduler and the REST API hold it: they validate a trigger's conf."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    return DagSerialization.from_dict(DagSerialization.to_dict(dag))
+
+
+def test_params_default_to_the_settings_and_are_checked_at_trigger(dagbag):
+    from airflow.sdk.exceptions import ParamValidationError
+
+    dag = _serialized(dagbag.dags["news_pipeline"])
+    assert set(dag.params.validate().values()) == {None}  # scheduled runs: every param "not given"
+    good = {"batch_size": 2, "sources": ["/tmp/a"], "reprocess_from": "2026-11-01", "reprocess_to": "2026-11-02"}
+    assert dag.params.deep_merge(good).validate() == {**good, "sources_file": None}
+    for conf, says in (({"batch_size": 0}, "batch_size: 0 is less than the minimum of 1"),
+                       ({"batch_size": "abc"}, "batch_size: 'abc' is not of type"),
+                       ({"batch_size": 1_000_000}, "is greater than the maximum"),
+                       ({"reprocess_from": "2026-13-01"}, "reprocess_from: '2026-13-01' is not a 'date'"),
+                       ({"sources": []}, "sources: [] should be non-empty")):
+        with pytest.raises(ParamValidationError, match="Invalid input for param") as err:
+            dag.params.deep_merge(conf).validate()
+        assert says in str(err.value).splitlines()[0], str(err.value)
+    rollup = _serialized(dagbag.dags["news_daily_rollup"])
+    assert rollup.params.validate() == {"rebuild_all": False}
 
 
 PARSE_PROBE = r"""

@@ -62,7 +62,8 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
     mapped = [k for k in tis if k[0] == "process_batch"]
     assert len(mapped) >= 3, "samples are processed in several mapped batches"
     assert len([k for k in tis if k[0] == "fetch_source"]) == 2, "one fetch task per source"
-    assert set(tis.values()) == {"success"}
+    assert {s for k, s in tis.items() if k[0] != "reprocess_run"} == {"success"}
+    assert tis[("reprocess_run", -1)] == "skipped", "nothing to reprocess: no reprocess task ran"
     assert not (data_dir / "_state" / "writer.lock").exists(), "the run gave the lake's write lock back"
 
     counts = {t: rows(data_dir, t) for t in ("articles", "sentences", "entities", "numbers", "quarantine")}
@@ -87,7 +88,19 @@ def test_dag_lands_validated_tables_and_reruns_idempotently(dag, data_dir):
         queued = session.query(AssetDagRunQueue).filter_by(target_dag_id="news_daily_rollup").count()
         extras = [e.extra for e in session.query(AssetEvent).all()]
     assert queued == 3  # articles, entities and numbers
-    assert {"partition": "ingest_date=2026-11-28", "run_id": "20261128T090000Z"}.items() <= extras[0].items()
+    assert {"partition": "ingest_date=2026-11-28", "run_id": "20261128T090000Z", "dag_id": "news_pipeline",
+            "dag_run_id": run.run_id}.items() <= extras[0].items()
+    assert len(extras) == 9, "an event per published table, quotes and dates included"
+
+    # The lake run names its DAG run; the lake page links straight to it.
+    import json
+    from urllib.parse import quote
+
+    from newsflow import report
+
+    manifest = json.loads((data_dir / "_runs" / "20261128T090000Z.json").read_text())
+    assert (manifest["dag_id"], manifest["dag_run_id"]) == ("news_pipeline", run.run_id)
+    assert report.airflow_run_link(manifest) == f"/dags/news_pipeline/runs/{quote(run.run_id, safe='')}"
 
     # Re-running the same interval replaces its rows instead of adding to them.
     again = dag.test(logical_date=when)
@@ -115,3 +128,70 @@ def test_rollup_dag_builds_validated_daily_tables(bag, data_dir):
                       "where label = 'PERSON' order by mentions desc limit 1").fetchall()
     assert top == [("Donald Trump",)]
     assert rows(data_dir, "articles_daily") >= 2
+
+
+# Six short articles nobody has landed yet, distinct enough not to be copies of one another.
+FRESH = {
+    "p1": "Peru's central bank held its main interest rate at 4.75% on Thursday, citing easing inflation "
+          "and a stronger sol, and said further cuts would depend on food prices in the Andes.",
+    "p2": "A ferry carrying 312 passengers ran aground near the Greek island of Naxos late on Sunday; the "
+          "coast guard said everyone was taken ashore safely and an inquiry had been opened.",
+    "p3": "Volunteers planted 40,000 mangrove seedlings along the coast of Senegal this month, hoping the "
+          "trees will slow erosion that has swallowed fishing villages near Saint-Louis.",
+    "p4": "The Tokyo Stock Exchange extended its trading hours by thirty minutes, the first change in "
+          "decades, to attract foreign investors and give listed companies time for disclosures.",
+    "p5": "Icelandic scientists recorded more than 800 small earthquakes beneath the Reykjanes peninsula "
+          "overnight, and the meteorological office warned that magma may be moving towards Grindavik.",
+    "p6": "Canada's wheat harvest reached 35 million tonnes, the statistics agency reported, beating "
+          "forecasts after late rains in Saskatchewan rescued crops that a dry spring had threatened.",
+}
+PARAMS_DAY = datetime(2026, 11, 29, 9, tzinfo=UTC)
+
+
+def test_trigger_params_override_the_settings_for_one_run(dag, data_dir, tmp_path_factory):
+    """batch_size and sources from the trigger's conf apply to that run only; a bad conf is refused
+    before any task runs, with the param named."""
+    from airflow.sdk.exceptions import ParamValidationError
+
+    folder = tmp_path_factory.mktemp("fresh")
+    for name, text in FRESH.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    run = dag.test(logical_date=PARAMS_DAY, run_conf={"batch_size": 2, "sources": [str(folder)]})
+    assert run.state == "success"
+    tis = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
+    assert len([k for k in tis if k[0] == "process_batch"]) == 3, "6 articles, 2 per batch (the setting says 5)"
+    assert len([k for k in tis if k[0] == "fetch_source"]) == 1, "the folder instead of the sources file"
+    landed = duckdb.connect().execute(
+        f"select count(*) from read_parquet('{data_dir}/articles/ingest_date=2026-11-29/*.parquet')").fetchall()
+    assert landed == [(len(FRESH),)]
+
+    for conf, says in (({"batch_size": 0}, "batch_size: 0 is less than the minimum of 1"),
+                       ({"batch_size": "abc"}, "batch_size: 'abc' is not of type")):
+        with pytest.raises(ParamValidationError, match="Invalid input for param") as err:
+            dag.test(logical_date=datetime(2026, 11, 29, 11, tzinfo=UTC), run_conf=conf)
+        assert says in str(err.value)
+    assert not (data_dir / "articles/ingest_date=2026-11-29/part-20261129T110000Z.parquet").exists()
+
+
+def test_reprocessing_reruns_the_landed_runs_of_a_day_without_duplicates(dag, data_dir):
+    """A run triggered with reprocess_from/reprocess_to fetches nothing and reruns each landed run
+    of those days from its own articles: the same rows again, in the same files."""
+    import json
+
+    before = {t: rows(data_dir, t) for t in ("articles", "sentences", "entities", "numbers", "quarantine")}
+    files = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.glob("*/*/*.parquet"))
+    run = dag.test(run_after=datetime(2026, 11, 30, 8, tzinfo=UTC), logical_date=None,
+                   run_conf={"reprocess_from": "2026-11-29", "reprocess_to": "2026-11-29"})
+    assert run.state == "success"
+    tis = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
+    assert tis[("reprocess_run", 0)] == "success" and ("reprocess_run", 1) not in tis, "one landed run that day"
+    for task_id in ("fetch_source", "stage_batches", "process_batch", "validate_tables", "publish_tables"):
+        assert {s for k, s in tis.items() if k[0] == task_id} == {"skipped"}, task_id
+    assert tis[("release_lock", -1)] == "success"
+    assert not (data_dir / "_state" / "writer.lock").exists()
+
+    assert {t: rows(data_dir, t) for t in before} == before
+    assert sorted(p.relative_to(data_dir).as_posix() for p in data_dir.glob("*/*/*.parquet")) == files
+    manifest = json.loads((data_dir / "_runs" / "20261129T090000Z.json").read_text())
+    assert manifest["reprocessed"] is True
+    assert (manifest["dag_id"], manifest["dag_run_id"]) == ("news_pipeline", run.run_id)

@@ -33,8 +33,17 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from newsflow.credentials import SourceCredentials
 from newsflow.decoding import decode_http_body
-from newsflow.urls import AddressRefused, Resolver, check_url, resolve_checked, system_resolver
+from newsflow.urls import (
+    AddressRefused,
+    Resolver,
+    check_proxied_url,
+    check_url,
+    origin,
+    resolve_checked,
+    system_resolver,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +98,8 @@ class HttpPolicy:
     host_interval: float = 1.0  # minimum seconds between requests to one host
     allow_loopback: bool = False
     allow_private: bool = False
+    credentials: SourceCredentials | None = None  # the source's connection: auth headers, a proxy
+    auth_origins: frozenset[str] = frozenset()  # the origins (urls.origin) its auth headers go to
 
 
 def budget_used_up(seconds: float) -> str:
@@ -156,16 +167,24 @@ class GuardedBackend(httpcore.NetworkBackend):
     afterwards by httpcore on the returned stream with the URL's hostname (``server_hostname``),
     so SNI and certificate verification still target the name, not the IP; the Host header comes
     from the URL as always. ``deadline`` (time.monotonic) caps every read and write.
+
+    Through a proxy (``proxy``: its host and port) every connection goes to the proxy. The proxy
+    is the operator's choice, made in a connection, not something a feed can name, so it may be
+    a loopback or private address; link-local, reserved and metadata addresses stay refused.
+    The target URLs are checked before each hop instead (:func:`newsflow.urls.check_proxied_url`).
     """
 
-    def __init__(self, policy: HttpPolicy, resolver: Resolver, inner: httpcore.NetworkBackend | None = None):
-        self.policy, self.resolver = policy, resolver
+    def __init__(self, policy: HttpPolicy, resolver: Resolver, inner: httpcore.NetworkBackend | None = None,
+                 proxy: tuple[str, int] | None = None):
+        self.policy, self.resolver, self.proxy = policy, resolver, proxy
         self.inner = inner if inner is not None else httpcore.SyncBackend()
         self.deadline: float | None = None
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
-        addresses = resolve_checked(host, self.resolver, self.policy.allow_loopback, self.policy.allow_private)
+        to_proxy = self.proxy is not None and (host.lower().strip("[]"), port) == self.proxy
+        addresses = resolve_checked(host, self.resolver, self.policy.allow_loopback or to_proxy,
+                                    self.policy.allow_private or to_proxy)
         end = None if timeout is None else time.monotonic() + timeout
         error: Exception = httpcore.ConnectTimeout(f"no address of {host} answered in time")
         for address in addresses[:_MAX_ADDRESSES]:  # all checked; the first that answers is used
@@ -186,16 +205,22 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    """httpx's own transport over a ``GuardedBackend`` (httpx takes no backend argument)."""
+    """httpx's own transport over a ``GuardedBackend`` (httpx takes no backend argument), direct
+    or through a proxy (``proxy``: its URL without user info, and the user info if any)."""
 
-    def __init__(self, backend: GuardedBackend, verify: ssl.SSLContext | bool = True):
+    def __init__(self, backend: GuardedBackend, verify: ssl.SSLContext | bool = True,
+                 proxy: tuple[str, tuple[str, str] | None] | None = None):
         # Not super().__init__(): it would build a pool (and load the CA bundle) only for this to
         # replace it; HTTPTransport's methods use nothing but ``_pool`` (httpx is pinned).
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=limits.max_connections, max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry, network_backend=backend)
+        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        pool = {"max_connections": 100, "max_keepalive_connections": 20, "keepalive_expiry": 5.0,
+                "network_backend": backend}
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, **pool)
+        else:  # http targets are forwarded, https ones tunnelled (CONNECT) with TLS to the target's name
+            tls_to_proxy = ssl_context if proxy[0].startswith("https://") else None
+            self._pool = httpcore.HTTPProxy(proxy_url=proxy[0], proxy_auth=proxy[1], ssl_context=ssl_context,
+                                            proxy_ssl_context=tls_to_proxy, **pool)
 
 
 class _Inflater:
@@ -260,9 +285,13 @@ class HttpClient:
         p = self.policy
         self._guard: GuardedBackend | None = None
         transport = self.transport
+        proxy = p.credentials.proxy_parts() if p.credentials else None
+        self._proxied = proxy is not None
         if transport is None:
-            self._guard = GuardedBackend(p, self.resolver, self.network)
-            transport = GuardedTransport(self._guard)
+            where = urlsplit(proxy[0]) if proxy else None
+            self._guard = GuardedBackend(p, self.resolver, self.network, proxy=(
+                where.hostname.lower(), where.port or (443 if where.scheme == "https" else 80)) if where else None)
+            transport = GuardedTransport(self._guard, proxy=proxy)
         self._client = httpx.Client(
             transport=transport, follow_redirects=False, trust_env=False,
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout),
@@ -325,7 +354,8 @@ class HttpClient:
         seen = []
         for _ in range(self.policy.max_redirects + 1):
             try:  # a pre-check; with the default transport the connect-time check is the one that holds
-                check_url(url, self.resolver, self.policy.allow_loopback, self.policy.allow_private)
+                check = check_proxied_url if self._proxied else check_url  # through a proxy: the only one
+                check(url, self.resolver, self.policy.allow_loopback, self.policy.allow_private)
             except AddressRefused as exc:
                 raise FetchError(f"refused {url}: {exc}") from None
             if url in seen:
@@ -347,7 +377,7 @@ class HttpClient:
         self._wait_turn(url, url_deadline)
         deadline = _earliest(url_deadline, _Deadline(self.clock() + self.policy.request_deadline,
                                                      f"the per-request deadline of {self.policy.request_deadline:g} s"))
-        headers = {}
+        headers = self._auth_headers(url)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -382,6 +412,14 @@ class HttpClient:
         if r.status_code >= 400:
             raise FetchError(f"HTTP {r.status_code} from {url}", r.status_code)
         return Response(url, r.status_code, headers_out, body)
+
+    def _auth_headers(self, url: str) -> dict[str, str]:
+        """The source's credentials, for its own origins only: a redirect or a link to another
+        host never carries them."""
+        creds = self.policy.credentials
+        if creds is None or origin(url) not in self.policy.auth_origins:
+            return {}
+        return creds.request_headers()
 
     def _timeout(self, deadline: _Deadline, url: str) -> httpx.Timeout:
         """No single wait may outlast the deadline: each timeout is capped by the time left."""

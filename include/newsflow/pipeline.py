@@ -338,7 +338,7 @@ def _nothing_to_validate(lake: Lake, run: RunInfo, empty: dict[str, pa.Table]) -
 
 
 def publish(lake: Lake, run: RunInfo, validation: dict[str, Any],
-            origin: dict[str, str] | None = None) -> dict[str, Any]:
+            origin: dict[str, Any] | None = None) -> dict[str, Any]:
     """Move the validated run into the lake; rerunning the same run replaces its files.
 
     ``origin`` names what ran it, for the manifest (the DAG passes ``dag_id`` and ``dag_run_id``,

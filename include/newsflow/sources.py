@@ -12,6 +12,8 @@ YAML, validated on load with errors that name the source and the bad key::
         max_items: 50            # per run
         respect_robots: true
         allow_loopback: false    # tests point sources at their own server on 127.0.0.1
+        connection: news_api     # credentials (proxy, basic auth, token, headers) from this
+                                 # connection: an Airflow Connection, or AIRFLOW_CONN_NEWS_API
       - name: samples
         type: folder
         path: include/newsflow/samples
@@ -20,6 +22,7 @@ YAML, validated on load with errors that name the source and the bad key::
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,7 @@ class SourceConfig:
     max_bytes: int = 10_000_000
     retries: int = 3
     host_interval: float = 1.0
+    connection: str | None = None  # the id of the connection holding its credentials (newsflow.credentials)
 
 
 _KEYS = {f.name for f in fields(SourceConfig)}
@@ -91,6 +95,10 @@ def parse_sources(data: Any, origin: str = "sources") -> list[SourceConfig]:
                          ("max_bytes", int), ("host_interval", (int, float))):
             if key in kwargs and (not isinstance(kwargs[key], typ) or isinstance(kwargs[key], bool) or kwargs[key] < 0):
                 raise SourcesError(f"{where}: {key!r} must be a non-negative number")
+        if "connection" in kwargs and (item["type"] in ("folder", "jsonl") or not isinstance(kwargs["connection"], str)
+                                       or not re.fullmatch(r"[A-Za-z0-9_.-]+", kwargs["connection"])):
+            raise SourcesError(f"{where}: 'connection' must be a connection id (letters, digits, '_', '.', '-') "
+                               "on a web source")
         for key in ("follow_links", "respect_robots", "allow_loopback", "allow_private"):
             if key in kwargs and not isinstance(kwargs[key], bool):
                 raise SourcesError(f"{where}: {key!r} must be true or false")

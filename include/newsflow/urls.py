@@ -43,6 +43,33 @@ def check_url(url: str, resolve: Resolver = system_resolver, allow_loopback: boo
     return resolve_checked(url_host(url), resolve, allow_loopback, allow_private)
 
 
+def check_proxied_url(url: str, resolve: Resolver = system_resolver, allow_loopback: bool = False,
+                      allow_private: bool = False) -> None:
+    """The address policy for a URL fetched through a proxy, as far as it can be applied here.
+
+    The proxy resolves the host and connects, not us, so this checks what can be known locally:
+    the scheme, an IP-literal host, ``localhost`` names, and every address our own DNS gives for
+    the name (all must pass, as without a proxy). A name our DNS cannot resolve is left to the
+    proxy (behind a proxy, local DNS often knows no outside names): what the proxy itself may
+    reach is the proxy operator's to restrict."""
+    host = url_host(url).lower().rstrip(".")
+    if (host == "localhost" or host.endswith(".localhost")) and not allow_loopback:
+        raise AddressRefused(f"{host} is a loopback name")
+    try:
+        addresses = [host] if _is_ip(host) else resolve(host)
+    except OSError:
+        return
+    for a in addresses:
+        _check_address(host, a, allow_loopback, allow_private)
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased with the default port dropped: what
+    credentials are bound to (they are sent to the source's own origins only)."""
+    parts = urlsplit(canonical_url(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def url_host(url: str) -> str:
     """The host of an http(s) URL; the scheme and host checks need no DNS, so they run first."""
     parts = urlsplit(url)

@@ -21,6 +21,7 @@ from typing import Any
 from urllib import robotparser
 from urllib.parse import urljoin, urlsplit
 
+from newsflow.credentials import CredentialsLookup, from_environment
 from newsflow.decoding import decode_http_body
 from newsflow.fetch import (
     FEED_ENTRY_NOTE,
@@ -42,7 +43,7 @@ from newsflow.httpfetch import (
 )
 from newsflow.sources import SourceConfig
 from newsflow.staging import LandedUrl
-from newsflow.urls import canonical_url
+from newsflow.urls import canonical_url, origin
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +71,22 @@ class FetchContext:
                                                            "unchanged": 0})
 
 
-def build_fetchers(configs: list[SourceConfig], ctx: FetchContext, client_factory=None) -> list:
+def build_fetchers(configs: list[SourceConfig], ctx: FetchContext, client_factory=None,
+                   credentials: CredentialsLookup = from_environment) -> list:
     """One fetcher per source of the sources file; web fetchers share ``ctx`` and the pace
-    kept per host."""
+    kept per host. A source naming a ``connection`` gets its credentials from ``credentials``
+    (the DAG looks them up in Airflow; the default reads ``AIRFLOW_CONN_<ID>``), bound to the
+    origins of its own URLs."""
     out, host_times = [], {}
     for c in configs:
         if c.type in ("folder", "jsonl"):
             out.append(LocalFetcher((c.path,), name=c.name, max_bytes=c.max_bytes))
         else:
+            creds = credentials(c.connection) if c.connection else None
             policy = HttpPolicy(read_timeout=c.timeout, connect_timeout=min(5.0, c.timeout), max_bytes=c.max_bytes,
                                 retries=c.retries, host_interval=c.host_interval,
-                                allow_loopback=c.allow_loopback, allow_private=c.allow_private)
+                                allow_loopback=c.allow_loopback, allow_private=c.allow_private, credentials=creds,
+                                auth_origins=frozenset(origin(u) for u in (c.url, *c.urls) if u))
             client = client_factory(policy) if client_factory else HttpClient(policy)
             client.share_host_times(host_times)
             out.append(WebFetcher(c, client, ctx))
