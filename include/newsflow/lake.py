@@ -220,14 +220,6 @@ def _write_groups(table: pa.Table, where: Any, groups: list[tuple[int, int]], op
             writer.write_table(table.slice(offset, length), row_group_size=max(length, 1))
 
 
-def parquet_rows(path: Path) -> int:
-    """A Parquet file's row count, from its footer (the data is not read)."""
-    if not is_local(path):
-        with path.open("rb") as f:
-            return pq.ParquetFile(f).metadata.num_rows
-    return pq.ParquetFile(path).metadata.num_rows
-
-
 def read_parquet(path: Path) -> pa.Table:
     if not is_local(path):
         with path.open("rb") as f:
@@ -258,7 +250,6 @@ class StagingArea:
         http_cache.json                 the run's HTTP cache entries, kept when it publishes
         out/<batch>/<table>.parquet     a processed batch's tables, and its counts.json
         carried/<table>.parquet         rows a rerun keeps from its earlier attempt
-        checked/<group>/<table>.parquet a batch's (or the carried or staged) rows after the row checks
         final/<table>.parquet           validated tables, ready to publish
         docs/                           Data Docs of the run's validation
         validation.json                 the validation summary
@@ -340,22 +331,7 @@ class StagingArea:
         return [*sorted(self.root.glob(f"out/*/{table}.parquet")), *([carried] if carried.exists() else []),
                 *sorted(self.root.glob(f"{table}/*.parquet"))]
 
-    def batch_dirs(self) -> list[Path]:
-        return sorted(p for p in self.root.glob("out/*") if p.is_dir())
-
-    def staged_parts(self, table: str) -> list[Path]:
-        """What fetching and staging put under ``<table>/`` (quarantine, duplicates)."""
-        return sorted(self.root.glob(f"{table}/*.parquet"))
-
     # -- validate and publish -----------------------------------------------------------------
-    def checked(self, group: str, table: str) -> Path:
-        """A group's rows (a batch, the carried rows, what staging wrote) after the row checks,
-        with the derived check columns: validation streams through these, a group at a time."""
-        return self.root / "checked" / group / f"{table}.parquet"
-
-    def checked_parts(self, table: str) -> list[Path]:
-        return sorted(self.root.glob(f"checked/*/{table}.parquet"))
-
     def final(self, table: str) -> Path:
         return self.root / "final" / f"{table}.parquet"
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import pyarrow as pa
+
 from newsflow import staging, tables
 from newsflow.credentials import CredentialsLookup, from_environment
 from newsflow.faults import crash_point
@@ -33,7 +35,7 @@ from newsflow.fetch import (
     raw_table,
 )
 from newsflow.htmltext import text_from_html
-from newsflow.lake import Lake, read_parquet, write_parquet
+from newsflow.lake import Lake, read_parquet, sort_rows, write_parquet
 from newsflow.lock import WriterLock, process_holder
 from newsflow.process import process_batch
 from newsflow.runs import RunInfo
@@ -257,37 +259,59 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
 
 # -- validate and publish ------------------------------------------------------------------------
 
+def combined_tables(lake: Lake, run: RunInfo) -> dict[str, pa.Table]:
+    """Every staged part of each processed table as one table, in the order the lake stores it."""
+    area = lake.staging(run)
+    combined = {}
+    for name in PROCESSED_TABLES:
+        spec, parts = tables.TABLES[name], area.parts(name)
+        t = pa.concat_tables([read_parquet(p).cast(spec.schema) for p in parts]) if parts else spec.empty()
+        combined[name] = sort_rows(t, "article_id" if name != "quarantine" else None)
+    return combined
+
+
 def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
-    """Run the row checks and the expectation suites over the staged batches, streaming (see
-    :mod:`newsflow.run_validation`: never the whole run in memory); write the validated tables
-    once, ready to publish.
+    """Combine the staged batches and run the expectation suites over them, in memory; write
+    the validated tables once, ready to publish.
 
     Rows failing row-level checks move to quarantine; a critical failure raises and nothing is
     published (the Data Docs of the failed validation stay in staging for diagnosis).
     """
-    from newsflow import run_validation
+    started = time.perf_counter()
+    from newsflow.validate import validate_frames
 
-    started, area = time.perf_counter(), lake.staging(run)
-    if not run_validation.staged_rows(lake, run, PROCESSED_TABLES):
-        return _nothing_to_validate(lake, run)
-    from newsflow.validate import run_suites
-
-    quarantined, removed = run_validation.check_groups(lake, run)
+    area = lake.staging(run)
+    combined = combined_tables(lake, run)
+    if not any(t.num_rows for t in combined.values()):
+        return _nothing_to_validate(lake, run, combined)
+    frames = {name: t.to_pandas() for name, t in combined.items()}
     with lake.docs_dir(area.docs) as docs:
-        report = run_suites(list(PROCESSED_TABLES), lambda name: run_validation.load_checked(area, name),
-                            removed, quarantined, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
+        report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
         from newsflow import datadocs
 
         datadocs.finalize_docs(docs, lake.root / "_docs")  # offline assets, shared once per lake
+    status = {name: report.status(name) for name in frames}
     crash_point("validate")
     if report.critical_failures:
         raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures()
                                + f"\nData Docs: {area.docs / 'index.html'}")
-    counts = run_validation.write_final(lake, run, report)
+    orphans = staging.orphan_copies(lake, run, report.frames)
+    final = {name: pa.Table.from_pandas(df[tables.TABLES[name].column_names], schema=tables.TABLES[name].schema,
+                                        preserve_index=False)
+             for name, df in report.frames.items() if name != "quarantine"}
+    final["quarantine"] = pa.concat_tables([
+        combined["quarantine"],
+        tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
+        quarantine_table(orphans, run),
+    ])
+    final["validation_results"] = tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id))
+    for name, table in final.items():
+        write_parquet(table, area.final(name),
+                      sort_by=None if name in ("quarantine", "validation_results") else "article_id")
     summary = {
         "run_id": run.run_id,
-        "status": {name: report.status(name) for name in PROCESSED_TABLES},
-        "counts": {name: counts[name] for name in PUBLISHED_TABLES},
+        "status": status,
+        "counts": {name: final[name].num_rows for name in PUBLISHED_TABLES},
         "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
     }
@@ -296,14 +320,15 @@ def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
     return summary
 
 
-def _nothing_to_validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
+def _nothing_to_validate(lake: Lake, run: RunInfo, empty: dict[str, pa.Table]) -> dict[str, Any]:
     """A run with nothing new (every table empty, no quarantine, no duplicates): each
     expectation holds vacuously, so Great Expectations is not even imported and the interval
     costs seconds. The run still publishes its (empty) files and manifest."""
     area = lake.staging(run)
-    for name in PUBLISHED_TABLES:
-        write_parquet(tables.TABLES[name].empty(), area.final(name), sort_by=None)
-    summary = {"run_id": run.run_id, "status": dict.fromkeys(PROCESSED_TABLES, "passed"),
+    final = {**empty, "validation_results": tables.VALIDATION_RESULTS.empty()}
+    for name, table in final.items():
+        write_parquet(table, area.final(name), sort_by=None)
+    summary = {"run_id": run.run_id, "status": dict.fromkeys(empty, "passed"),
                "counts": dict.fromkeys(PUBLISHED_TABLES, 0),
                "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
                "warnings": []}

@@ -15,7 +15,6 @@ import json
 import logging
 import math
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -201,33 +200,20 @@ def _gx_expectation(gx, check: tables.Check):
     return cls(**check.kwargs, meta={"severity": check.severity, "doc": check.doc})
 
 
-def check_rows(frames: dict[str, pd.DataFrame], run_time: datetime | None = None,
-               ) -> tuple[dict[str, pd.DataFrame], list[dict], dict]:
-    """The checks that work row by row, before the suites: derived columns, then rows failing
-    ``row`` checks out (to quarantine records), then the derived columns again without them.
-    Every row of an article sits in one staged batch, so a run can do this batch by batch."""
-    derived = derive(frames, run_time)
-    cleaned, quarantined, row_counts = quarantine_rows(derived)
-    return derive(cleaned, run_time), quarantined, row_counts
-
-
 def validate_frames(frames: dict[str, pd.DataFrame], run_id: str = "adhoc", run_time: datetime | None = None,
                     docs_dir: Path | None = None) -> ValidationReport:
     """Validate each table's DataFrame against its suite; never raises on data problems."""
-    cleaned, quarantined, row_counts = check_rows(frames, run_time)
-    report = run_suites(list(cleaned), cleaned.__getitem__, row_counts, quarantined, run_id=run_id,
-                        run_time=run_time, docs_dir=docs_dir)
-    report.frames = {n: df.drop(columns=[c for c in df.columns if c.startswith("_")]) for n, df in cleaned.items()}
-    return report
-
-
-def _gx_context(docs_dir: Path | None):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     quiet_great_expectations_logs()  # before the import: most of the noise is logged while importing
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     quiet_great_expectations_logs()  # and the loggers GX set to INFO while importing
+    derived = derive(frames, run_time)
+    cleaned, quarantined, row_counts = quarantine_rows(derived)
+    cleaned = derive(cleaned, run_time)  # cross-table columns again, now without the removed rows
+
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir is not None:
@@ -236,70 +222,53 @@ def _gx_context(docs_dir: Path | None):
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
-    return gx, context
-
-
-def run_suites(names: list[str], load: Callable[[str], pd.DataFrame], row_counts: dict, quarantined: list[dict],
-               run_id: str = "adhoc", run_time: datetime | None = None,
-               docs_dir: Path | None = None) -> ValidationReport:
-    """Each table's suite, one table in memory at a time (``load`` gives a table's rows, already
-    through :func:`check_rows`): a run's memory is its largest table, not all of them."""
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    gx, context = _gx_context(docs_dir)
     source = context.data_sources.add_pandas("newsflow")
     gx_run = RunIdentifier(run_name=run_id, run_time=run_time)
     results: list[CheckResult] = []
-    for name in names:
-        df = load(name).reset_index(drop=True)
-        results += _suite_results(gx, context, source, gx_run, name, df, row_counts)
-        del df
+    for name, df in cleaned.items():
+        table = tables.TABLES[name]
+        checks = [
+            tables.Check("ExpectTableColumnsToMatchSet",
+                         {"column_set": table.column_names, "exact_match": False},
+                         doc="every contract column is present"),
+            *table.checks,
+        ]
+        suite = context.suites.add(gx.ExpectationSuite(name=f"newsflow.{name}"))
+        for check in checks:
+            suite.add_expectation(_gx_expectation(gx, check))
+        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
+        index_cols = [c for c in table.key if c in df.columns]
+        vd = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"newsflow.{name}", validation_definitions=[vd], actions=[],
+            result_format={"result_format": "SUMMARY", "unexpected_index_column_names": index_cols}))
+        run = checkpoint.run(batch_parameters={"dataframe": df.reset_index(drop=True)}, run_id=gx_run)
+        outcome = next(iter(run.run_results.values()))
+        for i, (check, res) in enumerate(zip(checks, _ordered(outcome.results, suite), strict=True)):
+            r = res.result or {}
+            observed = r.get("observed_value")
+            removed = row_counts.get((name, i - 1), 0)  # i - 1: checks[0] is the column-set check
+            examples = r.get("partial_unexpected_index_list") or r.get("partial_unexpected_list") or []
+            # distribution warnings say nothing about an empty batch (a run with nothing new)
+            vacuous = check.severity == tables.WARNING and df.empty
+            results.append(CheckResult(
+                table=name, expectation=check.expectation,
+                column=check.kwargs.get("column") or ",".join(check.kwargs.get("column_list", [])) or None,
+                severity=check.severity, success=(bool(res.success) or vacuous) and removed == 0,
+                observed_value=(f"{removed} rows quarantined" if removed else
+                                None if observed is None else str(observed)[:500]),
+                unexpected_count=removed or r.get("unexpected_count"),
+                examples=[_plain(e) for e in examples[:5]], doc=check.doc,
+            ))
     if docs_dir is not None:
         # once for the run, not as each checkpoint's action: every build re-renders the site with
         # freshly compiled templates, so building per table cost about 0.6 s a table
         context.build_data_docs(site_names=["newsflow"])
-    report = ValidationReport(results, {}, quarantined)
+    publishable = {n: df.drop(columns=[c for c in df.columns if c.startswith("_")]) for n, df in cleaned.items()}
+    report = ValidationReport(results, publishable, quarantined)
     log.info("validated %d tables: %d checks, %d critical failures, %d warnings, %d rows quarantined",
-             len(names), len(results), len(report.critical_failures), len(report.warnings), len(quarantined))
+             len(frames), len(results), len(report.critical_failures), len(report.warnings), len(quarantined))
     return report
-
-
-def _suite_results(gx, context, source, gx_run, name: str, df: pd.DataFrame, row_counts: dict) -> list[CheckResult]:
-    table = tables.TABLES[name]
-    checks = [
-        tables.Check("ExpectTableColumnsToMatchSet", {"column_set": table.column_names, "exact_match": False},
-                     doc="every contract column is present"),
-        *table.checks,
-    ]
-    suite = context.suites.add(gx.ExpectationSuite(name=f"newsflow.{name}"))
-    for check in checks:
-        suite.add_expectation(_gx_expectation(gx, check))
-    batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
-    index_cols = [c for c in table.key if c in df.columns]
-    vd = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=f"newsflow.{name}", validation_definitions=[vd], actions=[],
-        result_format={"result_format": "SUMMARY", "unexpected_index_column_names": index_cols}))
-    run = checkpoint.run(batch_parameters={"dataframe": df}, run_id=gx_run)
-    outcome = next(iter(run.run_results.values()))
-    results = []
-    for i, (check, res) in enumerate(zip(checks, _ordered(outcome.results, suite), strict=True)):
-        r = res.result or {}
-        observed = r.get("observed_value")
-        removed = row_counts.get((name, i - 1), 0)  # i - 1: checks[0] is the column-set check
-        examples = r.get("partial_unexpected_index_list") or r.get("partial_unexpected_list") or []
-        # distribution warnings say nothing about an empty batch (a run with nothing new)
-        vacuous = check.severity == tables.WARNING and df.empty
-        results.append(CheckResult(
-            table=name, expectation=check.expectation,
-            column=check.kwargs.get("column") or ",".join(check.kwargs.get("column_list", [])) or None,
-            severity=check.severity, success=(bool(res.success) or vacuous) and removed == 0,
-            observed_value=(f"{removed} rows quarantined" if removed else
-                            None if observed is None else str(observed)[:500]),
-            unexpected_count=removed or r.get("unexpected_count"),
-            examples=[_plain(e) for e in examples[:5]], doc=check.doc,
-        ))
-    return results
 
 
 def _plain(v: Any) -> Any:
