@@ -3,6 +3,8 @@ steps that do not validate never import Great Expectations (issue 12)."""
 
 from __future__ import annotations
 
+import logging
+import os
 import subprocess
 import sys
 
@@ -31,11 +33,13 @@ def _landed(lake: Lake, table: str) -> list[tuple]:
     return sorted(tuple(str(r[c]) for c in CONTENT[table]) for r in rows)
 
 
-def test_two_workers_land_the_same_rows_as_one(tmp_path, monkeypatch):
+def test_two_workers_land_the_same_rows_as_one(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 1)  # the samples are a small run
     serial, parallel = Lake(tmp_path / "one"), Lake(tmp_path / "two")
     m1 = run(serial, [SAMPLES_DIR], settings=Settings(batch_size=3, workers=1))
+    caplog.set_level(logging.INFO, logger="newsflow.pipeline")
     m2 = run(parallel, [SAMPLES_DIR], settings=Settings(batch_size=3, workers=2))
+    assert any("on 2 worker processes" in r.getMessage() for r in caplog.records), "the pool did the work"
     assert m1["counts"] == m2["counts"] and m1["counts"]["articles"] >= 6
     for table in CONTENT:
         assert _landed(serial, table) == _landed(parallel, table), table
@@ -46,7 +50,8 @@ def test_small_runs_stay_in_one_process_and_workers_never_outnumber_batches():
     assert pipeline.worker_count(settings, batches=40, articles=pipeline.MIN_PARALLEL_ARTICLES - 1) == 1
     assert pipeline.worker_count(settings, batches=3, articles=1000) == 3
     assert pipeline.worker_count(Settings(workers=1), batches=40, articles=1000) == 1
-    assert pipeline.worker_count(Settings(workers=0), batches=40, articles=1000) >= 1  # one per core
+    assert pipeline.worker_count(Settings(workers=0), batches=40, articles=1000) == min(pipeline.usable_cores(), 40)
+    assert 1 <= pipeline.usable_cores() <= (os.cpu_count() or 1)
 
 
 STEPS_SCRIPT = """
@@ -84,3 +89,5 @@ def test_only_validation_imports_great_expectations_and_an_interval_with_nothing
     assert again[1] == ["validate", "False", "0"]
     manifests = Lake(tmp_path / "data").manifests()
     assert len(manifests) == 2 and sorted(m["counts"]["articles"] for m in manifests)[0] == 0  # recorded
+    empty = next(m for m in manifests if m["counts"]["articles"] == 0)
+    assert empty["data_docs"] is None, "no GX validation, so no Data Docs link to a page that is not there"

@@ -105,3 +105,30 @@ def test_reprocessing_a_day_lands_the_same_articles_again_and_nothing_twice(tmp_
     assert snapshot(root) == after and again["counts"] == manifest["counts"]
     with pytest.raises(ValueError, match="no published run 'nope'"):
         reprocess.rerun(lake, "nope", Settings())
+
+
+@pytest.mark.slow  # whole pipeline runs
+def test_reprocessing_never_drops_a_landed_article_that_todays_code_refuses(tmp_path, monkeypatch):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "seed.txt").write_text(SEED.read_text())
+    (inputs / "ecb.txt").write_text((SEED.parent / "001_sample_ecb_rates.txt").read_text())
+    lake, root = Lake(tmp_path / "data"), tmp_path / "data"
+    run(lake, [inputs], T1)
+    before = snapshot(root)
+    assert len(before["articles"]) == 2
+
+    from newsflow import process
+
+    real = process.prepare
+
+    def new_bug(raw, *a, **kw):  # a rule added since raises on one landed article
+        if raw.external_id == "ecb":
+            raise RuntimeError("a new rule's bug")
+        return real(raw, *a, **kw)
+
+    monkeypatch.setattr(process, "prepare", new_bug)
+    with pytest.raises(reprocess.ReprocessWouldDrop, match=r"would drop 1 of its 2 landed articles.*a new rule's bug"):
+        reprocess.rerun(lake, "20261120T090000Z", Settings())
+    assert snapshot(root) == before, "nothing replaced, nothing lost, no quarantine row added"
+    assert not list((root / "_staging").glob("*/*")), "the refused rerun leaves no staging behind"

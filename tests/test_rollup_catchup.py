@@ -82,3 +82,11 @@ def test_one_rollup_catches_up_on_every_run_it_missed(tmp_path, monkeypatch):
     assert redo["days"] == [DAY3.isoformat()] and redo["runs"] == ["20261122T100000Z"]
     assert redo["rows"]["articles_daily"] == 1  # one source that day, two articles
     assert rollup.catch_up(lake, rebuild_all=True)["days"] == [d.isoformat() for d in (DAY1, DAY2, DAY3)]
+
+
+def test_a_new_run_with_nothing_new_rebuilds_no_day_but_a_rerun_emptied_does():
+    done = {"a": {"fingerprint": "1", "ingest_date": "2026-11-20", "empty": False}}
+    idle = {**done, "z": {"fingerprint": "9", "ingest_date": "2026-11-21", "empty": True}}  # an idle hour
+    assert rollup.changed_days(done, idle) == ([], [])
+    emptied = {"a": {"fingerprint": "1b", "ingest_date": "2026-11-20", "empty": True}}  # a rerun that lost rows
+    assert rollup.changed_days(done, emptied) == ([date(2026, 11, 20)], ["a"])

@@ -19,6 +19,7 @@ NEAR_BITS = 10
 _BAND_WIDTHS = (6, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _BITS = np.arange(64, dtype=np.uint64)
+_CHUNK = 8192  # shingles per step: 8192 x 64 x 8 bytes = 4 MB of temporaries
 
 
 def simhash(text: str) -> int:
@@ -28,7 +29,9 @@ def simhash(text: str) -> int:
     shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
     hashes = np.frombuffer(b"".join(hashlib.blake2b(sh.encode(), digest_size=8).digest() for sh in shingles),
                            dtype=">u8").astype(np.uint64)
-    ones = ((hashes[:, None] >> _BITS) & np.uint64(1)).sum(axis=0, dtype=np.int64)
+    ones = np.zeros(64, dtype=np.int64)
+    for i in range(0, len(hashes), _CHUNK):  # bounded memory on a million-character text
+        ones += ((hashes[i:i + _CHUNK, None] >> _BITS) & np.uint64(1)).sum(axis=0, dtype=np.int64)
     votes = 2 * ones - len(shingles)
     return sum(1 << bit for bit in range(64) if votes[bit] > 0)
 

@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -223,8 +224,21 @@ def worker_count(settings: Settings, batches: int, articles: int) -> int:
     use), never more than there are batches, and one for small runs."""
     if articles < MIN_PARALLEL_ARTICLES:
         return 1
+    return max(1, min(settings.workers or usable_cores(), batches))
+
+
+def usable_cores() -> int:
+    """CPUs this process may use: its affinity, and a container's CPU quota (cgroup v2
+    ``cpu.max``), which ``os.cpu_count`` ignores: a 2-CPU container on a 32-core host must not
+    start 32 workers, each with the model loaded."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(settings.workers or cores, batches))
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
 
 
 def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Sequence[str], articles: int,
@@ -356,7 +370,8 @@ def publish(lake: Lake, run: RunInfo, validation: dict[str, Any],
                 "validation": validation["status"], "warnings": validation["warnings"],
                 "failed": validation.get("failed", 0),
                 "fetch": lake.read_json(area.fetch_summary),
-                "data_docs": str(lake.docs(run) / "index.html")}
+                # a run with nothing new was not validated by GX: no Data Docs of its own
+                "data_docs": str(lake.docs(run) / "index.html") if area.docs.exists() else None}
     manifest["files"] = lake.publish(run, staged, manifest, docs=area.docs)
     if updates := lake.read_json(area.http_cache_updates, None):
         lake.update_http_cache(updates)  # only now: a crashed run must not leave 304s for what it never landed
@@ -388,4 +403,5 @@ def run_all(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequence[Fet
         fetched = fetch_and_stage(lake, run, settings, fetchers, ctx, lock)
         process_batches(lake, run, settings, fetched["batches"], fetched["articles"], progress)
         validation = validate_run(lake, run)
+        lock.refresh()  # still ours right before the files are replaced (heartbeats may have failed)
         return publish(lake, run, validation)

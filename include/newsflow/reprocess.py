@@ -126,6 +126,25 @@ def keep_records(lake: Lake, run: RunInfo, reprocessed: set[str]) -> dict[str, i
     return kept
 
 
+class ReprocessWouldDrop(RuntimeError):
+    """Today's code would not land articles the run landed: nothing of the run is replaced."""
+
+
+def refuse_drops(lake: Lake, run: RunInfo, landed: set[str]) -> None:
+    """Reprocessing must never lose landed data: if an article the run landed would now be
+    refused or fail (a bug in a new rule, a stricter setting), the rerun stops before it
+    publishes and the run's files stay as they were; the reasons are in the error."""
+    area = lake.staging(run)
+    again = {aid for p in area.parts("articles") for aid in read_parquet(p).column("article_id").to_pylist()}
+    if lost := sorted(landed - again):
+        reasons = [r for p in area.parts("quarantine") for r in read_parquet(p).select(["external_id", "reason"])
+                   .to_pylist()][:3]
+        lake.clear_staging(run)
+        raise ReprocessWouldDrop(
+            f"reprocessing run {run.run_id} would drop {len(lost)} of its {len(landed)} landed articles "
+            f"({', '.join(lost[:5])}{' ...' if len(lost) > 5 else ''}); nothing was replaced. Reasons: {reasons}")
+
+
 def rerun(lake: Lake, run_id: str, settings: Settings, lock: WriterLock | None = None,
           origin: dict[str, Any] | None = None) -> dict[str, Any]:
     """Reprocess one published run in this process; returns its new manifest.
@@ -146,7 +165,9 @@ def rerun(lake: Lake, run_id: str, settings: Settings, lock: WriterLock | None =
         kept = keep_records(lake, run, {a.article_id for a in articles})
         for batch in staged["batches"]:
             pipeline.process_staged_batch(lake, run, settings, batch)
+        refuse_drops(lake, run, {a.article_id for a in articles})
         validation = pipeline.validate_run(lake, run)
+        lock.refresh()  # still ours right before the files are replaced
         published = pipeline.publish(lake, run, validation, origin={**(origin or {}), "reprocessed": True})
     log.info("reprocessed run %s: %d landed articles, %d quarantine and %d duplicates rows kept",
              run_id, len(articles), kept["quarantine"], kept["duplicates"])

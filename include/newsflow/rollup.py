@@ -82,7 +82,8 @@ def catch_up(lake: Lake, rebuild_all: bool = False, lock_wait: float = MAINTENAN
         lake.recover()
         state_path = lake.state_file(STATE)
         done = lake.read_json(state_path, None)
-        current = {m["run_id"]: {"fingerprint": manifest_fingerprint(m), "ingest_date": m.get("ingest_date")}
+        current = {m["run_id"]: {"fingerprint": manifest_fingerprint(m), "ingest_date": m.get("ingest_date"),
+                                 "empty": not any(n for t, n in m.get("counts", {}).items() if t != "validation_results")}
                    for m in lake.manifests()}
         if done is None or rebuild_all:
             days, changed = landed_days(lake), sorted(current)
@@ -107,8 +108,8 @@ def changed_days(done: dict[str, dict[str, Any]], current: dict[str, dict[str, A
     changed = []
     for run_id in sorted(set(done) | set(current)):
         before, now = done.get(run_id), current.get(run_id)
-        if before == now:
-            continue
+        if before == now or (before is None and now and now.get("empty")):
+            continue  # unchanged, or a new run with nothing new (an idle hour): no day changed
         changed.append(run_id)
         days.update(d for d in ((before or {}).get("ingest_date"), (now or {}).get("ingest_date")) if d)
     return sorted(date.fromisoformat(d) for d in days), changed
