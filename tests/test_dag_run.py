@@ -153,7 +153,8 @@ def test_trigger_params_override_the_settings_for_one_run(dag, data_dir, tmp_pat
     before any task runs, with the param named."""
     from airflow.sdk.exceptions import ParamValidationError
 
-    folder = tmp_path_factory.mktemp("fresh")
+    folder = data_dir.parent / "fresh"  # params may name folders beside the sources file, not anywhere
+    folder.mkdir()
     for name, text in FRESH.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     run = dag.test(logical_date=PARAMS_DAY, run_conf={"batch_size": 2, "sources": [str(folder)]})

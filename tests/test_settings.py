@@ -79,3 +79,20 @@ def test_only_the_settings_module_reads_newsflow_variables():
         if found - {"NEWSFLOW_CRASH_AT"}:
             readers[path.name] = found
     assert readers == {}
+
+
+def test_run_params_may_only_name_paths_under_the_folders_the_deployment_reads(tmp_path):
+    inbox, secret = tmp_path / "inbox", tmp_path / "home"
+    (inbox / "today").mkdir(parents=True)
+    secret.mkdir()
+    (secret / "id_rsa.txt").write_text("not for the lake")
+    (inbox / "escape").symlink_to(secret)
+    s = Settings(sources=(str(inbox),), sources_file="")
+    assert s.overridden(sources=[str(inbox / "today")]).sources == (str(inbox / "today"),)
+    for hostile in ([str(secret)], ["/etc"], [str(inbox / "escape")], [str(inbox / ".." / "home")]):
+        with pytest.raises(SettingError, match="outside the folders a run may read"):
+            s.overridden(sources=hostile)
+    with pytest.raises(SettingError, match="sources_file: /etc/passwd is outside"):
+        s.overridden(sources_file="/etc/passwd")
+    wider = Settings(sources=(str(inbox),), sources_file="", param_roots=(str(secret),))
+    assert wider.overridden(sources=[str(secret)]).sources == (str(secret),)

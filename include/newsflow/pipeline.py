@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -241,6 +242,12 @@ def usable_cores() -> int:
     return cores
 
 
+def _preload_validation() -> None:
+    from newsflow.validate import preload_great_expectations
+
+    preload_great_expectations()
+
+
 def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Sequence[str], articles: int,
                     progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """Process the staged batches, several at once on a process pool (the CLI's path; Airflow maps
@@ -258,6 +265,8 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     log.info("processing %d batches on %d worker processes", len(batches), workers)
+    # this process only waits on the pool meanwhile: import what validation needs now, not after
+    threading.Thread(target=_preload_validation, daemon=True).start()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(process_staged_batch, lake, run, settings, b) for b in batches]
         try:

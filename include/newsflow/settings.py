@@ -102,6 +102,9 @@ class Settings:
     sources_file: str = setting("SOURCES_FILE", str(DEFAULT_SOURCES_FILE), "the sources file the DAG reads "
                                 "(unset when `NEWSFLOW_SOURCES` is set)",
                                 shown="`include/newsflow/sources.default.yaml`")
+    param_roots: tuple[str, ...] = setting("PARAM_ROOTS", (), "more folders a DAG run's `sources` and "
+                                                 "`sources_file` params may name (besides those of "
+                                                 "`NEWSFLOW_SOURCES` and the sources file)", _paths, shown="none")
     sources: tuple[str, ...] = setting("SOURCES", (str(SAMPLES_DIR),), "instead of a sources file: files or "
                                        f"folders to read, separated by `{os.pathsep}`", _paths, shown="(unset)")
     storage_options: dict[str, Any] = setting("STORAGE_OPTIONS", {}, "JSON fsspec options for a remote data "
@@ -155,6 +158,23 @@ class Settings:
             values["sources_file"] = ""  # paths given: they replace the default sources file
         return cls(**values)
 
+    def readable_roots(self) -> list[Path]:
+        """The folders a run's params may name files in: those the deployment already reads
+        (``NEWSFLOW_SOURCES``, the sources file's folder) and ``NEWSFLOW_PARAM_ROOTS``."""
+        paths = [Path(p) for p in self.sources] + [Path(self.sources_file).parent] * bool(self.sources_file)
+        roots = [p if p.is_dir() else p.parent for p in paths] + [Path(p) for p in self.param_roots]
+        return [r.resolve() for r in roots]
+
+    def check_param_paths(self, name: str, value: str | tuple[str, ...]) -> None:
+        """Anyone allowed to trigger the DAG may set its params, not read the worker's disk:
+        each path (symlinks followed) must lie under :meth:`readable_roots`."""
+        roots = self.readable_roots()
+        for path in [value] if isinstance(value, str) else list(value):
+            real = Path(path).resolve()
+            if not any(real == r or r in real.parents for r in roots):
+                raise SettingError(f"{name}: {path} is outside the folders a run may read "
+                                   f"({', '.join(map(str, roots))}; add one with NEWSFLOW_PARAM_ROOTS)")
+
     def overridden(self, **values: Any) -> Settings:
         """These settings with some replaced for one run (the DAG's params); None keeps a setting.
 
@@ -184,6 +204,9 @@ class Settings:
                 raise SettingError(f"{name} must be {exc}, got {value!r}") from None
         if "sources" in changes and "sources_file" in changes:
             raise SettingError("give sources_file or sources, not both")
+        for name in ("sources", "sources_file"):
+            if name in changes:
+                self.check_param_paths(name, changes[name])
         if "sources" in changes:
             changes["sources_file"] = ""  # as with NEWSFLOW_SOURCES: the paths replace the sources file
         return replace(self, **changes)
