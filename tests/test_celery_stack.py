@@ -69,7 +69,8 @@ def test_scheduled_and_manual_runs_succeed_on_celery(stack):
     assert states[("reprocess_run", -1)] == "skipped", "a fetching run reprocesses nothing"
     batches = [k for k in states if k[0] == "process_batch"]
     assert len(batches) >= 2  # mapped over batches of 5 articles
-    assert all(t["hostname"] and t["queue"] == "default" for t in tis)
+    # every task that ran, ran on a Celery worker (the skipped reprocess_run never reaches one)
+    assert all(t["hostname"] and t["queue"] == "default" for t in tis if t["state"] != "skipped")
     assert all(r["state"] == "success" for r in stack.rollups)
 
 
