@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -45,6 +44,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from benchmarks_md import write_section
 
 from newsflow import tables
 from newsflow.lake import Lake, write_parquet
@@ -322,17 +322,6 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, name: str = "lake") -> None:
-    """Replace this bench's section of BENCHMARKS.md (other benches keep theirs)."""
-    path = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    old = path.read_text() if path.exists() else "# Benchmarks\n\nWritten by `make bench`.\n"
-    block = f"{start}\n{text}\n{end}"
-    new = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, old, flags=re.S) if start in old \
-        else old.rstrip("\n") + f"\n\n## Queries and rollup at a million rows (`bench/bench_lake.py`)\n\n{block}\n"
-    path.write_text(new)
-
-
 def section(result: dict[str, Any], argv: list[str]) -> str:
     """BENCHMARKS.md's lake section: how it was measured, the figures, the plan of the query."""
     return (f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python bench/bench_lake.py {' '.join(argv)}` "
@@ -390,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(result, indent=2, default=str))
         print(section(result, argv))
         if meta["scale"] == 1 and args.json == RESULTS / "lake.json":
-            write_section(section(result, argv))
+            write_section("lake", "Queries and rollup at a million rows (`bench/bench_lake.py`)", section(result, argv))
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -31,6 +31,7 @@ import psutil
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
+from benchmarks_md import write_section  # noqa: E402
 
 PY = sys.executable
 NEWSFLOW = [PY, "-m", "newsflow.cli"]
@@ -171,17 +172,6 @@ def report(results: dict, args: argparse.Namespace) -> str:
     return head + "\n\n" + "\n".join(lines) + "\n\nAll figures:\n\n```json\n" + json.dumps(raw, indent=1) + "\n```\n"
 
 
-def write_section(text: str, name: str = "pipeline") -> None:
-    """Replace this bench's section of BENCHMARKS.md (other benches keep theirs)."""
-    path = BENCH.parent / "BENCHMARKS.md"
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    old = path.read_text() if path.exists() else "# Benchmarks\n\nWritten by `make bench`.\n"
-    block = f"{start}\n{text}{end}"
-    new = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, old, flags=re.S) if start in old \
-        else old.rstrip("\n") + f"\n\n## Pipeline (`bench/bench_pipeline.py`)\n\n{block}\n"
-    path.write_text(new)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller inputs (not for BENCHMARKS.md)")
@@ -198,7 +188,7 @@ def main() -> None:
     text = report(results, args)
     print(text)
     if not args.quick:
-        write_section(text)
+        write_section("pipeline", "Pipeline (`bench/bench_pipeline.py`)", text)
 
 
 if __name__ == "__main__":
