@@ -85,9 +85,11 @@ def throughput(tmp: Path, n: int, results: dict) -> None:
     articles = corpus.window_articles(n)
     src = corpus.write_jsonl(articles, tmp / "window.jsonl")
     results["throughput_articles"], results["throughput_words"] = len(articles), corpus.words(articles)
-    for procs in (1, 2):
+    for procs in (1, 2):  # the baseline (tok2vec + ner), then the NER alone
         r = run_measured([PY, str(BENCH / "raw_ner.py"), str(src), str(procs)])
         results[f"raw_ner_{procs}proc_s"] = json.loads(r["stdout"])["seconds"]
+        r = run_measured([PY, str(BENCH / "raw_ner.py"), str(src), str(procs), "--ner-only"])
+        results[f"raw_ner_only_{procs}proc_s"] = json.loads(r["stdout"])["seconds"]
     for workers in (1, 2):
         r = run_measured([*NEWSFLOW, "-v", "process", str(src), "--out", str(tmp / f"lake{workers}"),
                           "--workers", str(workers)])
@@ -96,6 +98,8 @@ def throughput(tmp: Path, n: int, results: dict) -> None:
     raw = min(results["raw_ner_1proc_s"], results["raw_ner_2proc_s"])
     best = min(results["pipeline_1worker_s"], results["pipeline_2worker_s"])
     results["pipeline_vs_raw_ner"] = raw / best
+    results["pipeline_vs_ner_component_only"] = min(results["raw_ner_only_1proc_s"],
+                                                    results["raw_ner_only_2proc_s"]) / best
     results["two_workers_speedup"] = results["pipeline_1worker_s"] / results["pipeline_2worker_s"]
     results["pipeline_words_per_s"] = results["throughput_words"] / best
     r = run_measured([*NEWSFLOW, "process", str(src), "--out", str(tmp / "lake2")])  # everything has landed
@@ -144,7 +148,9 @@ def stages(n: int, results: dict) -> None:
 
 
 TARGETS = [  # (figure, target, how it compares, what it is)
-    ("pipeline_vs_raw_ner", 0.80, ">=", "whole pipeline / raw NER throughput (best of 1 and 2 each)"),
+    ("pipeline_vs_raw_ner", 0.80, ">=", "whole pipeline / raw NER (`tok2vec` + `ner`, the issue's baseline) throughput, best of 1 and 2 each"),
+    ("pipeline_vs_ner_component_only", 0.80, ">=",
+     "whole pipeline / the model's `ner` alone, without the `tok2vec` nothing reads (stricter)"),
     ("two_workers_speedup", 1.7, ">=", "2 workers / 1 worker"),
     ("memory_ratio_tree", 1.15, "<=", "peak memory, large / small run (process and workers summed)"),
     ("memory_ratio_single", 1.15, "<=", "peak memory, large / small run (largest process)"),

@@ -238,3 +238,41 @@ def test_curated_places_the_city_list_lacks(name, feature):
     e = load().lookup(name)
     place = resolve(e.canonical, e.label, e.country_code, e.kind)
     assert place is not None and place.feature == feature
+
+
+def test_the_cached_index_is_the_built_index_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):
+    """Workers read the index from the user's cache instead of rebuilding it; the file must give
+    back exactly what building gives, and a damaged or stale file must never be trusted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = geo.build_index()
+    geo.index.cache_clear()
+    try:
+        assert geo.index() == built  # first call builds and writes the cache
+        path = geo._cache_path()
+        assert path.parent == tmp_path / "newsflow" and path.exists()
+        stale = path.with_name("geo-index-0000000000000000.json")
+        stale.write_text("{}")
+        geo.index.cache_clear()
+        loaded = geo.index()
+        assert loaded == built
+        paris = loaded.names["paris"]
+        assert len({id(m.place) for m in paris}) == len(paris)  # shared places stay shared objects
+        assert loaded.countries["FR"] is next(m.place for m in loaded.names["france"])
+        path.write_text('{"places": [["half a row"]]')  # torn or corrupt: rebuilt, rewritten
+        geo.index.cache_clear()
+        assert geo.index() == built
+        assert json.loads(path.read_text())["places"]
+        assert not stale.exists()  # the rewrite removed the other version's file
+    finally:
+        geo.index.cache_clear()
+
+
+def test_an_unwritable_cache_folder_only_means_building(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    geo.index.cache_clear()
+    try:
+        assert geo.index().countries["US"].geonames_id == 6252001
+    finally:
+        geo.index.cache_clear()

