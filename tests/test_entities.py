@@ -213,3 +213,31 @@ def test_components_work_in_another_pipeline():
     other.add_pipe("newsflow_sentences", after="ner")
     other.add_pipe("newsflow_context", after="newsflow_sentences")
     assert ("Leeds", "ORG") in {(e.text, e.label_) for e in other("Leeds 2 Arsenal 1").ents}
+
+
+def test_dropping_the_unread_tok2vec_leaves_the_entities_unchanged(nlp, seed_text):
+    """newsflow runs the model's NER without the shared tok2vec (nothing it keeps listens to
+    it); the model with tok2vec must find exactly the same entities on real text."""
+    import sys
+    from pathlib import Path
+
+    import spacy
+
+    from newsflow.entities import _DISABLED, _MODEL_FALLBACKS, load_raw_nlp
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import corpus  # real published text: State of the Union addresses
+
+    texts = [seed_text, *(a["text"] for a in corpus.window_articles(12))]
+    raw = load_raw_nlp()
+    assert "tok2vec" not in raw.pipe_names and "tok2vec" not in nlp.pipe_names
+    name = next(n for n in _MODEL_FALLBACKS["en_core_web_sm"] if spacy.util.is_package(n))
+    with_tok2vec = spacy.load(name, exclude=list(_DISABLED))
+    assert "tok2vec" in with_tok2vec.pipe_names
+
+    def ents(model):
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in model.pipe(texts)]
+
+    expected = ents(with_tok2vec)
+    assert sum(map(len, expected)) > 100
+    assert ents(raw) == expected

@@ -85,3 +85,20 @@ def test_the_nlp_pipeline_rows_point_at_their_text(nlp, text):
     doc = nlp(text)
     for row in entity_rows("a", doc) + number_rows("a", doc):
         assert text[row["start"] : row["end"]] == row["text"]
+
+
+@PROPERTY
+@given(st.lists(ANY_TEXT, min_size=1, max_size=4).map("\n".join))
+def test_the_docs_sentences_are_the_segmenters(nlp, text):
+    """The sentence component sets its boundaries through one array (fast); on any text the
+    doc's sentences must start exactly where newsflow.segment's do, and the cached text is
+    the doc's own."""
+    from newsflow.entities import doc_text
+
+    text = clean_text(text)
+    doc = nlp(text)
+    assert doc_text(doc) == doc.text == text
+    if len(doc):
+        token_starts = {t.idx for t in doc}
+        expected = {s.start for s in segment(text) if s.start in token_starts} | {0}
+        assert {s.start_char for s in doc.sents} == expected
