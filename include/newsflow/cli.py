@@ -429,5 +429,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> int:
+    """The ``newsflow`` command: :func:`main`, then a quick exit.
+
+    After a run the heap holds Great Expectations, pandas and pyarrow objects, and the
+    interpreter's final garbage collection of them took 1.0-1.3 s of a 22 s run (bench corpus,
+    2 workers). Frozen objects are skipped by it; files are closed and atexit handlers still
+    run. Only here, not in :func:`main`, which tests call in-process many times."""
+    import gc
+
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -252,8 +252,9 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
                     progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """Process the staged batches, several at once on a process pool (the CLI's path; Airflow maps
     one task per batch instead). Processes, not threads: spaCy and the extractors hold the GIL.
-    Each worker loads the model once and takes batches as they come; workers are spawned, not
-    forked, so no lock, heartbeat thread or open file of this process is shared with them."""
+    Workers take batches as they come. They are forked from a forkserver (a fresh interpreter that
+    has loaded the model once, :mod:`newsflow.preload`), never from this process, so no lock,
+    heartbeat thread or open file of this process is shared with them."""
     workers, results = worker_count(settings, len(batches), articles), []
     if workers == 1:
         for i, batch in enumerate(batches, 1):
@@ -267,7 +268,9 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
     log.info("processing %d batches on %d worker processes", len(batches), workers)
     # this process only waits on the pool meanwhile: import what validation needs now, not after
     threading.Thread(target=_preload_validation, daemon=True).start()
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsflow.preload"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(process_staged_batch, lake, run, settings, b) for b in batches]
         try:
             for i, future in enumerate(as_completed(futures), 1):

@@ -260,9 +260,9 @@ def validate_frames(frames: dict[str, pd.DataFrame], run_id: str = "adhoc", run_
                          doc="every contract column is present"),
             *table.checks,
         ]
-        suite = context.suites.add(gx.ExpectationSuite(name=f"newsflow.{name}"))
-        for check in checks:
-            suite.add_expectation(_gx_expectation(gx, check))
+        # the whole suite at once: add_expectation on a stored suite re-saves it every time
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=f"newsflow.{name}", expectations=[_gx_expectation(gx, c) for c in checks]))
         batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
         index_cols = [c for c in table.key if c in df.columns]
         vd = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
