@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from newsflow import pipeline
 from newsflow.lake import Lake
 from newsflow.settings import SAMPLES_DIR, Settings
-from tests.conftest import ROOT, run
+from tests.conftest import ROOT, T0, run
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +44,36 @@ def test_two_workers_land_the_same_rows_as_one(tmp_path, monkeypatch, caplog):
     assert m1["counts"] == m2["counts"] and m1["counts"]["articles"] >= 6
     for table in CONTENT:
         assert _landed(serial, table) == _landed(parallel, table), table
+
+
+def test_the_workers_model_loads_while_a_big_run_stages_and_never_for_a_run_with_nothing_new(tmp_path, monkeypatch):
+    """The forkserver the workers fork from is started as soon as staging has found enough new
+    articles for a parallel run (so the model loads while the rest is staged); a rerun that finds
+    nothing new, or a one-worker run, never starts it."""
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 2)
+    monkeypatch.setattr(pipeline, "warm_worker_server", lambda: calls.append(1))
+    monkeypatch.setattr(pipeline, "process_batches", lambda *a, **k: [])  # staging is what is tested
+    class Staged(Exception):
+        pass
+
+    def stop(lake, run):
+        raise Staged
+
+    monkeypatch.setattr(pipeline, "validate_run", stop)
+    lake = Lake(tmp_path / "lake")
+    for workers, expected in ((1, []), (2, [1])):
+        calls.clear()
+        with pytest.raises(Staged):
+            run(Lake(tmp_path / f"w{workers}"), [SAMPLES_DIR], settings=Settings(batch_size=3, workers=workers))
+        assert calls == expected, workers
+    monkeypatch.undo()
+    run(lake, [SAMPLES_DIR], settings=Settings(batch_size=3, workers=1))  # lands everything
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 2)
+    monkeypatch.setattr(pipeline, "warm_worker_server", lambda: calls.append(1))
+    calls.clear()
+    later = run(lake, [SAMPLES_DIR], when=T0 + timedelta(hours=1), settings=Settings(batch_size=3, workers=2))
+    assert later["counts"]["articles"] == 0 and calls == []
 
 
 def test_small_runs_stay_in_one_process_and_workers_never_outnumber_batches():

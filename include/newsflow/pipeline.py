@@ -190,7 +190,12 @@ def fetch_and_stage(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequ
         ctx.landed_urls = LandedIndex.load(lake, run).landed_urls()
     for fetcher in fetchers:
         fetch_to_staging(lake, run, fetcher, ctx)
-    return stage_batches(lake, run, settings)
+
+    def on_fresh(count: int) -> None:  # a parallel run after all: load the workers' model meanwhile
+        if count == MIN_PARALLEL_ARTICLES and worker_count(settings, count, count) > 1:
+            warm_worker_server()
+
+    return staging.stage(lake, run, settings, on_fresh)
 
 
 def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any]:
@@ -242,6 +247,24 @@ def usable_cores() -> int:
     return cores
 
 
+def _worker_context():
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsflow.preload"])
+    return context
+
+
+def warm_worker_server() -> None:
+    """Start the workers' forkserver now, so it loads the model (about 2.5 s) while this process
+    stages the rest of the batches instead of after; called once staging has found enough new
+    articles for a parallel run, so a run with nothing new never starts it."""
+    from multiprocessing import forkserver
+
+    _worker_context()
+    forkserver.ensure_running()
+
+
 def _preload_validation() -> None:
     from newsflow.validate import preload_great_expectations
 
@@ -262,15 +285,12 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
             if progress:
                 progress(i, len(batches))
         return results
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     log.info("processing %d batches on %d worker processes", len(batches), workers)
     # this process only waits on the pool meanwhile: import what validation needs now, not after
     threading.Thread(target=_preload_validation, daemon=True).start()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsflow.preload"])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_worker_context()) as pool:
         futures = [pool.submit(process_staged_batch, lake, run, settings, b) for b in batches]
         try:
             for i, future in enumerate(as_completed(futures), 1):

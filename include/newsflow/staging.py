@@ -16,6 +16,7 @@ batches. It reads and writes only through :class:`newsflow.lake.StagingArea`'s n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -289,13 +290,19 @@ def merge_http_cache(lake: Lake, area: StagingArea) -> None:
         lake.write_json(area.http_cache_updates, cache)
 
 
-def stage(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any]:
-    """Everything fetched, minus what landed or repeats a story, in raw batches for processing."""
+def stage(lake: Lake, run: RunInfo, settings: Settings,
+          on_fresh: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Everything fetched, minus what landed or repeats a story, in raw batches for processing.
+    ``on_fresh(n)`` hears the count of fresh articles as it grows (the CLI starts its workers
+    early once a run is big enough)."""
     area = lake.staging(run)
     index = LandedIndex.load(lake, run)
     triage = Triage(run, settings, *index.versions(), index.duplicate_finder())
     for a in fetched_articles(area):
+        before = len(triage.fresh)
         triage.admit(a)
+        if on_fresh is not None and len(triage.fresh) > before:
+            on_fresh(len(triage.fresh))
     batches = write_batches(lake, area, triage.fresh, settings.batch_size)
     write_parquet(quarantine_table(triage.rejected, run), area.staging_rejects, sort_by=None)
     write_parquet(tables.DUPLICATES.from_rows(triage.copies), area.copies)
