@@ -37,7 +37,7 @@ from newsflow.fetch import (
     raw_table,
 )
 from newsflow.htmltext import text_from_html
-from newsflow.lake import Lake, read_parquet, sort_rows, write_parquet
+from newsflow.lake import Lake, read_parquet, read_parquet_many, sort_rows, write_parquet
 from newsflow.lock import WriterLock, process_holder
 from newsflow.process import process_batch
 from newsflow.runs import RunInfo
@@ -310,8 +310,8 @@ def combined_tables(lake: Lake, run: RunInfo) -> dict[str, pa.Table]:
     area = lake.staging(run)
     combined = {}
     for name in PROCESSED_TABLES:
-        spec, parts = tables.TABLES[name], area.parts(name)
-        t = pa.concat_tables([read_parquet(p).cast(spec.schema) for p in parts]) if parts else spec.empty()
+        spec = tables.TABLES[name]
+        t = read_parquet_many(area.parts(name), spec.schema)
         combined[name] = sort_rows(t, "article_id" if name != "quarantine" else None)
     return combined
 
