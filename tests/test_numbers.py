@@ -101,9 +101,9 @@ def test_qualifiers(sentence, qualifier):
         ("The two leaders spoke today.", "count", 2.0, "leader"),
         ("Half a million people live there.", "count", 5e5, "person"),
         # fractions, Indian digit grouping, currencies by name and symbol, rates per unit, counted nouns
-        ("Profits were cut by a third this year.", "cardinal", 1 / 3, None),
+        ("Profits were cut by a third this year.", "percent", 33.3333, "percent"),  # real-news labels
         ("One in five adults smoke.", "cardinal", 0.2, None),
-        ("Three-quarters of voters agreed.", "cardinal", 0.75, None),
+        ("Three-quarters of voters agreed.", "percent", 75.0, "percent"),
         ("Rates fell by a quarter of a percentage point.", "percent", 0.25, "percentage point"),
         ("Maruti sold 1,81,343 units in October.", "count", 181343.0, "unit"),
         ("Norway's fund made 2.22 trillion crowns last year.", "money", 2.22e12, "NOK"),
@@ -394,4 +394,103 @@ def test_ordinals_in_dates_and_ranks():
         ("tenth", "ordinal", 10.0)]
     a = one("Preparation for a sixth nuclear test is underway.")
     assert (a.kind, a.value) == ("ordinal", 6.0)  # "a sixth" before a noun ranks it
-    assert one("Profits were cut by a third this year.").value == pytest.approx(1 / 3)
+    assert one("Profits were cut by a third this year.").value == pytest.approx(33.3333)
+
+
+# -- real-news conventions (issue: value+unit on real text) ------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence, unit",
+    [
+        ("Ottawa will spend $12 million on the new ferry terminal.", "CAD"),
+        ("The Queensland government set aside $3.4 billion for dams.", "AUD"),
+        ("Auckland council approved $80 million for buses.", "NZD"),
+        ("Canadian farmers received $2 billion in aid.", "CAD"),
+        ("Canada and the United States agreed on a $5 billion fund.", "USD"),  # names the US too
+        ("North American sales in Canada rose to $9 million.", "CAD"),  # "North American" is not the US
+        ("The company raised $40 million from investors.", "USD"),
+        ("Alberta will receive 30 million dollars for roads.", "CAD"),
+        ("Oil in Alberta sold for C$70 and US$52.", "CAD"),
+    ],
+)
+def test_bare_dollar_takes_the_dollar_country_the_sentence_names(sentence, unit):
+    assert extract(sentence)[0].unit == unit
+
+
+def test_article_dollar_default():
+    """An article naming one non-US dollar country at least twice, and never the US, lends its
+    dollar to sentences without a cue; rates change their prefix too."""
+    from newsflow import numbers
+
+    text = ("Manitoba announced a housing plan on Monday. The plan costs $40 million. "
+            "Officials in Winnipeg said fuel would cost $1.50 per litre.")
+    cur = numbers.article_dollar(text)
+    assert cur == "CAD"
+    units = [a.unit for a in numbers.extract("Fuel would cost $1.50 per litre.", dollar=cur)]
+    assert units == ["CAD per litre"]
+    assert numbers.article_dollar(text + " Washington objected.") == "USD"
+    assert numbers.article_dollar("Manitoba has lakes. It cost $4.") == "USD"  # named once only
+    assert [a.unit for a in numbers.extract("The U.S. paid $4.", dollar=cur)] == ["USD"]
+
+
+@pytest.mark.parametrize(
+    "sentence, texts_units",
+    [
+        ("LOCATED ABOUT 215 MI...345 KM NE OF BERMUDA",
+         [("ABOUT 215 MI", "mile"), ("345 KM", "kilometre")]),
+        ("WINDS...85 MPH...140 KM/H", [("85 MPH", "mile per hour"), ("140 KM/H", "kilometre per hour")]),
+        ("PRESSURE...985 MB...29.09 INCHES", [("985 MB", "millibar"), ("29.09 INCHES", "inch of mercury")]),
+        ("The update is a 500 MB download.", [("500 MB", "megabyte")]),  # not a capitals text
+    ],
+)
+def test_all_caps_advisories_read_their_units(sentence, texts_units):
+    assert [(a.text, a.unit) for a in extract(sentence)] == texts_units
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit",
+    [
+        ("More than half of the town voted.", 50.0, "percent"),
+        ("Nearly two thirds of the wells ran dry.", 66.6667, "percent"),
+        ("He kept one-fourth of the harvest.", 25.0, "percent"),
+        ("The bank cut its rate to 3-1/2 percent.", 3.5, "percent"),
+        ("One in four children were tested.", 0.25, None),  # a ratio, not a fraction word
+    ],
+)
+def test_fractions_are_percentages(sentence, value, unit):
+    a = extract(sentence)[0]
+    assert (a.value, a.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, unit",
+    [
+        ("Spot prices fell to -$12.10 per barrel.", "-$12.10 per barrel", -12.10, "USD per barrel"),
+        ("Crude settled at $61.20/b on Friday.", "$61.20/b", 61.20, "USD per barrel"),
+        ("Gas cost $4.10 per million British thermal units.", "$4.10 per million British thermal units", 4.10,
+         "USD per million British thermal units"),
+        ("Spot gas ranged from $3.10/MMBtu to $5.75/MMBtu.", "from $3.10/MMBtu to $5.75/MMBtu", 3.10,
+         "USD per million British thermal units"),
+        ("The clinic is open 12 hours a day.", "12 hours a day", 12.0, "hour per day"),
+        ("The mill recalled 8,200 pounds (3.7 tonnes) of flour.", "8,200 pounds", 8200.0, "pound"),
+        ("The crane lifts 40 tonnes (88,000 pounds) at once.", "88,000 pounds", 88000.0, "pound"),
+        ("She paid 400 pounds in fees.", "400 pounds", 400.0, "GBP"),
+    ],
+)
+def test_real_news_rates_and_weights(sentence, text, value, unit):
+    a = next(a for a in extract(sentence) if a.text == text)
+    assert (a.value, a.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value",
+    [
+        ("The river is twice as wide as the canal.", "twice", 2.0),
+        ("A three-time champion, she won again.", "three-time", 3.0),
+        ("Demand is three times as high as supply.", "three times", 3.0),
+    ],
+)
+def test_multipliers_are_cardinals_in_times(sentence, text, value):
+    a = next(a for a in extract(sentence) if a.text == text)
+    assert (a.kind, a.value, a.unit) == ("cardinal", value, "times")
+    assert not [a for a in extract("It was a one-time payment.") if a.unit == "times"]

@@ -105,7 +105,9 @@ def test_heldout_entities_beat_the_raw_model(heldout_reports):
 # Converted to the project's conventions when loaded (evaluate.quantulum_examples). Its labels
 # differ from the project's contract in places (years and bare numbers, "50 cars" as a bare 50,
 # scientific notation), so these are floors, not targets. Before the unit registry: value 0.711,
-# value+unit 0.349; with it: 0.770 and 0.541. Pins sit a little under.
+# value+unit 0.349; with it: 0.770 and 0.541 (0.784 / 0.568 later; 0.770 / 0.554 once fractions are
+# percentages, as the real-news sets label them: quantulum3 keeps "two thirds" a ratio). Pins sit
+# a little under.
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +130,9 @@ def test_quantulum_numbers(quantulum_report, metric, minimum):
 # Issue 10's targets on real news: value F1 >= 0.93, value+unit >= 0.87. First measurement here
 # 0.898 / 0.738 / exact 0.539; after the issue-10 rules (money rates as one unit, spelled-out
 # numbers, counted nouns behind modifiers, elided and implied nouns, dates and times left out)
-# 0.961 / 0.923 / 0.687 (without ordinals, as the issue counts: 0.961 / 0.920). Pins sit a little
-# under. The held-out half is never read here.
+# 0.961 / 0.923 / 0.687 (without ordinals, as the issue counts: 0.961 / 0.920); after the dev2
+# rules below (fractions as percent, dollar countries, ALL-CAPS units...) 0.969 / 0.931 / 0.695
+# (without ordinals 0.969 / 0.928). Pins sit a little under. The held-out half is never read here.
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +153,28 @@ def test_real_dev_numbers_without_ordinals():
                 for e in evaluate.numbers_examples("real-dev")]
     rep = evaluate.score_numbers(examples, extract=lambda s: [a for a in numbers.extract(s) if a.kind != "ordinal"])
     assert rep.scores["value"].f1 >= 0.94 and rep.scores["value+unit"].f1 >= 0.90, rep.as_dict()
+
+
+# -- real news, amounts, second dev set (real_numbers_dev2.jsonl): a further independent annotator ----
+# 264 sentences (Canadian/Australian government releases, NHC advisories, EIA, VOA). First
+# measurement: value 0.927, value+unit 0.803, exact 0.619 (without ordinals 0.926 / 0.793 / 0.596).
+# After the dollar-country context, ALL-CAPS units, fractions as percent, negative and "/b" money
+# rates, MMBtu, weight pounds and multipliers: 0.963 / 0.888 / 0.699 (without ordinals
+# 0.964 / 0.884 / 0.682). The same change moved real-dev to 0.969 / 0.931 / 0.695 (without
+# ordinals 0.969 / 0.928) and cost the project's dev set 0.997 / 0.981 -> 0.981 / 0.964, whose
+# labels keep fractions as ratios and "74 minutes a day" as minutes. Pins sit a little under.
+
+
+def test_real_dev2_numbers():
+    from newsflow import numbers
+
+    examples = evaluate.load(evaluate.EVAL_DIR / "real_numbers_dev2.jsonl")
+    rep = evaluate.score_numbers(examples)
+    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.68, rep.as_dict()
+    no_ord = [{**e, "numbers": [g for g in e["numbers"] if g["kind"] != "ordinal"]} for e in examples]
+    rep = evaluate.score_numbers(no_ord, extract=lambda s: [a for a in numbers.extract(s) if a.kind != "ordinal"])
+    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------

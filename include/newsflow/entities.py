@@ -152,10 +152,11 @@ def numbers_component(doc: Doc) -> Doc:
     amounts of each sentence, so they share the ``sentences`` table's attribution."""
     text = doc_text(doc)
     sents = doc._.sentences or segment.segment(text)
+    dollar = numbers.article_dollar(text)  # a Canadian release's bare "$" is CAD in every sentence
     doc._.amounts = [
         (s.sentence_index, a)
         for s in sents
-        for a in numbers.extract(text[s.start : s.end], offset=s.start)
+        for a in numbers.extract(text[s.start : s.end], offset=s.start, dollar=dollar)
     ]
     return doc
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
+from newsflow.numchecks import MONTH_NEAR, plausible_cardinal
+from newsflow.numchecks import tail as _tail
 from newsflow.numwords import (
     BIG_SCALES,
     DIGIT_WORDS,
@@ -35,6 +37,8 @@ from newsflow.numwords import (
 from newsflow.units import (
     ARTICLE_RATES,
     CURRENCIES,
+    DOLLARS,
+    FRACTIONS_AS_PERCENT,
     MONEY_RATES,
     TIME_NAMES,
     UNITS,
@@ -57,9 +61,9 @@ def _alt(keys: list[str] | dict) -> str:
 
 
 _WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
-_DIGITS = r"\d+\s\d/\d{1,2}(?![\d/])|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
+_DIGITS = r"\d+[\s-]\d/\d{1,2}(?![\d/])|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
-_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?"
+_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
 _UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
 _PERIODS = "year|month|week|fortnight|day|hour|minute|decade|century"
 # Spelled-out numbers as VOA writes them: "two-million-one-hundred-sixty-thousand",
@@ -72,8 +76,8 @@ _BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
 CORE = re.compile(
     rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})"
     rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
-    rf"|(?<=\s)(?P<half>half)\b(?!-)"
-    rf"|(?:(?<![\w.,:/])|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
+    rf"|(?<=\s)(?P<half>half)\b(?!-)|(?<![\w-])(?P<twice>twice|thrice)\b"
+    rf"|(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
     rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
@@ -89,12 +93,12 @@ CORE = re.compile(
 _CORE_PLAIN = re.compile(
     rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
     # CORE's other groups, never matching: _amount_at reads them by name
-    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?", re.I)
+    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?(?P<twice>(?!))?", re.I)
 _SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE)
 _SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
 # "1.0-to-1.25 percent", "8- to 16-metre": a dash before "to" holds the unit back for both numbers
 _RANGE_SEP = re.compile(r"\s*(?:-to-|-\s+to|-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
+_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
 _CURRENCY_PREFIX_AT = re.compile(rf"(?:{_alt(CURRENCY_PREFIX)})\s?")
 _QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
 # One pattern for all qualifiers; on overlap the order of QUALIFIERS decides (">" before "~" ...).
@@ -113,22 +117,16 @@ _LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
-_MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
-_MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b|UTC\b|Z\b|"
-                         r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|o['’]clock\b)", re.IGNORECASE)
-_ARTICLE_ORDINAL = re.compile(r"an?[\s-]+(?P<ord>third|fifth|sixth|eighth|tenth)", re.I)
+_MONTH_NEAR = MONTH_NEAR
+_ARTICLE_ORDINAL = re.compile(r"an?[\s-]+(?P<ord>third|fourth|fifth|sixth|eighth|tenth)", re.I)
 _NOT_AFTER_ORDINAL = frozenset("last next since during within earlier later ago each every".split())
 # Words before "a third" that make it a share: "by a third", "about a third", "cut a third".
 _FRACTION_CONTEXT = re.compile(
     r"\b(?:by|about|around|roughly|nearly|almost|some|than|over|under|just|only|barely|fully|"
     r"cut|fell|rose|lost|gained|shed|grew|shrank|dropped|reduced|slashed|increased)\s+$", re.I)
+_SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
+_TIME_MULTIPLIER = re.compile(r"-times?\b(?!-)", re.I)
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
-_CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
-_NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
-_SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
-_PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
-_AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
 
 
@@ -157,6 +155,8 @@ class _Core:
 def _read_core(text: str, m: re.Match) -> _Core | None:
     if m.groupdict().get("half"):
         return _Core(m.start(), m.end(), 0.5, True)
+    if m.groupdict().get("twice"):
+        return _Core(m.start(), m.end(), 2.0 if m.group("twice").lower() == "twice" else 3.0, True)
     if m.groupdict().get("fraction"):
         v = parse_fraction(m.group("fraction"))
         return None if v is None else _Core(m.start(), m.end(), v, True)
@@ -194,15 +194,16 @@ def _read_scale_words(text: str, pos: int, money: bool) -> tuple[float, int]:
 
 # --------------------------------------------------------------------------- extraction
 
-def extract(sentence: str, offset: int = 0) -> list[Amount]:
-    """All amounts in one sentence; offsets are shifted by ``offset`` (the sentence start)."""
+def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]:
+    """All amounts in one sentence; offsets are shifted by ``offset`` (the sentence start).
+    ``dollar``: what a bare "$" means when the sentence names no dollar country (the article's)."""
     out: list[Amount] = []
     pos, rejected_end = 0, -1
     while True:
         m = CORE.search(sentence, pos)
         if not m:
             break
-        amount, end = _amount_at(sentence, m, out)
+        amount, end = _amount_at(sentence, m, out, dollar)
         # "Junctions 10 and 11", "won 3-1": the partner of a rejected label is a label too.
         if amount and rejected_end >= 0 and amount.kind == "cardinal" and re.fullmatch(
                 r"\s*(?:and|or|to|-|–|&|/)\s*", sentence[rejected_end:amount.start]):
@@ -214,6 +215,12 @@ def extract(sentence: str, offset: int = 0) -> list[Amount]:
             rejected_end = m.end()
         pos = max(end, m.end())
     return [_shift(a, offset) for a in _share_context(out, sentence)]
+
+
+def article_dollar(text: str) -> str:
+    """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
+    country it names at least twice and never with the US (``Dollars.in_article``), else USD."""
+    return DOLLARS.in_article(text) or "USD"
 
 
 def _shift(a: Amount, offset: int) -> Amount:
@@ -233,7 +240,7 @@ def _share_context(out: list[Amount], s: str) -> list[Amount]:
             if prev:
                 res[i] = replace(a, object=prev.object)
     for i, a in enumerate(res):
-        if a.kind != "cardinal" or a.value < 2 or a.value != int(a.value):
+        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or a.value != int(a.value):
             continue
         near = []
         for j, b in enumerate(res):
@@ -289,16 +296,6 @@ def _unit_after(s: str, end: int, core: _Core) -> tuple[str, str, int, str | Non
     return None
 
 
-def _tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
-    """The last words before ``start`` and their offset: context rules look only this far back,
-    which keeps extraction linear in sentence length."""
-    i = max(0, start - n)
-    if i > 0:
-        j = s.find(" ", i, start)
-        i = j + 1 if j >= 0 else i
-    return s[i:start], i
-
-
 @dataclass
 class _Reading:
     """An amount being read: each step of :func:`_amount_at` fills in more of it."""
@@ -318,9 +315,10 @@ class _Reading:
     unit: str | None = None
     dimension: str | None = None
     obj: str | None = None
+    dollar: str = "USD"
 
 
-def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, int]:
+def _amount_at(s: str, m: re.Match, out: list[Amount], dollar: str = "USD") -> tuple[Amount | None, int]:
     """The amount at one CORE match, read in the steps the module docstring names: the numeric
     core, its left context (currency, minus sign), scale and range, what follows (currency word,
     unit, counted noun, rate), the object, then the checks and the qualifier.
@@ -337,6 +335,7 @@ def _amount_at(s: str, m: re.Match, out: list[Amount]) -> tuple[Amount | None, i
     r = _read_number(s, m, at_sentence_start)
     if r is None:
         return None, m.end()
+    r.dollar = dollar
     for step in (_read_left, _read_scale, _read_ranges, _read_unit):
         if not step(s, r, out):
             return None, r.end
@@ -405,7 +404,9 @@ def _read_left(s: str, r: _Reading, out: list[Amount]) -> bool:
         return False  # "Dec. 1", "March 5"
     cm = _CURRENCY_BEFORE.search(before)
     if cm and not core.is_words:
-        r.currency, r.start = CURRENCY_PREFIX[cm.group("cur")], base + cm.start("cur")
+        cur = cm.group("cur")
+        r.currency = DOLLARS.in_sentence(s, r.dollar) if cur == "$" else CURRENCY_PREFIX[cur]
+        r.start = base + cm.start("cur")
     elif not core.is_words and (iso := re.search(r"(?:^|(?<=[\s(]))(?P<code>[A-Z]{3})\s?$", before)) \
             and iso.group("code") in ISO_4217:
         r.currency, r.start = iso.group("code"), base + iso.start("code")
@@ -434,7 +435,9 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
             or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", _tail(s, r.start)[0], re.I):
         return False  # ages are not amounts
-    if r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):
+    if r.value >= 2 and (tm := _TIME_MULTIPLIER.match(s, r.end)):
+        r.unit, r.end = "times", tm.end()  # "a four-time champion": a multiplier, like "four times"
+    elif r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):
         # "a 720-km cable" measures; "a 150-member house", "a 24-storey tower", "a 12-year high"
         # count; "a 60-day state", "10-year bonds", "one-time", "30-odd" describe
         um = UNITS.match(s, r.end)
@@ -468,7 +471,7 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
     """What follows the number: a currency word, a unit, a counted noun; then a repeated unit
     ("5.25%-5.50%") and a rate ("per hectare")."""
     prev_money = next((a.unit for a in reversed(out) if a.kind == "money"), None)
-    if r.currency is None and (after := currency_after(s, r.end, prev_money)):
+    if r.currency is None and (after := currency_after(s, r.end, prev_money, r.dollar)):
         r.currency, frac, r.end = after
         r.value = scaled(r.value, frac)
         r.value_max = scaled(r.value_max, frac) if r.value_max is not None else None
@@ -477,8 +480,12 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
         sub = re.match(r"\s+(?:cents?|pence)\b", s[r.end:])
         if sub:  # "US80 cents"
             r.value, r.end = scaled(r.value, 0.01), r.end + sub.end()
+    elif r.unit == "times" or r.m.group("twice"):
+        r.unit = "times"
     elif (u := _unit_after(s, r.end, r.core)):
         r.kind, r.unit, r.end, r.dimension = u
+        if r.unit == "inch" and out and out[-1].unit == "millibar" and r.start - out[-1].end <= 8:
+            r.unit = "inch of mercury"  # "947 MB...27.96 INCHES", "1002 mb (29.59 in)": a pressure
     elif not r.core.is_words and (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)):
         unit = UNITS.units[_UNIT_BEFORE_FORMS[ub.group("u").lower()]]  # "a magnitude of 5.4"
         r.kind, r.unit, r.dimension, r.start = unit.kind, unit.name, unit.dimension, ub.start("u")
@@ -504,10 +511,13 @@ def _read_repeated_unit(s: str, r: _Reading) -> None:
     sep = rm.group().strip() if rm else ""
     if not rm or (sep == "and" and r.between_start is None) or (sep == "to" and not r.to_is_range):
         return
-    m2 = CORE.match(s, r.end + rm.end()) or _CORE_PLAIN.match(s, r.end + rm.end())
+    at = r.end + rm.end()
+    if r.currency and (cm := _CURRENCY_PREFIX_AT.match(s, at)):
+        at = cm.end()  # "$2.65/MMBtu to $9.86/MMBtu"
+    m2 = CORE.match(s, at) or _CORE_PLAIN.match(s, at)
     if not (m2 and m2.groupdict().get("digits")):
         return
-    nxt, _ = _amount_at(s, m2, [])
+    nxt, _ = _amount_at(s, m2, [], r.dollar)
     if nxt and nxt.kind == r.kind and (nxt.unit == r.unit or (nxt.unit or "").startswith(f"{r.unit} per ")) \
             and nxt.value > r.value and nxt.qualifier == "=":
         r.value_max, r.end, r.unit, r.dimension = nxt.value, nxt.end, nxt.unit, nxt.dimension
@@ -520,9 +530,14 @@ def _read_rate(s: str, r: _Reading) -> None:
     if r.unit is None or " per " in r.unit:
         return
     rate = rate_after(s, r.end, article_ok=r.kind in ARTICLE_RATES)
+    if rate is None and r.unit in TIME_NAMES:  # "24 hours a day": a span of time per span of time
+        rate = rate_after(s, r.end, article_ok=True)
+        rate = rate if rate and rate[0] in TIME_NAMES and rate[0] != r.unit else None
     if rate:
         den, dim, r.end = rate
         r.unit, r.dimension = f"{r.unit} per {den}", rate_dimension(r.dimension, dim)
+        if r.value_max is None:
+            _read_repeated_unit(s, r)  # "$80/bbl to $90/bbl"
 
 
 def _read_object(s: str, r: _Reading) -> None:
@@ -536,7 +551,8 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     before, base = _tail(s, r.start)
     if r.factor == 1.0 and _LABEL_BEFORE.search(before, max(0, len(before) - 16)):
         return None
-    if r.kind in ("cardinal", "count") and not _plausible_cardinal(s, r.core, r.start, r.end, r.factor, r.kind):
+    if r.kind in ("cardinal", "count") and not plausible_cardinal(
+            s, r.core.start, r.core.end, r.core.value, r.core.is_words, r.start, r.end, r.factor, r.kind):
         return None
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
         return None  # "one" alone is a pronoun more often than a number
@@ -547,47 +563,15 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     if qm:
         name = qm.lastgroup
         qualifier, start = _QUALIFIER_NAMES[name], base + qm.start(name)
+    if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
+            r.m.group("half") or (r.m.group("fraction") and not _SHARE_OF.search(r.m.group("fraction")))):
+        r.kind, r.unit, r.dimension, r.value = "percent", "percent", "ratio", round(r.value * 100, 4)  # "half": 50%
     value = -r.value if r.negative and r.kind != "count" else r.value
     if not math.isfinite(value):
         return None
     text = s[start:r.end].rstrip(" ,.")
     return Amount(start, start + len(text), text, r.kind, value, r.value_max, r.unit, qualifier, r.obj,
                   r.dimension)
-
-
-def _plausible_cardinal(s: str, core: _Core, start: int, end: int, factor: float, kind: str) -> bool:
-    """Filter bare numbers that are years, dates, times, names or phone numbers."""
-    if factor != 1.0:
-        return True
-    digits = s[core.start:core.end]
-    before = _tail(s, start)[0]
-    if _CLOCK_AFTER.match(s, end):
-        return False  # "five o'clock"
-    if core.is_words and kind == "cardinal" and 2000 <= core.value < 2100 and re.search(r"thousand", digits, re.I):
-        return False  # "in two thousand eight": a year spelled out
-    if not core.is_words:
-        if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
-            return False  # a year
-        if _MONTH_NEAR.search(before) or _MONTH_AFTER.match(s, end):
-            return False  # a date
-        if _TIME_AFTER.match(s, core.end):
-            return False
-        if _PHONE_AFTER.match(s, core.end) and "," not in digits:
-            return False
-        if _AGE_CONTEXT.search(before) or (re.search(r"\w,\s$", before) and re.match(r",", s[end:])
-                                           and core.value < 120 and kind == "cardinal"):
-            return False  # "Smith, 45, said", "his wife, 58, was"
-        if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b", s[core.end:]):
-            return False  # phone numbers in groups: "0800 555 111", "13 11 14"
-        if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"
-                    r"Boulevard|Way|Terrace|Crescent)\b", s[core.end:]):
-            return False  # "10 Downing Street", "221B Baker Street"
-        nm = _NAME_BEFORE.search(before)
-        if nm and nm.group().strip().lower() not in NOT_NOUNS | _SENTENCE_OPENERS:
-            return False  # "Section 427", "Boeing 737", "No. 10"
-        if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
-            return False  # "the 2032 notes"
-    return True
 
 
 def _to_number_with_unit(s: str, end: int) -> bool:

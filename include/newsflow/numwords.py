@@ -133,8 +133,8 @@ def singular(noun: str) -> str:
 def parse_digits(s: str) -> float:
     if s[-1] in VULGAR:  # "2½", "⅓"
         return float(s[:-1] or 0) + VULGAR[s[-1]]
-    if " " in s:  # "2 1/2"
-        whole, frac = s.split()
+    if " " in s or "/" in s:  # "2 1/2", "4-1/2"
+        whole, frac = re.split(r"[\s-]", s)
         num, den = frac.split("/")
         return float(whole) + int(num) / int(den) if int(den) else math.nan
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", s):  # 1,81,343 (Indian lakh grouping)
@@ -213,7 +213,7 @@ def scaled(value: float, factor: float) -> float:
     return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 
-_FRACTION_VALUES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+_FRACTION_VALUES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
                     "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8,
                     "tenth": 10, "tenths": 10}
 

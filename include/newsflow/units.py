@@ -145,10 +145,13 @@ def _registry_units(conv: dict) -> dict[str, dict]:
 class UnitMatcher:
     """Surface form or symbol -> Unit, matched right after a number."""
 
-    def __init__(self, units: dict[str, Unit], words: dict[str, str], symbols: dict[str, str]):
+    def __init__(self, units: dict[str, Unit], words: dict[str, str], symbols: dict[str, str],
+                 caps: dict[str, str] | None = None):
         self.units = units
         self.words = words  # lower-case surface -> unit name
         self.symbols = symbols  # exact symbol -> unit name
+        self.caps = caps or {}  # upper-case symbol in ALL-CAPS text -> unit name
+        self._caps_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(self.caps)) + r")(?!\w)") if caps else None
         # "(?!-\d)": in "two magnitude-5 aftershocks" the unit belongs to the number after it
         self._words_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(words)) + r")(?!\w|-\d)", re.I)
         self._symbols_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(symbols)) + r")(?!\w)")
@@ -158,6 +161,9 @@ class UnitMatcher:
         """The longest unit at ``pos`` (after optional space or hyphen) and where it ends."""
         w = self._words_rx.match(text, pos)
         s = self._symbols_rx.match(text, pos)
+        if self._caps_rx and (c := self._caps_rx.match(text, pos)) and c.end() >= max(
+                w.end() if w else 0, s.end() if s else 0) and _all_caps(text, pos):
+            return self.units[self.caps[c.group(1)]], c.end()  # "947 MB" in an advisory
         if s and (not w or s.end() > w.end()):
             return self.units[self.symbols[s.group(1)]], s.end()
         if w:
@@ -192,7 +198,14 @@ def unit_matcher() -> UnitMatcher:
         for sym in e["symbols"]:
             if sym not in skip_symbols and (len(sym) > 1 or sym in keep) and (sym not in symbols or name in own):
                 symbols[sym] = name
-    return UnitMatcher(units, words, symbols)
+    caps = {sym.upper(): name for sym, name in symbols.items() if sym.islower() and sym.upper() not in symbols}
+    caps.update({k: v for k, v in conv["caps_symbols"].items() if not k.startswith("_")})
+    return UnitMatcher(units, words, symbols, caps)
+
+
+def _all_caps(text: str, pos: int) -> bool:
+    """Whether the text around ``pos`` is written in capitals (an advisory, a headline)."""
+    return text[max(0, pos - 30):pos + 30].isupper()
 
 
 @cache
@@ -202,6 +215,12 @@ def rate_settings() -> tuple[bool, frozenset[str]]:
     says why only money's do."""
     conv = _load(UNIT_CONVENTIONS)
     return bool(conv["money_rates"]), frozenset(conv["article_rates"])
+
+
+@cache
+def fractions_as_percent() -> bool:
+    """Whether "half" is 50 percent (the real-news labels) or the ratio 0.5."""
+    return bool(_load(UNIT_CONVENTIONS)["fractions_as_percent"])
 
 
 @cache
@@ -328,6 +347,53 @@ def currencies() -> Currencies:
     return Currencies(frozenset(names), prefix, words, adjectives, minor, context)
 
 
+@dataclass(frozen=True)
+class Dollars:
+    """Whose dollars a bare "$" or "dollars" means: the one non-US dollar country a text names
+    (Babel's territory names and the currency's adjective, plus the conventions' cue words),
+    unless it names the US too."""
+
+    us: re.Pattern
+    cues: re.Pattern
+    code_of: dict[str, str]  # cue as written -> ISO code
+
+    def in_sentence(self, sentence: str, default: str = "USD") -> str:
+        """The first non-US dollar country the sentence names; USD when it names the US;
+        else ``default`` (the article's dollar, or USD)."""
+        if "$" not in sentence and "ollar" not in sentence:
+            return default
+        if self.us.search(sentence):
+            return "USD"
+        m = self.cues.search(sentence)
+        return self.code_of[m.group()] if m else default
+
+    def in_article(self, text: str) -> str | None:
+        """The article's dollar: the one non-US dollar country it names at least twice, when it
+        never names the US and names no other dollar country; else None."""
+        if self.us.search(text):
+            return None
+        seen: dict[str, int] = {}
+        for m in self.cues.finditer(text):
+            code = self.code_of[m.group()]
+            seen[code] = seen.get(code, 0) + 1
+        return next(iter(seen)) if len(seen) == 1 and max(seen.values()) >= 2 else None
+
+
+@cache
+def dollars() -> Dollars:
+    """The dollar countries of ``currency_conventions.json``, named as Babel names them."""
+    conv = _load(CURRENCY_CONVENTIONS)
+    users, names = _babel_names()
+    code_of: dict[str, str] = {}
+    for code in conv["dollar_countries"]:
+        adj = names[code][0].rsplit(" ", 1)[0]  # "Canadian Dollar" -> "Canadian"
+        for cue in [*users[code], adj, *conv["dollar_cues"].get(code, [])]:
+            code_of[cue] = code
+    not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
+    us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
+    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")(?!\w)"), code_of)
+
+
 @cache
 def _babel_symbol(code: str) -> str | None:
     from babel import Locale
@@ -338,8 +404,10 @@ def _babel_symbol(code: str) -> str | None:
 # --------------------------------------------------------------------------- matching after a number
 
 CURRENCIES = currencies()
+DOLLARS = dollars()
 UNITS = unit_matcher()
-MONEY_RATES, ARTICLE_RATES = rate_settings()  # ARTICLE_RATES: the kinds whose "a X" rates fold
+MONEY_RATES, ARTICLE_RATES = rate_settings()
+FRACTIONS_AS_PERCENT = fractions_as_percent()  # ARTICLE_RATES: the kinds whose "a X" rates fold
 TIME_UNITS = time_units()
 TIME_NAMES = frozenset(TIME_UNITS.values())
 RATE_NOUNS = rate_nouns()
@@ -389,6 +457,8 @@ def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int]
     if not nm:
         return None
     noun = nm.group().lower()
+    if noun in RATE_NOUNS:
+        return RATE_NOUNS[noun], None, nm.end()  # "/b" is per barrel, though "b" is a scale too
     if noun in NOT_NOUNS or noun in SCALES or noun in MONTHS or noun in ONES or noun in TENS:
         return None
     noun = RATE_NOUNS.get(noun, singular(noun))
@@ -402,14 +472,14 @@ def rate_dimension(num: str | None, den: str | None) -> str | None:
     return None if num is None and den is None else f"{num or 'count'}/{den or 'count'}"
 
 
-def currency_after(s: str, end: int, prev_money: str | None) -> tuple[str, float, int] | None:
+def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD") -> tuple[str, float, int] | None:
     """Currency named after the number: "50 pence", "2.22 trillion crowns", "17.2bn AED", "7p"."""
     if (pm := re.match(r"p\b", s[end:])) and end > 0 and s[end - 1].isdigit():
         return "GBP", 0.01, end + pm.end()
     if (em := re.match(r"\s?€", s[end:])):
         return "EUR", 1.0, end + em.end()
     cw = _CUR_WORD_RE.match(s, end)
-    if cw and not (cw.group("word").lower() in ("pound", "pounds") and re.match(r"\s+of\b", s[cw.end():])):
+    if cw and not (cw.group("word").lower() in ("pound", "pounds") and _pound_weight(s, end, cw.end())):
         word = cw.group("word").lower()
         if word in CURRENCIES.minor:
             code, frac, default = CURRENCIES.minor[word]
@@ -417,6 +487,8 @@ def currency_after(s: str, end: int, prev_money: str | None) -> tuple[str, float
                 code = _minor_context(s, word, default, prev_money)
         else:
             code, frac = CURRENCIES.in_context(s, word, CURRENCIES.words[word]), 1.0
+            if code == "USD" and word.startswith("dollar"):
+                code = DOLLARS.in_sentence(s, dollar)  # "dollars" in a sentence about Canada
         if cw.group("adj"):
             code = CURRENCIES.adjectives[cw.group("adj").lower()]
         return code, frac, cw.end()
@@ -424,6 +496,23 @@ def currency_after(s: str, end: int, prev_money: str | None) -> tuple[str, float
     if cc:
         return cc.group("code"), 1.0, cc.end()
     return None
+
+
+# "pounds of beef", "60,000 pounds (30 tons) of", "27 tonnes (60,000 pounds)": pounds are a weight
+_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
+                                 r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
+_POUND_WEIGHT_BEFORE = re.compile(r"(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(\s*(?:about\s+|some\s+)?$", re.I)
+_NUMBER_END = re.compile(r"[\d.,]*$")
+_POUND_MONEY = re.compile(r"£|\bsterling\b|\bpence\b|\bGBP\b|\bpounds?\s+sterling\b", re.I)
+
+
+def _pound_weight(s: str, start: int, end: int) -> bool:
+    """Whether "pounds" after a number weighs rather than pays: "of" follows (past a bracketed
+    conversion) or a mass unit stands beside it in brackets, and no £/sterling/pence says money."""
+    start -= len(_NUMBER_END.search(s, max(0, start - 24), start).group())
+    if not (_POUND_WEIGHT_AFTER.match(s, end) or _POUND_WEIGHT_BEFORE.search(s, max(0, start - 40), start)):
+        return False
+    return not _POUND_MONEY.search(s)
 
 
 def _minor_context(s: str, word: str, default: str, prev: str | None) -> str:

@@ -1,0 +1,64 @@
+"""Checks on a bare number for the numbers scanner: whether it is a year, a date, a clock time,
+a name, an age or a phone number rather than an amount (split out of :mod:`newsflow.numbers`)."""
+
+from __future__ import annotations
+
+import re
+
+from newsflow.numwords import MONTHS, NOT_NOUNS
+
+MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
+MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
+TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b|UTC\b|Z\b|"
+                        r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|o['’]clock\b)", re.IGNORECASE)
+CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
+NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
+SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
+PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
+AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
+
+
+def tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
+    """The last words before ``start`` and their offset: context rules look only this far back,
+    which keeps extraction linear in sentence length."""
+    i = max(0, start - n)
+    if i > 0:
+        j = s.find(" ", i, start)
+        i = j + 1 if j >= 0 else i
+    return s[i:start], i
+
+
+def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float, is_words: bool,
+                       start: int, end: int, factor: float, kind: str) -> bool:
+    """Filter bare numbers that are years, dates, times, names or phone numbers."""
+    if factor != 1.0:
+        return True
+    digits = s[core_start:core_end]
+    before = tail(s, start)[0]
+    if CLOCK_AFTER.match(s, end):
+        return False  # "five o'clock"
+    if is_words and kind == "cardinal" and 2000 <= core_value < 2100 and re.search(r"thousand", digits, re.I):
+        return False  # "in two thousand eight": a year spelled out
+    if not is_words:
+        if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
+            return False  # a year
+        if MONTH_NEAR.search(before) or MONTH_AFTER.match(s, end):
+            return False  # a date
+        if TIME_AFTER.match(s, core_end):
+            return False
+        if PHONE_AFTER.match(s, core_end) and "," not in digits:
+            return False
+        if AGE_CONTEXT.search(before) or (re.search(r"\w,\s$", before) and re.match(r",", s[end:])
+                                           and core_value < 120 and kind == "cardinal"):
+            return False  # "Smith, 45, said", "his wife, 58, was"
+        if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b", s[core_end:]):
+            return False  # phone numbers in groups: "0800 555 111", "13 11 14"
+        if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"
+                    r"Boulevard|Way|Terrace|Crescent)\b", s[core_end:]):
+            return False  # "10 Downing Street", "221B Baker Street"
+        nm = NAME_BEFORE.search(before)
+        if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS:
+            return False  # "Section 427", "Boeing 737", "No. 10"
+        if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
+            return False  # "the 2032 notes"
+    return True
