@@ -36,6 +36,7 @@ os.environ.update({
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME}/airflow.db",
     "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(48),  # random per test session, never a fixed one
     "GX_ANALYTICS_ENABLED": "False",
+    "XDG_CACHE_HOME": str(_AIRFLOW_HOME / "cache"),  # the geo index cache: never the user's own
 })
 for var in [v for v in os.environ if v.startswith("NEWSFLOW_")]:
     del os.environ[var]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import time
 from datetime import date
 
 import pyarrow as pa
@@ -250,8 +252,11 @@ def test_the_cached_index_is_the_built_index_and_a_bad_cache_is_rebuilt(tmp_path
         assert geo.index() == built  # first call builds and writes the cache
         path = geo._cache_path()
         assert path.parent == tmp_path / "newsflow" and path.exists()
-        stale = path.with_name("geo-index-0000000000000000.json")
+        stale, recent = path.with_name("geo-index-0000000000000000.json"), path.with_name("geo-index-1111111111111111.json")
         stale.write_text("{}")
+        recent.write_text("{}")  # another install's index, in use: kept
+        old = time.time() - (geo.STALE_CACHE_DAYS + 1) * 86400
+        os.utime(stale, (old, old))
         geo.index.cache_clear()
         loaded = geo.index()
         assert loaded == built
@@ -262,7 +267,12 @@ def test_the_cached_index_is_the_built_index_and_a_bad_cache_is_rebuilt(tmp_path
         geo.index.cache_clear()
         assert geo.index() == built
         assert json.loads(path.read_text())["places"]
-        assert not stale.exists()  # the rewrite removed the other version's file
+        assert not stale.exists() and recent.exists()  # the rewrite removed only the unused old file
+        assert not list(path.parent.glob("*.tmp"))
+        path.parent.chmod(0o777)  # a folder others may write to is not trusted: built, not read
+        path.write_text('{"places": [], "names": {}, "countries": {}, "state_codes": {}}')
+        geo.index.cache_clear()
+        assert geo.index() == built
     finally:
         geo.index.cache_clear()
 

@@ -428,7 +428,8 @@ def test_article_dollar_default():
     assert cur == "CAD"
     units = [a.unit for a in numbers.extract("Fuel would cost $1.50 per litre.", dollar=cur)]
     assert units == ["CAD per litre"]
-    assert numbers.article_dollar(text + " Washington objected.") == "USD"
+    american = numbers.article_dollar(text + " Washington objected.")  # names the US: USD everywhere
+    assert [a.unit for a in numbers.extract("Manitoba will pay $3 million.", dollar=american)] == ["USD"]
     assert numbers.article_dollar("Manitoba has lakes. It cost $4.") == "USD"  # named once only
     assert [a.unit for a in numbers.extract("The U.S. paid $4.", dollar=cur)] == ["USD"]
 
@@ -494,3 +495,46 @@ def test_multipliers_are_cardinals_in_times(sentence, text, value):
     a = next(a for a in extract(sentence) if a.text == text)
     assert (a.kind, a.value, a.unit) == ("cardinal", value, "times")
     assert not [a for a in extract("It was a one-time payment.") if a.unit == "times"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Toronto Blue Jays signed the pitcher to a $50 million deal.",
+        "Ottawa-based Shopify reported $2.1 billion in revenue.",
+        "Sydney Sweeney's new film grossed $50 million in its first weekend.",
+        "A new plant in Melbourne, Fla., will cost $30 million.",
+        "Calgary Flames forward signs a $12 million extension.",
+    ],
+)
+def test_a_place_name_inside_a_team_company_person_or_us_town_keeps_the_dollar_american(sentence):
+    """Dollar-country cues count only as places: a capitalised word after the cue (a team, a
+    company, a person) or a US state's abbreviation makes it something else."""
+    assert [a.unit for a in extract(sentence) if a.kind == "money"] == ["USD"]
+
+
+def test_in_an_american_article_a_bare_dollar_stays_usd_whatever_a_sentence_names():
+    from newsflow.numbers import article_dollar
+
+    article = ("The U.S. will raise tariffs next month. The tariffs on Canada cover $400 billion of goods, "
+               "and Ottawa said it would answer with $30 billion of its own.")
+    dollar = article_dollar(article)
+    sentence = "The tariffs on Canada cover $400 billion of goods."
+    assert [a.unit for a in extract(sentence, dollar=dollar)] == ["USD"]
+    assert [a.unit for a in extract(sentence)] == ["CAD"]  # alone, the sentence names only Canada
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Profits rose for two quarters in a row.", []),
+        ("Sales fell 3% from a quarter earlier.", [("fell 3%", 3.0)]),
+        ("Growth slowed over the past three quarters.", []),
+        ("Three quarters of voters agreed.", [("Three quarters", 75.0)]),
+        ("Exports fell by a quarter.", [("fell by a quarter", 25.0)]),
+    ],
+)
+def test_quarters_are_shares_only_of_something(sentence, expected):
+    """"a quarter" is a share before "of" or after "by", "about"...; otherwise business news
+    means three months."""
+    assert [(a.text, a.value) for a in extract(sentence)] == expected

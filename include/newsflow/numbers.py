@@ -125,6 +125,8 @@ _FRACTION_CONTEXT = re.compile(
     r"\b(?:by|about|around|roughly|nearly|almost|some|than|over|under|just|only|barely|fully|"
     r"cut|fell|rose|lost|gained|shed|grew|shrank|dropped|reduced|slashed|increased)\s+$", re.I)
 _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
+_QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
+_OF = re.compile(r"\s+of\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-times?\b(?!-)", re.I)
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
 _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
@@ -220,7 +222,7 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
 def article_dollar(text: str) -> str:
     """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
     country it names at least twice and never with the US (``Dollars.in_article``), else USD."""
-    return DOLLARS.in_article(text) or "USD"
+    return DOLLARS.in_article(text) or "USD"  # US_ARTICLE passes through: sentence cues then count for nothing
 
 
 def _shift(a: Amount, offset: int) -> Amount:
@@ -563,6 +565,9 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     if qm:
         name = qm.lastgroup
         qualifier, start = _QUALIFIER_NAMES[name], base + qm.start(name)
+    if r.kind == "cardinal" and r.unit is None and _QUARTERS.search(r.m.group("fraction") or "") and not (
+            _OF.match(s, r.end) or _FRACTION_CONTEXT.search(_tail(s, r.m.start(), 24)[0])):
+        return None  # "two quarters in a row", "a quarter earlier": periods, not shares
     if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
             r.m.group("half") or (r.m.group("fraction") and not _SHARE_OF.search(r.m.group("fraction")))):
         r.kind, r.unit, r.dimension, r.value = "percent", "percent", "ratio", round(r.value * 100, 4)  # "half": 50%

@@ -191,9 +191,17 @@ def fetch_and_stage(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequ
     for fetcher in fetchers:
         fetch_to_staging(lake, run, fetcher, ctx)
 
+    warmed = False
+
     def on_fresh(count: int) -> None:  # a parallel run after all: load the workers' model meanwhile
-        if count == MIN_PARALLEL_ARTICLES and worker_count(settings, count, count) > 1:
-            warm_worker_server()
+        nonlocal warmed
+        batches = -(-count // max(1, settings.batch_size))
+        if not warmed and count >= MIN_PARALLEL_ARTICLES and worker_count(settings, batches, count) > 1:
+            warmed = True
+            try:
+                warm_worker_server()
+            except Exception as exc:  # only a head start: the pool starts the server itself
+                log.warning("could not start the worker server early: %s: %s", type(exc).__name__, exc)
 
     return staging.stage(lake, run, settings, on_fresh)
 
@@ -247,11 +255,14 @@ def usable_cores() -> int:
     return cores
 
 
-def _worker_context():
+def _worker_context(settings: Settings | None = None):
+    """The forkserver context the workers come from; it preloads the model named by the
+    environment, so a run whose settings name another model skips the preload."""
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsflow.preload"])
+    if settings is None or settings.spacy_model == Settings.from_env().spacy_model:
+        context.set_forkserver_preload(["newsflow.preload"])
     return context
 
 
@@ -290,7 +301,7 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
     log.info("processing %d batches on %d worker processes", len(batches), workers)
     # this process only waits on the pool meanwhile: import what validation needs now, not after
     threading.Thread(target=_preload_validation, daemon=True).start()
-    with ProcessPoolExecutor(workers, mp_context=_worker_context()) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_worker_context(settings)) as pool:
         futures = [pool.submit(process_staged_batch, lake, run, settings, b) for b in batches]
         try:
             for i, future in enumerate(as_completed(futures), 1):

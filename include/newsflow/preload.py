@@ -12,6 +12,7 @@ it needs itself, as it would without the preload.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def _load() -> None:
 
         load_nlp(Settings.from_env().spacy_model)
         geo.index()
+        gc.freeze()  # out of the collector's reach: forked workers then share these pages longer
     except Exception as exc:  # the workers load it themselves
         log.warning("worker preload failed, each worker loads the model itself: %s: %s", type(exc).__name__, exc)
 

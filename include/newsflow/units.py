@@ -359,7 +359,11 @@ class Dollars:
 
     def in_sentence(self, sentence: str, default: str = "USD") -> str:
         """The first non-US dollar country the sentence names; USD when it names the US;
-        else ``default`` (the article's dollar, or USD)."""
+        else ``default`` (the article's dollar, or USD). In an article that names the US
+        (``default`` is ``US_ARTICLE``) a bare "$" is USD whatever a sentence names: "tariffs on
+        Canada covering $400 billion of goods"."""
+        if default == US_ARTICLE:
+            return "USD"
         if "$" not in sentence and "ollar" not in sentence:
             return default
         if self.us.search(sentence):
@@ -369,14 +373,18 @@ class Dollars:
 
     def in_article(self, text: str) -> str | None:
         """The article's dollar: the one non-US dollar country it names at least twice, when it
-        never names the US and names no other dollar country; else None."""
+        never names the US and names no other dollar country; ``US_ARTICLE`` when it names the
+        US; else None."""
         if self.us.search(text):
-            return None
+            return US_ARTICLE
         seen: dict[str, int] = {}
         for m in self.cues.finditer(text):
             code = self.code_of[m.group()]
             seen[code] = seen.get(code, 0) + 1
         return next(iter(seen)) if len(seen) == 1 and max(seen.values()) >= 2 else None
+
+
+US_ARTICLE = "USD (an American article)"  # Dollars.in_article: bare "$" is USD in every sentence
 
 
 @cache
@@ -391,7 +399,10 @@ def dollars() -> Dollars:
             code_of[cue] = code
     not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
     us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
-    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")(?!\w)"), code_of)
+    # not a cue when a capitalised word or a US state's abbreviation follows: "Toronto Blue Jays",
+    # "Ottawa-based Shopify", "Melbourne, Fla." name a team, a company, a US town
+    after = r"(?!\w)(?![-\s]+(?!" + _alt(conv["dollar_cue_heads"]) + r"\b)[A-Z])(?!-based)(?!,\s*[A-Z][a-z]{1,4}\.)"
+    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of)
 
 
 @cache
