@@ -239,7 +239,8 @@ def validate_frames(frames: dict[str, pd.DataFrame], run_id: str = "adhoc", run_
     imported = time.perf_counter() - started
     derived = derive(frames, run_time)
     cleaned, quarantined, row_counts = quarantine_rows(derived)
-    cleaned = derive(cleaned, run_time)  # cross-table columns again, now without the removed rows
+    if quarantined:  # cross-table columns again, now without the removed rows (the same when none was)
+        cleaned = derive(cleaned, run_time)
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
