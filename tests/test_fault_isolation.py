@@ -28,10 +28,10 @@ def failing_numbers(monkeypatch):
     """A bug in the numbers extractor that fires on one article's text (any future bug)."""
     real = numbers.extract
 
-    def extract(sentence, offset=0):
+    def extract(sentence, offset=0, **options):
         if BOOM in sentence:
             raise IndexError("no such group")
-        return real(sentence, offset)
+        return real(sentence, offset, **options)
 
     monkeypatch.setattr(numbers, "extract", extract)
 

@@ -341,34 +341,40 @@ def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
     combined = combined_tables(lake, run)
     if not any(t.num_rows for t in combined.values()):
         return _nothing_to_validate(lake, run, combined)
-    frames = {name: t.to_pandas() for name, t in combined.items()}
+    quarantined_before = combined["quarantine"]
+    frames = {name: combined.pop(name).to_pandas() for name in list(combined)}  # Arrow copies let go
     with lake.docs_dir(area.docs) as docs:
         report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
         from newsflow import datadocs
 
         datadocs.finalize_docs(docs, lake.root / "_docs")  # offline assets, shared once per lake
     status = {name: report.status(name) for name in frames}
+    del frames  # the report holds the validated frames; the run's memory peak is here
     crash_point("validate")
     if report.critical_failures:
         raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures()
                                + f"\nData Docs: {area.docs / 'index.html'}")
     orphans = staging.orphan_copies(lake, run, report.frames)
-    final = {name: pa.Table.from_pandas(df[tables.TABLES[name].column_names], schema=tables.TABLES[name].schema,
-                                        preserve_index=False)
-             for name, df in report.frames.items() if name != "quarantine"}
-    final["quarantine"] = pa.concat_tables([
-        combined["quarantine"],
-        tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
-        quarantine_table(orphans, run),
-    ])
-    final["validation_results"] = tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id))
-    for name, table in final.items():
-        write_parquet(table, area.final(name),
-                      sort_by=None if name in ("quarantine", "validation_results") else "article_id")
+    counts = {}
+    for name in [n for n in report.frames if n != "quarantine"]:  # one table at a time, each let go
+        spec, df = tables.TABLES[name], report.frames.pop(name)
+        table = pa.Table.from_pandas(df[spec.column_names], schema=spec.schema, preserve_index=False)
+        del df
+        write_parquet(table, area.final(name), sort_by="article_id")
+        counts[name] = table.num_rows
+        del table
+    for name, table in (
+            ("quarantine", pa.concat_tables([
+                quarantined_before,
+                tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
+                quarantine_table(orphans, run)])),
+            ("validation_results", tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id)))):
+        write_parquet(table, area.final(name), sort_by=None)
+        counts[name] = table.num_rows
     summary = {
         "run_id": run.run_id,
         "status": status,
-        "counts": {name: final[name].num_rows for name in PUBLISHED_TABLES},
+        "counts": {name: counts[name] for name in PUBLISHED_TABLES},
         "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
     }
