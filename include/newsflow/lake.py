@@ -10,6 +10,7 @@ Layout under the data root::
     _state/http_cache.json                                 ETags and Last-Modified of fetched URLs
     _state/writer.lock                                     the one-writer lease (newsflow.lock)
     _state/rollup.json                                     the run manifests the rollup has counted
+    _versions/part-<run_id>.parquet, _state/versions_index.json   later article versions (newsflow.superseded)
 
 Every path under the root is spelled here and nowhere else: the pipeline asks for files by
 name (``lake.staging(run).raw_batch(0)``, ``lake.http_cache()``), so the layout can change in
@@ -220,11 +221,11 @@ def _write_groups(table: pa.Table, where: Any, groups: list[tuple[int, int]], op
             writer.write_table(table.slice(offset, length), row_group_size=max(length, 1))
 
 
-def read_parquet(path: Path) -> pa.Table:
+def read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
     if not is_local(path):
         with path.open("rb") as f:
-            return pq.read_table(f)
-    return pq.read_table(path)
+            return pq.read_table(f, columns=columns)
+    return pq.read_table(path, columns=columns)
 
 
 def read_parquet_many(paths: list[Path], schema: pa.Schema) -> pa.Table:
@@ -267,6 +268,7 @@ class StagingArea:
         out/<batch>/<table>.parquet     a processed batch's tables, and its counts.json
         carried/<table>.parquet         rows a rerun keeps from its earlier attempt
         final/<table>.parquet           validated tables, ready to publish
+        final/_versions.parquet         the articles' later versions, for the lake's index
         docs/                           Data Docs of the run's validation
         validation.json                 the validation summary
     """
@@ -454,8 +456,13 @@ class Lake:
 
     # -- publish ---------------------------------------------------------------------------
     def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any],
-                docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True) -> dict[str, str]:
+                docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True,
+                index_versions: bool = True) -> dict[str, str]:
         """Move a run's validated files into place, replacing that run's earlier files.
+
+        The run's later article versions go into the lake's index in the same journal
+        (:mod:`newsflow.superseded`); compaction, which never changes a version, passes
+        ``index_versions=False``.
 
         A journal listing every move is written first (the commit point); if the process dies
         halfway, :meth:`recover` (called before every run and query) finishes the moves, so the
@@ -469,6 +476,12 @@ class Lake:
             deletes += [rel(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
                         if rel(old) != rel(target)]
         deletes += [rel(p) for p in replaces]
+        if index_versions and "articles" in staged:
+            from newsflow import superseded
+
+            index_moves, index_deletes = superseded.publish_steps(self, run, staged["articles"])
+            moves += [(rel(s), rel(d)) for s, d in index_moves]
+            deletes += [rel(p) for p in index_deletes]
         if docs is not None and docs.exists():
             moves.append((rel(docs), rel(self.docs(run))))
         landed = {t: str(self.partition_file(t, run)) for t in staged}

@@ -80,7 +80,8 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
             record = {**previous, **{r: f"part-{run.run_id}.parquet" for r in runs if not r.startswith("compacted-")}}
             # The journal makes the swap all-or-nothing: new file in, old files out.
             lake.publish(run, {name: staged}, {"run_id": run.run_id, "compacted": runs},
-                         replaces=[f for f in files if f.stem != f"part-{run.run_id}"], record_run=False)
+                         replaces=[f for f in files if f.stem != f"part-{run.run_id}"], record_run=False,
+                         index_versions=False)  # rows move between files; no version changes
             lake.clear_staging(run)
             lake.write_json(manifest_path, record)
             merged[f"{name}/{part.name}"] = len(files)

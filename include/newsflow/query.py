@@ -58,7 +58,7 @@ def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
     for table_dir in table_dirs(root):
         if parts := _partition_files(table_dir):
             _add_view(con, table_dir.name, table_dataset(root, table_dir.name, parts))
-    _version_views(con)
+    _version_views(con, _later_versions(root))
     return con
 
 
@@ -98,13 +98,9 @@ def _partition_files(table_dir: Path) -> list[tuple[str, date]]:
                                   if f.name.startswith("part-") and f.name.endswith(".parquet")]
     else:
         found = [(f.path, f.parent.name) for f in table_dir.glob("ingest_date=*/part-*.parquet")]
-    good, bad = [], set()
-    for path, folder in sorted(found):
-        day = _partition_day(folder)
-        if day is None:
-            bad.add(folder)
-        else:
-            good.append((path, day))
+    days = {folder: _partition_day(folder) for _, folder in found}  # once per folder, not per file
+    good = [(path, days[folder]) for path, folder in sorted(found) if days[folder] is not None]
+    bad = {folder for folder, day in days.items() if day is None}
     for folder in sorted(bad):
         log.warning("skipping partition %r of %s: not ingest_date=YYYY-MM-DD", folder, table_dir.name)
     return good
@@ -173,20 +169,42 @@ def _base(name: str) -> str:
     return f"_all_{name}" if name in VERSIONED else name
 
 
-def _version_views(con: duckdb.DuckDBPyConnection) -> None:
+def _later_versions(root: Path) -> ds.Dataset | pa.Table | None:
+    """The lake's index of later article versions (:mod:`newsflow.superseded`), or None for a
+    lake without one (written before it existed, and not published to since)."""
+    from newsflow import superseded
+    from newsflow.lake import is_local
+
+    paths = superseded.files(root)
+    if paths is None:
+        return None
+    if not paths:
+        return superseded.SCHEMA.empty_table()
+    fs = pafs.LocalFileSystem() if is_local(root) else pafs.PyFileSystem(pafs.FSSpecHandler(root.fs))
+    return ds.FileSystemDataset.from_paths([str(p) if is_local(p) else p.path for p in paths],
+                                           schema=superseded.SCHEMA, format=ds.ParquetFileFormat(), filesystem=fs)
+
+
+def _version_views(con: duckdb.DuckDBPyConnection, index: ds.Dataset | pa.Table | None = None) -> None:
     """`articles` and its child tables show each article's latest version; `article_versions`
     shows every version with `is_current`. Files from before versions existed read as version 1.
 
     A row is current unless its article has a later version. Only articles with a version above 1
-    can have one, so `_latest_versions` reads just those (``version > 1`` goes into the scan)
-    instead of ranking every article ever landed: a query over a week of entities no longer
-    windows the whole articles table, and filters on the versioned views still reach their scans.
+    can have one, and the lake keeps an index of those (``index``), so `_latest_versions` reads a
+    few small files instead of every articles file ever landed. A lake without the index is
+    scanned with ``version > 1`` pushed into the scan. Either way, filters on the versioned views
+    still reach their own scans.
     """
     have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     if "_all_articles" not in have:
         return
-    con.execute("""CREATE VIEW _latest_versions AS
-        SELECT article_id, max(version) AS version FROM _all_articles WHERE version > 1 GROUP BY article_id""")
+    if index is not None:
+        con.register("_arrow__versions", index)
+        source = "_arrow__versions"
+    else:
+        source = "_all_articles WHERE version > 1"
+    con.execute(f"""CREATE VIEW _latest_versions AS
+        SELECT article_id, max(version) AS version FROM {source} GROUP BY article_id""")
     con.execute("""CREATE VIEW article_versions AS
         SELECT a.* REPLACE (coalesce(a.version, 1)::INTEGER AS version),
                coalesce(a.version, 1) >= coalesce(l.version, 1) AS is_current
