@@ -538,3 +538,171 @@ def test_quarters_are_shares_only_of_something(sentence, expected):
     """"a quarter" is a share before "of" or after "by", "about"...; otherwise business news
     means three months."""
     assert [(a.text, a.value) for a in extract(sentence)] == expected
+
+
+# ---------------------------------------------------------------- amounts read beside each other
+
+
+def _found(sentence):
+    return [(a.text, a.value, a.value_max, a.unit, a.qualifier) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The ridge stands roughly 900 feet (270 metres) above the valley.",
+         [("roughly 900 feet", 900.0, None, "foot", "~"), ("270 metres", 270.0, None, "metre", "~")]),
+        ("Floodwater spread more than 12 miles (19 km) inland.",
+         [("more than 12 miles", 12.0, None, "mile", ">"), ("19 km", 19.0, None, "kilometre", ">")]),
+        ("The coast is eroding by 4 inches (10 cm) per year.",
+         [("4 inches", 4.0, None, "inch per year", "="), ("10 cm", 10.0, None, "centimetre per year", "=")]),
+    ])
+def test_a_bracketed_conversion_shares_the_hedge_and_the_rate(sentence, expected):
+    assert _found(sentence) == expected
+
+
+def test_a_bracket_that_is_not_a_conversion_keeps_its_own_reading():
+    # another dimension in the brackets: not the same amount again
+    (_, a), (_, b) = [(x.text, x) for x in extract("Sales rose by $4 billion (12%) last year.")]
+    assert (a.unit, a.qualifier, b.unit, b.qualifier) == ("USD", "up", "percent", "=")
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The pier reaches 2,400 feet (730 m) into the bay.", ("730 m", 730.0, "metre")),
+        ("The waves were 3–4 m (10–13 ft) high.", ("3–4 m", 3.0, "metre")),
+        ("The snow lay 30-40cm (12-16in) deep.", ("12-16in", 12.0, "inch")),
+    ])
+def test_one_letter_symbols_are_units_inside_a_conversion(sentence, expected):
+    assert expected in [(a.text, a.value, a.unit) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize("sentence", ["The firm raised 5 m from investors.", "He was in 3 in a row."])
+def test_one_letter_symbols_stay_unread_outside_a_conversion(sentence):
+    assert all(a.unit not in ("metre", "inch") for a in extract(sentence))
+
+
+@pytest.mark.parametrize(
+    "sentence, text, unit",
+    [
+        ("Wheat yields averaged 48.1 bushels per acre, up 1.2 bushels from last season.", "up 1.2 bushels",
+         "bushel per acre"),
+        ("Diesel fell 3.1 cents to 389.5 cents per gallon this week.", "fell 3.1 cents", "USD per gallon"),
+    ])
+def test_a_change_of_a_rated_level_is_in_the_levels_unit(sentence, text, unit):
+    assert (text, unit) in [(a.text, a.unit) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence, text, unit",
+    [
+        # bigger than the level: a total, not a change of the price per share
+        ("The bank earned $5 billion, or $1.20 per share.", "$5 billion", "USD"),
+        # a unit whose name holds "per" is not a rate to share: a 40-mile path is not per hour
+        ("Winds of 120 mph cut a 40-mile path through the county.", "40-mile", "mile"),
+    ])
+def test_a_rate_is_not_shared_with_other_amounts(sentence, text, unit):
+    assert (text, unit) in [(a.text, a.unit) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence, text, unit",
+    [
+        ("Methane rose about 9 ppb per year over the decade.", "about 9 ppb per year", "part per billion per year"),
+        ("The probe moved at 17 km/s past the planet.", "17 km/s", "kilometre per second"),
+        ("Gusts reached 90-kilometre-per-hour speeds on the ridge.", "90-kilometre-per-hour", "kilometre per hour"),
+        ("Winds of 45 mile-per-hour were recorded.", "45 mile-per-hour", "mile per hour"),
+        ("The firm leased a 52,000 square-foot warehouse.", "52,000 square-foot", "square foot"),
+        ("Crews combed 80 square nautical miles of sea.", "80 square nautical miles", "square nautical mile"),
+        ("He ran for 1,200 rushing yards that season.", "1,200 rushing yards", "yard"),
+        ("The agency leases 12 million rentable square feet.", "12 million rentable square feet", "square foot"),
+        ("Exports grew 12-fold in a decade.", "grew 12-fold", "times"),
+    ])
+def test_technical_units_and_rates(sentence, text, unit):
+    assert (text, unit) in [(a.text, a.unit) for a in extract(sentence)]
+
+
+def test_a_rate_unit_takes_a_second_rate_only_over_time():
+    # "mph per second" would change over time; "mph per lane" is no unit
+    assert [(a.text, a.unit) for a in extract("Traffic moved at 30 mph per lane.")] == [("30 mph", "mile per hour")]
+
+
+def test_an_adjective_before_a_plain_noun_still_counts_the_noun():
+    a = one("They hired 40 additional nurses.")
+    assert (a.kind, a.unit) == ("count", "nurse")
+
+
+@pytest.mark.parametrize(
+    "sentence, unit",
+    [
+        ("The batsman scored 212 runs over 9 innings.", "innings"),
+        ("Grants went to 40 U.S. cities this spring.", "city"),
+    ])
+def test_counted_nouns_innings_and_dotted_modifiers(sentence, unit):
+    assert unit in [a.unit for a in extract(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence, not_values",
+    [
+        ("Damage reached $4 billion (2012 USD) across the region.", {2012.0}),
+        ("Wages averaged $9.40 an hour (in 1999 dollars) that year.", {1999.0}),
+        ("Astronomers revisited the pulsar PSR J1719+14 this year.", {14.0}),
+        ("The ruling cites Article 12(4) of the convention.", {4.0}),
+        ("The railway ran 2-6-2 tank engines on the branch.", {2.0, 6.0}),
+        ("Each of the three winners got one each of the prizes.", set()),
+    ])
+def test_names_codes_and_base_years_are_not_amounts(sentence, not_values):
+    found = extract(sentence)
+    assert not [a for a in found if a.value in not_values and a.kind != "ordinal"], found
+    assert all(a.unit != "each" for a in found)
+
+
+@pytest.mark.parametrize(
+    "sentence, text, unit",
+    [
+        ("Negotiators met for a 14-hour session overnight.", "14-hour", "hour"),
+        ("Dock workers began a 48-hour strike on Monday.", "48-hour", "hour"),
+    ])
+def test_hyphenated_durations_of_events(sentence, text, unit):
+    assert (text, unit) in [(a.text, a.unit) for a in extract(sentence)]
+
+
+def test_hyphenated_durations_that_name_a_thing_stay_unread():
+    assert extract("He bought 10-year bonds and a one-year loan.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, text, unit",
+    [
+        ("At least six are dead after the bridge gave way.", "At least six", "person"),
+        ("Police said three were seriously injured in the crash.", "three", "person"),
+    ])
+def test_a_number_that_is_the_subject_of_a_harm_counts_people(sentence, text, unit):
+    assert (text, unit) in [(a.text, a.unit) for a in extract(sentence)]
+
+
+def test_more_after_a_harm_counts_what_the_sentence_counted_before():
+    found = extract("Five miners are killed and 40 more are injured in the blast.")
+    assert [(a.value, a.unit) for a in found] == [(5.0, "miner"), (40.0, "miner")]
+
+
+def test_a_unit_written_before_a_spelled_number():
+    a = one("A magnitude six point two quake hit the coast.")
+    assert (a.text, a.value, a.unit) == ("magnitude six point two", 6.2, "magnitude")
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, unit",
+    [
+        ("Rain left 3/4 inch of water on the streets.", "3/4 inch", 0.75, "inch"),
+        ("The bolts are 5/8 inch wide.", "5/8 inch", 0.625, "inch"),
+    ])
+def test_a_slash_fraction_before_a_unit_measures(sentence, text, value, unit):
+    assert (text, value, unit) in [(a.text, a.value, a.unit) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize("sentence", ["Memorials marked the 9/11 attacks.", "The helpline offers 24/7 support."])
+def test_a_slash_pair_without_a_unit_is_a_name(sentence):
+    assert extract(sentence) == []

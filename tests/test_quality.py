@@ -177,6 +177,20 @@ def test_real_dev2_numbers():
     assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
 
 
+# -- real news, amounts, third dev set (real_numbers_dev3.jsonl): technical units, sports, non-USD money ----
+# First measurement 0.943 / 0.743 / 0.581. After bracketed conversions (hedge, rate, "m"/"in"),
+# changes of a rated level, rates after rate units and "/s", hyphenated rates, square-foot,
+# units after adjectives, slash fractions, catalogue names and base years: 0.958 / 0.812 / 0.660
+# (real-dev2 exact 0.699 -> 0.714, the others unchanged). Pins sit a little under.
+
+
+def test_real_dev3_numbers():
+    examples = evaluate.load(evaluate.NUMBERS_REAL_DEV3)
+    rep = evaluate.score_numbers(examples)
+    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.80, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.64, rep.as_dict()
+
+
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
 
 

@@ -31,18 +31,21 @@ from newsflow.units import TIME_UNITS, UNITS
 NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
 NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
 # A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
-_MODIFIER = re.compile(r"\s+(?P<w>(?:[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")
+_MODIFIER = re.compile(r"\s+(?P<w>(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")  # "150 U.S. counties"
 _HYPHEN_MODIFIER = re.compile(r"\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s)")  # "grain-producing", "al-Shabaab"
 _MAX_MODIFIERS = 4  # "170 all-time high temperature records"
 _HYPHEN_NOUN = re.compile(r"-(?P<noun>[a-z]+)\b(?!-)(?:\s*(?P<next>,|[a-z]+\b))?")
 _HYPHEN_NOT_NOUNS = frozenset(
     "odd plus something somethings fold strong old long wide based like ish ever time off on up way "
     "run high low minded sided party".split())
-# What a hyphenated duration can measure: a span, a record over a span, a term of something.
+# What a hyphenated duration can measure: a span, a record over a span, a term of something, a
+# change over a span ("the 12-month increase"), an event that lasts ("a 24-hour strike").
 _SPAN_NOUNS = frozenset(
     "high low record history period span term stretch streak run window tenure career hiatus gap "
     "absence wait cycle contract deal sentence lease permit licence license plan programme program "
-    "mandate extension moratorium ban truce ceasefire".split())
+    "mandate extension moratorium ban truce ceasefire series increase decrease rise fall decline change "
+    "strike trial siege standoff blockade shutdown outage blackout curfew lockdown journey voyage "
+    "mission shift session hearing search".split())
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
@@ -50,6 +53,10 @@ _CASUALTY_BEFORE = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing|e)|hurt(?:s|ing)?|evacuat(?:es|ed|ing)|"
     r"rescu(?:es|ed|ing)|displac(?:es|ed|ing)|arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?)"
     r"\s+(?:(?!and\b|or\b)\S+\s+){0,2}$", re.I)  # "killed and 263 more": the verb is the clause before
+# "four are dead", "two were seriously injured": a number that is the subject of a harm
+_CASUALTY_AFTER = re.compile(
+    r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+)?(?:confirmed\s+)?"
+    rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
 # "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]+(?:s|people|men|children))\b", re.I)
 # "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
@@ -76,6 +83,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
+        if not words and _CASUALTY_AFTER.match(s, pos):
+            return "person", pos  # "four are dead"; "263 more are injured" counts what came before
         nm = NOUN_AFTER.match(s, pos)
         if nm and nm.group("sep") == "-":
             return None if words else (_hyphen_unit(nm.group("noun")), nm.end())  # "193-vehicle"
@@ -107,6 +116,25 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         head = next(((w, e) for w, e in words if not looks_adjective(w)), None)
         if head and head[0].islower():
             return head  # "one car", "one person dead", "one big problem"
+    return None
+
+
+def unit_after_modifiers(s: str, end: int) -> tuple[object, int] | None:
+    """A unit after one or two adjectives: "1,000 rushing yards", "370 million rentable square
+    feet", "5 additional kilometres" measure in the unit, they do not count it. Returns the
+    registry's unit and where it ends."""
+    pos = end
+    for _ in range(2):
+        nm = NOUN_AFTER.match(s, pos)
+        if not nm or not nm.group("sep").isspace():
+            return None
+        word = nm.group("noun").lower()
+        if word in NOT_NOUNS or not (word in COUNT_MODIFIERS or looks_adjective(word)) or UNITS.match(s, pos):
+            return None
+        pos = nm.end()
+        um = UNITS.match(s, pos)
+        if um and um[0].kind == "quantity" and not re.match(r"\s*-", s[pos:]):
+            return um
     return None
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from newsflow import counted
 from newsflow.numchecks import MONTH_NEAR, plausible_cardinal
 from newsflow.numchecks import tail as _tail
+from newsflow.numcontext import share_context
 from newsflow.numwords import (
     BIG_SCALES,
     DIGIT_WORDS,
@@ -61,7 +62,7 @@ def _alt(keys: list[str] | dict) -> str:
 
 
 _WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
-_DIGITS = r"\d+[\s-]\d/\d{1,2}(?![\d/])|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
+_DIGITS = r"\d+[\s-]\d/\d{1,2}(?![\d/])|\d{1,2}/\d{1,2}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 _FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
 _UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
@@ -127,9 +128,12 @@ _FRACTION_CONTEXT = re.compile(
 _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
-_TIME_MULTIPLIER = re.compile(r"-times?\b(?!-)", re.I)
+_TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
 _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
+_SLASH_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
+_BASE_YEAR = re.compile(r"(?:19|20)\d\d")
+_BASE_YEAR_BEFORE = re.compile(r"(?:\(|\b(?:in|constant|real)\s+)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         else:
             rejected_end = m.end()
         pos = max(end, m.end())
-    return [_shift(a, offset) for a in _share_context(out, sentence)]
+    return [_shift(a, offset) for a in share_context(out, sentence)]
 
 
 def article_dollar(text: str) -> str:
@@ -227,38 +231,6 @@ def article_dollar(text: str) -> str:
 
 def _shift(a: Amount, offset: int) -> Amount:
     return a if not offset else replace(a, start=a.start + offset, end=a.end + offset)
-
-
-def _share_context(out: list[Amount], s: str) -> list[Amount]:
-    """Fill what the text leaves implicit from the amounts around it.
-
-    "20 million tonnes of US soybeans, up from 12 million tonnes": the second shares the object.
-    "55,000 jobs, well above forecasts of 20,000": a bare number near a count counts the same thing.
-    """
-    res = list(out)
-    for i, a in enumerate(res):
-        if a.object is None and a.kind in ("quantity", "money"):
-            prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
-            if prev:
-                res[i] = replace(a, object=prev.object)
-    for i, a in enumerate(res):
-        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or a.value != int(a.value):
-            continue
-        near = []
-        for j, b in enumerate(res):
-            if j == i or b.kind not in ("count", "quantity"):
-                continue
-            gap = s[min(a.end, b.end):max(a.start, b.start)]
-            if len(gap.split()) <= 12 and not re.search(r"[;:]", gap):
-                near.append((len(gap), j <= i, b))
-        if counted.counts_people(_tail(s, a.start, 40)[0]):
-            res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
-        elif near:
-            _, _, b = min(near, key=lambda t: (t[0], not t[1]))
-            res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
-        elif noun := counted.counted_before(s, a.start):
-            res[i] = replace(a, kind="count", unit=noun)
-    return res
 
 
 def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | None,
@@ -458,6 +430,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
     r.to_is_range = not change or bool(between or bare_then_unit)
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
+    if rng and re.match(r"[-–]\d", s[rng[3]:]):
+        return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
     if rng:
         r.value, r.value_max, r.factor, r.end = rng
         if between:
@@ -474,6 +448,8 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
     ("5.25%-5.50%") and a rate ("per hectare")."""
     prev_money = next((a.unit for a in reversed(out) if a.kind == "money"), None)
     if r.currency is None and (after := currency_after(s, r.end, prev_money, r.dollar)):
+        if _BASE_YEAR.fullmatch(s[r.core.start:r.core.end]) and _BASE_YEAR_BEFORE.search(_tail(s, r.start, 24)[0]):
+            return False  # "(2008 USD)", "in 2006 dollars": the year prices are stated in
         r.currency, frac, r.end = after
         r.value = scaled(r.value, frac)
         r.value_max = scaled(r.value_max, frac) if r.value_max is not None else None
@@ -488,9 +464,12 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
         r.kind, r.unit, r.end, r.dimension = u
         if r.unit == "inch" and out and out[-1].unit == "millibar" and r.start - out[-1].end <= 8:
             r.unit = "inch of mercury"  # "947 MB...27.96 INCHES", "1002 mb (29.59 in)": a pressure
-    elif not r.core.is_words and (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)):
-        unit = UNITS.units[_UNIT_BEFORE_FORMS[ub.group("u").lower()]]  # "a magnitude of 5.4"
+    elif (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)):
+        unit = UNITS.units[_UNIT_BEFORE_FORMS[ub.group("u").lower()]]  # "a magnitude of 5.4", "magnitude seven"
         r.kind, r.unit, r.dimension, r.start = unit.kind, unit.name, unit.dimension, ub.start("u")
+    elif not r.m.group("half") and (um := counted.unit_after_modifiers(s, r.end)):
+        (unit, r.end), r.kind = um, "quantity"  # "1,000 rushing yards"
+        r.unit, r.dimension = unit.name, unit.dimension
     elif not (r.m.group("fraction") or r.m.group("half")):
         cn = counted.count_noun(s, r.end, r.value, r.value_max)
         if cn:
@@ -500,6 +479,8 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
             r.kind, r.unit = "count", pn  # "three of his family members": the span stays "three"
         elif r.value != 1 and (te := counted.times_after(s, r.end)):
             r.unit, r.end = "times", te  # "three times": a multiplier, a cardinal in "times"
+    if r.kind != "quantity" and _SLASH_FRACTION.fullmatch(s[r.core.start:r.core.end]):
+        return False  # "9/16 inch" measures; "9/11 attacks", "24/7 coverage" are names
     if r.value_max is None and r.kind in ("percent", "quantity", "money"):
         _read_repeated_unit(s, r)
     if r.kind in ("quantity", "count") or (r.kind == "money" and MONEY_RATES):
@@ -528,10 +509,13 @@ def _read_repeated_unit(s: str, r: _Reading) -> None:
 
 
 def _read_rate(s: str, r: _Reading) -> None:
-    """"174.9 bushels per acre", "25 points per game": a rate is one unit, "bushel per acre"."""
-    if r.unit is None or " per " in r.unit:
+    """"174.9 bushels per acre", "25 points per game": a rate is one unit, "bushel per acre";
+    a unit that is a rate itself may change over time ("1.6 ppm per year")."""
+    if r.unit is None or (" per " in r.unit and r.unit not in UNITS):
         return
     rate = rate_after(s, r.end, article_ok=r.kind in ARTICLE_RATES)
+    if rate and " per " in r.unit and rate[0] not in TIME_NAMES:
+        return  # "1.6 ppm per year", "2 mph per second": a unit that is a rate changes over time only
     if rate is None and r.unit in TIME_NAMES:  # "24 hours a day": a span of time per span of time
         rate = rate_after(s, r.end, article_ok=True)
         rate = rate if rate and rate[0] in TIME_NAMES and rate[0] != r.unit else None

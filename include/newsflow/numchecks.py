@@ -16,6 +16,7 @@ NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
+DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
 
 
 def tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
@@ -56,6 +57,8 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
         if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"
                     r"Boulevard|Way|Terrace|Crescent)\b", s[core_end:]):
             return False  # "10 Downing Street", "221B Baker Street"
+        if DESIGNATION_BEFORE.search(before) or (re.search(r"\w\($", before) and s[end:end + 1] == ")"):
+            return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
         nm = NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS:
             return False  # "Section 427", "Boeing 737", "No. 10"

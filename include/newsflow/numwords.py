@@ -64,7 +64,7 @@ NOT_NOUNS = frozenset(
     percent per cent times time over under about around up down more less after before into
     against between while when if but so than then also only just even still yet nor
     said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
-    million billion trillion thousand hundred
+    million billion trillion thousand hundred each apiece
     """.split()
 )
 IRREGULAR_PLURALS = {
@@ -73,7 +73,7 @@ IRREGULAR_PLURALS = {
     "knives": "knife", "leaves": "leaf", "halves": "half", "thieves": "thief", "series": "series",
     "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
     "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff",
-    "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
+    "innings": "innings", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
 }
 
 
@@ -133,8 +133,8 @@ def singular(noun: str) -> str:
 def parse_digits(s: str) -> float:
     if s[-1] in VULGAR:  # "2½", "⅓"
         return float(s[:-1] or 0) + VULGAR[s[-1]]
-    if " " in s or "/" in s:  # "2 1/2", "4-1/2"
-        whole, frac = re.split(r"[\s-]", s)
+    if " " in s or "/" in s:  # "2 1/2", "4-1/2", "9/16"
+        whole, frac = re.split(r"[\s-]", s) if re.search(r"[\s-]", s) else ("0", s)
         num, den = frac.split("/")
         return float(whole) + int(num) / int(den) if int(den) else math.nan
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?", s):  # 1,81,343 (Indian lakh grouping)

@@ -80,8 +80,8 @@ def surface_forms(surface: str) -> set[str]:
         for i in range(1, len(words)):
             if words[i] in ("per", "of", "a", "an"):  # "barrels per day", "inches of mercury"
                 forms.add(" ".join([*words[: i - 1], plural(words[i - 1]), *words[i:]]))
-    if "-" not in surface and len(words) == 2 and words[0] not in ("square", "cubic", "degree"):
-        forms |= {f.replace(" ", "-", 1) for f in list(forms)}  # "kilowatt-hour"
+    if "-" not in surface and len(words) == 2 and words[0] != "degree":
+        forms |= {f.replace(" ", "-", 1) for f in list(forms)}  # "kilowatt-hour", "square-foot"
     return forms
 
 
@@ -252,6 +252,13 @@ def unit_before() -> tuple[re.Pattern, dict[str, str]]:
     symbols = [f for f in raw if not f.islower()]
     alts = "|".join(filter(None, [f"(?i:{_alt(words)})" if words else "", _alt(symbols)]))
     return re.compile(r"(?:^|(?<=\W))(?P<u>" + alts + r")\s*-?\s*$"), forms
+
+
+@cache
+def conversion_symbols() -> dict[str, str]:
+    """One- and two-letter symbols left out of the matcher ("m", "in") that name a unit inside a
+    bracketed conversion of the same dimension: "5,000 feet (1,500 m)"."""
+    return {k: v for k, v in _load(UNIT_CONVENTIONS)["conversion_symbols"].items() if not k.startswith("_")}
 
 
 @cache
@@ -429,7 +436,7 @@ _CUR_WORD_RE = re.compile(r"\s+" + _CUR_WORD, re.IGNORECASE)
 _CUR_WORD_AT = re.compile(_CUR_WORD, re.IGNORECASE)
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCIES.codes))})\b")
 # "per X", "/X" and "a X" after a unit, a currency or a counted noun.
-_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|\s+per\s+(?!cent\b)|(?P<article>\s+an?\s+)", re.I)
+_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|(?:\s+|-)per(?:\s+|-)(?!cent\b)|(?P<article>\s+an?\s+)", re.I)
 _RATE_NOUN = re.compile(r"(?:(?:square|cubic)\s+)?[a-z]+\b(?![-’'])")
 # "a year earlier", "a fortnight ago": a time noun then one of these is a comparison, not a rate
 # ("$80 a barrel earlier this week" and "£3,500 a tonne after the rain" are still rates).
@@ -468,8 +475,8 @@ def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int]
     if not nm:
         return None
     noun = nm.group().lower()
-    if noun in RATE_NOUNS:
-        return RATE_NOUNS[noun], None, nm.end()  # "/b" is per barrel, though "b" is a scale too
+    if noun in RATE_NOUNS:  # "/b" is per barrel, though "b" is a scale too; "km/s" per second
+        return RATE_NOUNS[noun], "time" if RATE_NOUNS[noun] in TIME_NAMES else None, nm.end()
     if noun in NOT_NOUNS or noun in SCALES or noun in MONTHS or noun in ONES or noun in TENS:
         return None
     noun = RATE_NOUNS.get(noun, singular(noun))

@@ -1,0 +1,140 @@
+"""What the amounts of one sentence say about each other (split out of :mod:`newsflow.numbers`).
+
+The scanner reads each amount from the words around it; some things only the other amounts of
+the sentence say. A bracketed conversion ("about 40 miles (64 km)", "0.03 inches (0.8 mm) per
+year") is the same amount again, so it shares the hedge and the rate; a change of a priced or
+rated level ("up 5.7 cents to 205.6 cents per gallon") is in the level's unit; a bare number
+near a count counts the same thing. Amounts in, amounts out: nothing here finds numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from newsflow import counted
+from newsflow.numchecks import tail
+from newsflow.units import UNITS, conversion_symbols, rate_after, rate_dimension
+
+# between an amount and its bracketed conversion: "40 miles (64 km)", "£220m (or $265m)"
+_CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughly\s+|some\s+|c\.\s*)?")
+_NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
+_BRACKET_END = re.compile(r"\s*\)")
+_CLAUSE_BREAK = re.compile(r"[;:]")
+# A minor-unit price ("5.7 cents", "8p") is a per-unit price like the level it changes.
+_MINOR_TEXT = re.compile(r"(?:cents?|pence|p)$", re.I)
+
+
+def share_context(out: list[Any], s: str) -> list[Any]:
+    """Fill what the text leaves implicit from the amounts around it.
+
+    "20 million tonnes of US soybeans, up from 12 million tonnes": the second shares the object.
+    "55,000 jobs, well above forecasts of 20,000": a bare number near a count counts the same thing.
+    "about 40 miles (64 km)": the conversion is hedged too. "up 0.9 bushels from the August
+    forecast" after "155.3 bushels per acre": the change is per acre too.
+    """
+    res = _conversion_units(list(out), s)
+    res = _conversions(res, s)
+    res = _shared_rates(res, s)
+    for i, a in enumerate(res):
+        if a.object is None and a.kind in ("quantity", "money"):
+            prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
+            if prev:
+                res[i] = replace(a, object=prev.object)
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or a.value != int(a.value):
+            continue
+        near = []
+        for j, b in enumerate(res):
+            if j == i or b.kind not in ("count", "quantity"):
+                continue
+            gap = s[min(a.end, b.end):max(a.start, b.start)]
+            if len(gap.split()) <= 12 and not _CLAUSE_BREAK.search(gap):
+                near.append((len(gap), j <= i, b))
+        if counted.counts_people(tail(s, a.start, 40)[0]):
+            res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
+        elif near:
+            _, _, b = min(near, key=lambda t: (t[0], not t[1]))
+            res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
+        elif noun := counted.counted_before(s, a.start):
+            res[i] = replace(a, kind="count", unit=noun)
+    return res
+
+
+def conversion_pairs(res: list[Any], s: str) -> list[tuple[int, int]]:
+    """(original, conversion) index pairs: "40 miles (64 km)", "(127 mph; 110 kn)": a bracketed
+    measure right after another of the same dimension, the brackets holding nothing else before
+    it. Money is left out: "around $11 billion (£8.2 billion)" converts at the day's rate, a
+    figure of its own that the labelled sets leave unhedged."""
+    pairs = []
+    for i in range(1, len(res)):
+        a, b = res[i - 1], res[i]
+        gap = s[a.end:b.start]
+        if _CONVERSION_GAP.fullmatch(gap) and "(" in gap:
+            pairs.append((i - 1, i))
+        elif pairs and pairs[-1][1] == i - 1 and _NEXT_IN_BRACKET.fullmatch(gap):
+            pairs.append((pairs[-1][0], i))
+    return [(i, j) for i, j in pairs if res[i].kind == res[j].kind == "quantity"
+            and _base_dimension(res[i]) == _base_dimension(res[j])]
+
+
+def _base_dimension(a: Any) -> str | None:
+    return (a.dimension or "").split("/")[0] or None
+
+
+def _conversion_units(res: list[Any], s: str) -> list[Any]:
+    """"5,000 feet (1,500 m)", "5–6 m (16–20 ft)", "50-60cm (16-23in)": a one-letter symbol the
+    registry leaves out alone ("m" is also million, "in" a preposition) is read as the unit of
+    the dimension the bracketed conversion beside it measures."""
+    symbols = conversion_symbols()
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.unit is not None:
+            continue
+        sm = re.match(r"\s?(?P<sym>[a-zA-Z]{1,2})\b", s[a.end:])
+        unit = UNITS.units.get(symbols.get(sm.group("sym"), "")) if sm else None
+        if unit is None:
+            continue
+        before = res[i - 1] if i > 0 and _CONVERSION_GAP.fullmatch(s[res[i - 1].end:a.start]) else None
+        after = res[i + 1] if i + 1 < len(res) else None
+        end = a.end + sm.end()
+        after = after if after and _CONVERSION_GAP.fullmatch(s[end:after.start]) else None
+        if any(o is not None and o.kind == "quantity" and o.dimension == unit.dimension for o in (before, after)):
+            res[i] = replace(a, kind="quantity", unit=unit.name, dimension=unit.dimension, end=end,
+                             text=s[a.start:end])
+    return res
+
+
+def _conversions(res: list[Any], s: str) -> list[Any]:
+    """A conversion is the same amount: it takes the original's hedge ("about 40 miles (64 km)")
+    and a rate written after the brackets belongs to both ("0.03 inches (0.8 mm) per year")."""
+    for i, j in conversion_pairs(res, s):
+        a, b = res[i], res[j]
+        if b.qualifier == "=" and a.qualifier != "=":
+            res[j] = b = replace(b, qualifier=a.qualifier)
+        close = _BRACKET_END.match(s, b.end)
+        if close and " per " not in a.unit and " per " not in b.unit and (
+                rate := rate_after(s, close.end())):
+            den, dim, _ = rate
+            res[i] = replace(a, unit=f"{a.unit} per {den}", dimension=rate_dimension(a.dimension, dim))
+            res[j] = replace(b, unit=f"{b.unit} per {den}", dimension=rate_dimension(b.dimension, dim))
+    return res
+
+
+def _shared_rates(res: list[Any], s: str) -> list[Any]:
+    """A change of a rated level is in the level's unit: "corn yields average 155.3 bushels per
+    acre, up 0.9 bushels", "fell 0.8 cent to average 244.2 cents per gallon". Only an amount no
+    bigger than the level it goes with ("$5 billion, or $1.20 a share" is not per share), and
+    never a unit whose name holds a "per" ("a 59-mile path" beside "165 mph")."""
+    for i, a in enumerate(res):
+        if a.kind not in ("quantity", "money") or a.unit is None or " per " in a.unit:
+            continue
+        if a.kind == "money" and not _MINOR_TEXT.search(a.text):
+            continue  # money: only prices in cents or pence, which are per-unit prices
+        rated = [b for b in res if b.kind == a.kind and (b.unit or "").startswith(f"{a.unit} per ")
+                 and b.unit not in UNITS  # "165 mph" is a speed, not miles per something
+                 and (b.kind != "money" or _MINOR_TEXT.search(s[b.start:b.end].split(" per ")[0]))
+                 and a.value <= (b.value_max or b.value)]
+        if len({b.unit for b in rated}) == 1:
+            res[i] = replace(a, unit=rated[0].unit, dimension=rated[0].dimension)
+    return res
