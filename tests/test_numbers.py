@@ -706,3 +706,26 @@ def test_a_slash_fraction_before_a_unit_measures(sentence, text, value, unit):
 @pytest.mark.parametrize("sentence", ["Memorials marked the 9/11 attacks.", "The helpline offers 24/7 support."])
 def test_a_slash_pair_without_a_unit_is_a_name(sentence):
     assert extract(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, unit",
+    [
+        ("The city sent 12 fire engines to the warehouse blaze.", "fire engine"),
+        ("Police said four security officers were hurt at the gate.", "security officer"),
+        ("The union says 300 health workers walked out on Monday.", "health worker"),
+        ("Twenty member states backed the proposal in Brussels.", "member state"),
+        ("He hit 40 home runs in his final season.", "home run"),
+        # adjectives, nationalities and names stay out of the unit
+        ("Three Pakistani soldiers died in the attack.", "soldier"),
+        ("Two smaller aftershocks followed within an hour.", "aftershock"),
+        ("She faced five different opponents in the tournament.", "opponent"),
+        ("Nine newborn babies were moved to another hospital.", "baby"),
+        ("Two British Army soldiers were injured.", "soldier"),
+        ("About 30 million small farmers grow the crop.", "farmer"),
+        ("The team scored 3 goals in the second half.", "goal"),
+    ],
+)
+def test_a_noun_before_the_counted_noun_makes_a_compound_but_an_adjective_does_not(sentence, unit):
+    counts = [a for a in extract(sentence) if a.kind == "count"]
+    assert [a.unit for a in counts] == [unit], counts

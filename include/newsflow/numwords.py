@@ -100,6 +100,8 @@ _ADJECTIVES = frozenset(
     real same own last next first long short hot cold free open rare wild dry wet green red black
     white blue poor rich good bad great huge tiny vast senior junior prime daily weekly joint fresh
     net gross former private foreign overseas more other extra further additional separate
+    different various several numerous certain entire whole total average remaining hungry
+    newborn recent current potential possible similar known unknown midget
     """.split())
 _ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "less", "able", "ible", "ary", "ese", "ish",
                       "ed", "ing", "est", "ern", "ly")
@@ -109,6 +111,10 @@ def looks_adjective(word: str) -> bool:
     """Whether a word before a counted noun is more likely an adjective than a noun: a cheap test
     (endings and a short list) that keeps the scanner free of a tagger."""
     w = word.lower()
+    for suffix in ("er", "est"):
+        stem = w.removesuffix(suffix)
+        if stem not in (w, "own") and {stem, stem + "e", stem[:-1] if stem[-2:-1] == stem[-1:] else stem} & _ADJECTIVES:
+            return True  # "smaller", "larger", "biggest": comparatives of the words below
     return w in _ADJECTIVES or "-" in w or (len(w) > 4 and w.endswith(_ADJECTIVE_ENDINGS))
 
 
