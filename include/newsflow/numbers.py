@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
-from newsflow.numchecks import MONTH_NEAR, plausible_cardinal
+from newsflow.numchecks import MONTH_NEAR, plausible_cardinal, score_unit
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numwords import (
@@ -128,6 +128,8 @@ _FRACTION_CONTEXT = re.compile(
 _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
+_PAIR = re.compile(r"(?:\s?[-–]\s?|\s+to\s+)(?P<b>\d{1,3})\b(?![,%\d]|\.\d)")  # "3-1", "a score of 93 to 39"
+_CENTURY_AFTER = re.compile(r"[\s-]*(?:century|centuries|millennium|millennia)\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
 _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
@@ -323,6 +325,8 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
         return None  # "the Fourth of July", "Hornsea One"
     if re.match(r"-(?!(?:most|least|best|worst|\w+est)\b)", s[m.end():]):
         return None  # "first-class", "first-time"; but "tenth-driest", "second-largest" rank
+    if _CENTURY_AFTER.match(s, m.end()):
+        return None  # "the 20th century", "the third millennium": a period of time, not a rank
     if _MONTH_NEAR.search(_tail(s, m.start(), 16)[0]) or re.match(
             rf"\s+of\s+(?:{'|'.join(MONTHS)})\b", s[m.end():], re.I):
         return None  # "June seventh", "the seventh of June": a date
@@ -436,10 +440,13 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         r.value, r.value_max, r.factor, r.end = rng
         if between:
             r.start = r.between_start
-    elif r.currency is None and r.factor == 1.0 and (pair := re.match(r"\s?[-–]\s?\d{1,3}\b(?![.,%\d])", s[r.end:])) \
-            and not _unit_after(s, r.end + len(re.match(r"\s?[-–]\s?\d{1,3}", pair.group()).group()), r.core):
-        r.end += 4
-        return False  # a score or a label pair: "won 3-1", "Junctions 10-11"
+    elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
+            and (" to " not in pair.group() or "score" in before.lower()) and not _unit_after(s, pair.end(), r.core):
+        if r.value == int(r.value) and (unit := score_unit(s, r.start, r.value, float(pair["b"]), pair.end())):
+            out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, unit, "=", None),
+                    Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, unit, "=", None)]
+        r.end = pair.end()
+        return False  # a score ("won 3-1": two counts) or a label pair ("Junctions 10-11")
     return True
 
 
@@ -530,6 +537,10 @@ def _read_object(s: str, r: _Reading) -> None:
     """What is counted or measured, when the text says it: "20 million tonnes of US soybeans"."""
     if r.kind in ("quantity", "money", "count"):
         r.obj = counted.object_after(s, r.end)
+    if r.obj and r.kind == "quantity" and r.unit and " per " not in r.unit:
+        after = s.find(r.obj, r.end) + len(r.obj)  # "280 gigatons of ice per year": a rate over time
+        if (rate := rate_after(s, after)) and rate[1] == "time":
+            r.unit, r.dimension = f"{r.unit} per {rate[0]}", rate_dimension(r.dimension, rate[1])
 
 
 def _finish(s: str, r: _Reading) -> Amount | None:

@@ -65,3 +65,34 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
             return False  # "the 2032 notes"
     return True
+
+
+# A pair "2-1" is a score (two counts, as the real-news sets label it) only where the sentence
+# says so: a result verb or a score word before it, a result noun after it, or a results line
+# between two names.
+_SCORE_BEFORE = re.compile(r"\b(?:won|wins?|winning|beat|beats|beating|defeated|defeats|lost|loses|losing|drew|draws|trailed|led|leads|"
+                           r"score|scoreline)\b\s+(?:[\w'’.-]+\s+){0,4}$", re.I)
+_SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
+                          r"series|aggregate|result)\b", re.I)
+_RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
+_SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
+    (re.compile(r"\bseries\b|\bTests?\b"), "match"),
+    (re.compile(r"\b(?:innings?|baseball|MLB|home\s+runs?)\b", re.I), "run"),
+    (re.compile(r"\b(?:tennis|volleyball)\b", re.I), "set"),
+    (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b", re.I), "point"),
+)
+
+
+def score_unit(s: str, start: int, first: float, second: float, end: int) -> str | None:
+    """The unit of the score "first-second" at ``start``..``end`` ("won 3-1", "a 2-2 draw",
+    "Peñarol 2–1 Godoy Cruz", "by a score of 93 to 39"), or None when the context does not make
+    it a score (a label pair: "Junctions 10-11", "ages 9-13"). Goals unless the sentence names a
+    sport counted otherwise; points above 15, where goals are rare."""
+    before = s[max(0, start - 40):start]
+    results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])
+    if not (_SCORE_BEFORE.search(before) or _SCORE_AFTER.match(s, end) or results_line):
+        return None
+    for pattern, unit in _SPORT_UNITS:
+        if pattern.search(s):
+            return unit
+    return "point" if max(first, second) > 15 else "goal"

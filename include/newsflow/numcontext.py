@@ -24,6 +24,13 @@ _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
 # A minor-unit price ("5.7 cents", "8p") is a per-unit price like the level it changes.
 _MINOR_TEXT = re.compile(r"(?:cents?|pence|p)$", re.I)
+# "the hourly minimum wage ... to $15", "average monthly income ... around three hundred US
+# dollars": pay named with its period, the amount after it (and no other money in between)
+_PERIODIC_PAY = re.compile(
+    r"\b(?P<period>hourly|daily|weekly|monthly|yearly|annual)\s+(?:[a-z]+\s+){0,2}?(?:wages?|salar(?:y|ies)|pay|"
+    r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
+_ALTERNATIVE = re.compile(r"\s*[,(]?\s*(?:or\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?")
+_PERIOD_NOUN = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 
 
 def share_context(out: list[Any], s: str) -> list[Any]:
@@ -37,6 +44,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _conversion_units(list(out), s)
     res = _conversions(res, s)
     res = _shared_rates(res, s)
+    res = _periodic_pay(res, s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
             prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
@@ -137,4 +145,25 @@ def _shared_rates(res: list[Any], s: str) -> list[Any]:
                  and a.value <= (b.value_max or b.value)]
         if len({b.unit for b in rated}) == 1:
             res[i] = replace(a, unit=rated[0].unit, dimension=rated[0].dimension)
+    return res
+
+
+def _periodic_pay(res: list[Any], s: str) -> list[Any]:
+    """Money after pay that names its period is a rate: "raises the hourly minimum wage to $15"
+    is USD per hour, "the average monthly income is around 300 US dollars" USD per month. Only
+    the first money amount after the words, in the same clause."""
+    for i, a in enumerate(res):
+        if a.kind != "money" or " per " in (a.unit or "") or a.unit is None:
+            continue
+        start = max(0, max((b.end for b in res[:i] if b.kind == "money"), default=0))
+        window = s[max(start, a.start - 120):a.start]
+        pay = next(reversed(list(_PERIODIC_PAY.finditer(window))), None)  # the nearest
+        if pay and not _CLAUSE_BREAK.search(window[pay.end():]):
+            per = _PERIOD_NOUN[pay["period"].lower()]
+            for j in range(i, len(res)):  # and its conversions: "300 US dollars or about 225 euros"
+                if j > i and not (res[j].kind == "money" and _ALTERNATIVE.fullmatch(s[res[j - 1].end:res[j].start])):
+                    break
+                if " per " not in res[j].unit:
+                    res[j] = replace(res[j], unit=f"{res[j].unit} per {per}",
+                                     dimension=rate_dimension(res[j].dimension, "time"))
     return res
