@@ -181,14 +181,26 @@ def test_real_dev2_numbers():
 # First measurement 0.943 / 0.743 / 0.581. After bracketed conversions (hedge, rate, "m"/"in"),
 # changes of a rated level, rates after rate units and "/s", hyphenated rates, square-foot,
 # units after adjectives, slash fractions, catalogue names and base years: 0.958 / 0.812 / 0.660
-# (real-dev2 exact 0.699 -> 0.714, the others unchanged). Pins sit a little under.
+# (real-dev2 exact 0.699 -> 0.714, the others unchanged). Then compound counted nouns, scores as
+# two counts, periodic pay and object rates: 0.961 / 0.855 / 0.702. Pins sit a little under.
 
 
 def test_real_dev3_numbers():
     examples = evaluate.load(evaluate.NUMBERS_REAL_DEV3)
     rep = evaluate.score_numbers(examples)
-    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.80, rep.as_dict()
-    assert rep.scores["exact"].f1 >= 0.64, rep.as_dict()
+    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.84, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.69, rep.as_dict()
+
+
+# -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------
+# Pinned a little under the last measurement (value 0.943, value+unit 0.822, exact 0.591 after the
+# dev3 round), so a change that loses real-news amounts fails here even if the dev sets hold.
+
+
+def test_real_heldout_numbers_do_not_fall():
+    rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT))
+    assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.81, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.58, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
