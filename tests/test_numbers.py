@@ -795,3 +795,44 @@ def test_pay_named_with_its_period_is_a_rate(sentence, units):
 )
 def test_a_rate_over_time_after_the_object(sentence, unit):
     assert [a.unit for a in extract(sentence) if a.kind == "quantity"] == [unit]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The number of people employed fell by 12,400 to 9,870,000 in May.",
+         [(12400.0, "person"), (9870000.0, "person")]),
+        ("The death toll from the floods has risen to 41.", [(41.0, "death")]),
+        ("Overall, 30 (12%) patients needed oxygen.", [(30.0, "patient")]),
+        ("Overall, 30 patients needed oxygen.", [(30.0, "patient")]),
+    ],
+)
+def test_what_a_number_counts_from_its_subject_or_across_a_bracketed_share(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence) if a.kind == "count"] == expected
+
+
+def test_a_bracketed_share_stays_an_amount_of_its_own():
+    assert [(a.text, a.kind) for a in extract("Overall, 30 (12%) patients needed oxygen.")] \
+        == [("30", "count"), ("12%", "percent")]
+
+
+def test_an_age_after_a_name_is_still_no_amount():
+    assert extract("Smith, 45, said he was tired.") == []
+
+
+@pytest.mark.parametrize("sentence, values", [
+    ("It was the second-straight title for the club.", [2.0]),
+    ("They won a third consecutive league crown.", [3.0]),
+    ("She booked a first-class seat.", []),
+])
+def test_a_rank_before_straight_or_consecutive_is_an_ordinal(sentence, values):
+    assert [a.value for a in extract(sentence) if a.kind == "ordinal"] == values
+
+
+@pytest.mark.parametrize("sentence, magnitudes", [
+    ("A 5.9 earthquake hit the coast, followed by a 4.2 aftershock.", [5.9, 4.2]),
+    ("Earlier reports said the quake was a 6.1.", [6.1]),
+    ("Shares rose 2.5 after the storm.", []),  # no earthquake: a bare number stays bare
+])
+def test_a_bare_decimal_about_an_earthquake_is_its_magnitude(sentence, magnitudes):
+    assert [a.value for a in extract(sentence) if a.unit == "magnitude"] == magnitudes

@@ -48,6 +48,7 @@ _SPAN_NOUNS = frozenset(
     "mandate extension moratorium ban truce ceasefire series increase decrease rise fall decline change "
     "strike trial siege standoff blockade shutdown outage blackout curfew lockdown journey voyage "
     "mission shift session hearing search".split())
+_PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
@@ -60,7 +61,7 @@ _CASUALTY_AFTER = re.compile(
     r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+)?(?:confirmed\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
 # "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
-_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]+(?:s|people|men|children))\b", re.I)
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]*(?:people|men|children)|[a-z]+s)\b", re.I)
 # "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
 _PLURAL_SUBJECT = re.compile(
     r"\b(?P<noun>[a-z]+s)\s+(?:(?:in|of|at|across|for|from)\s+[^,;]{1,40}?\s+)?"
@@ -83,6 +84,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     """The counted noun after a number and where it ends, skipping modifiers ("three equal
     instalments", "Two Somali National Army airstrikes", "nine major grain-producing states",
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
+    if (share := _PAREN_SHARE.match(s, end)) and (cn := count_noun(s, share.end(), value, value_max)):
+        return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
         if not words and _CASUALTY_AFTER.match(s, pos):

@@ -323,7 +323,7 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
     tok = m.group("ordinal")
     if tok[0].isupper() and not at_sentence_start:
         return None  # "the Fourth of July", "Hornsea One"
-    if re.match(r"-(?!(?:most|least|best|worst|\w+est)\b)", s[m.end():]):
+    if re.match(r"-(?!(?:most|least|best|worst|straight|consecutive|successive|\w+est)\b)", s[m.end():]):
         return None  # "first-class", "first-time"; but "tenth-driest", "second-largest" rank
     if _CENTURY_AFTER.match(s, m.end()):
         return None  # "the 20th century", "the third millennium": a period of time, not a rank

@@ -49,9 +49,9 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False
         if PHONE_AFTER.match(s, core_end) and "," not in digits:
             return False
-        if AGE_CONTEXT.search(before) or (re.search(r"\w,\s$", before) and re.match(r",", s[end:])
-                                           and core_value < 120 and kind == "cardinal"):
-            return False  # "Smith, 45, said", "his wife, 58, was"
+        if (AGE_CONTEXT.search(before) and kind == "cardinal") or (
+                re.search(r"\w,\s$", before) and re.match(r",", s[end:]) and core_value < 120 and kind == "cardinal"):
+            return False  # "Smith, 45, said", "his wife, 58, was"; but "Overall, 66 patients" counts
         if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b", s[core_end:]):
             return False  # phone numbers in groups: "0800 555 111", "13 11 14"
         if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"

@@ -29,6 +29,7 @@ _MINOR_TEXT = re.compile(r"(?:cents?|pence|p)$", re.I)
 _PERIODIC_PAY = re.compile(
     r"\b(?P<period>hourly|daily|weekly|monthly|yearly|annual)\s+(?:[a-z]+\s+){0,2}?(?:wages?|salar(?:y|ies)|pay|"
     r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
+_QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
 _ALTERNATIVE = re.compile(r"\s*[,(]?\s*(?:or\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?")
 _PERIOD_NOUN = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 
@@ -45,6 +46,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _conversions(res, s)
     res = _shared_rates(res, s)
     res = _periodic_pay(res, s)
+    res = _quake_magnitudes(res, s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
             prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
@@ -166,4 +168,17 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
                 if " per " not in res[j].unit:
                     res[j] = replace(res[j], unit=f"{res[j].unit} per {per}",
                                      dimension=rate_dimension(res[j].dimension, "time"))
+    return res
+
+
+def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
+    """"a 4.8 aftershock", "the quake was a 6.7": in a sentence about an earthquake, a bare
+    number with one decimal between 1 and 10 is its magnitude (news rarely writes the word)."""
+    if not _QUAKE.search(s) or "magnitude" not in UNITS.units:
+        return res
+    unit = UNITS.units["magnitude"]
+    for i, a in enumerate(res):
+        if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
+                and 1 <= a.value < 10:
+            res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
     return res
