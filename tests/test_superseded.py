@@ -127,9 +127,18 @@ def test_a_crash_during_publish_is_finished_with_the_index(lake, monkeypatch):
     assert _answers(lake) == _scanned(lake)
 
 
-def test_compaction_leaves_the_answers_and_the_index_alone(lake):
-    before, index = _answers(lake), superseded.files(lake.root)
+def test_compaction_merges_the_index_like_a_table_and_the_answers_stay(lake):
+    _land(lake, datetime(2026, 11, 24, 18, tzinfo=UTC), {"c": 2})  # a second run with later versions on Tuesday
+    before = _answers(lake)
+    assert len(superseded.files(lake.root)) == 3
     compact(lake, date(2026, 11, 30))
     assert len(lake.table_files("articles")) == 3  # one per day; the run files are gone
-    assert superseded.files(lake.root) == index
+    assert len(superseded.files(lake.root)) == 2  # Tuesday's two index files are one
     assert _answers(lake) == before == _scanned(lake)
+
+
+def test_an_unreadable_index_file_falls_back_to_the_articles(lake, caplog):
+    before = _answers(lake)
+    superseded.files(lake.root)[0].write_bytes(b"not parquet")
+    assert _answers(lake) == before
+    assert "cannot be read" in caplog.text

@@ -14,7 +14,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from newsflow import tables
+from newsflow import superseded, tables
 from newsflow.lake import Lake, read_parquet, write_parquet
 from newsflow.lock import MAINTENANCE_WAIT, process_holder
 from newsflow.runs import RunInfo
@@ -63,14 +63,16 @@ def compact(lake: Lake, before: date, lock_wait: float = MAINTENANCE_WAIT,
 def _compact(lake: Lake, before: date) -> dict[str, int]:
     lake.recover()
     merged: dict[str, int] = {}
-    for name, spec in tables.TABLES.items():
+    # the lake's index of later versions is laid out like a table and compacted with them
+    for name, spec in [*tables.TABLES.items(), (superseded.FOLDER, None)]:
         for part in lake.partitions(name):
             day = date.fromisoformat(part.name.split("=", 1)[1])
             files = sorted(part.glob("part-*.parquet"))
             if day >= before or len(files) < 2:
                 continue
             runs = sorted(f.stem.removeprefix("part-") for f in files)
-            combined = pa.concat_tables([_conform(read_parquet(f), spec) for f in files])
+            combined = pa.concat_tables([_conform(read_parquet(f), spec) if spec else read_parquet(f).cast(superseded.SCHEMA)
+                                         for f in files])
             key = hashlib.sha256("\n".join(runs).encode()).hexdigest()[:12]
             run = RunInfo(run_id=f"compacted-{key}", logical_time=_midnight(day))
             staged = write_parquet(combined, lake.staging(run).final(name),

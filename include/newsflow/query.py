@@ -169,7 +169,7 @@ def _base(name: str) -> str:
     return f"_all_{name}" if name in VERSIONED else name
 
 
-def _later_versions(root: Path) -> ds.Dataset | pa.Table | None:
+def _later_versions(root: Path) -> pa.Table | None:
     """The lake's index of later article versions (:mod:`newsflow.superseded`), or None for a
     lake without one (written before it existed, and not published to since)."""
     from newsflow import superseded
@@ -181,11 +181,16 @@ def _later_versions(root: Path) -> ds.Dataset | pa.Table | None:
     if not paths:
         return superseded.SCHEMA.empty_table()
     fs = pafs.LocalFileSystem() if is_local(root) else pafs.PyFileSystem(pafs.FSSpecHandler(root.fs))
-    return ds.FileSystemDataset.from_paths([str(p) if is_local(p) else p.path for p in paths],
-                                           schema=superseded.SCHEMA, format=ds.ParquetFileFormat(), filesystem=fs)
+    dataset = ds.FileSystemDataset.from_paths([str(p) if is_local(p) else p.path for p in paths],
+                                              schema=superseded.SCHEMA, format=ds.ParquetFileFormat(), filesystem=fs)
+    try:  # a few small files, read now: one that cannot be read means scanning the articles instead
+        return dataset.to_table()
+    except (OSError, pa.ArrowException) as exc:
+        log.warning("the lake's index of later versions cannot be read (%s); reading the articles instead", exc)
+        return None
 
 
-def _version_views(con: duckdb.DuckDBPyConnection, index: ds.Dataset | pa.Table | None = None) -> None:
+def _version_views(con: duckdb.DuckDBPyConnection, index: pa.Table | None = None) -> None:
     """`articles` and its child tables show each article's latest version; `article_versions`
     shows every version with `is_current`. Files from before versions existed read as version 1.
 

@@ -7,15 +7,18 @@ scan was half of "top 20 people of the last 7 days" at a million rows (issue 12)
 1 are rare (a story that changed after it landed), so the lake keeps them in a small index
 beside the tables, written in the same journaled publish as the articles that carry them:
 
-    _versions/part-<run_id>.parquet    (article_id, version) of the run's rows with version > 1;
-                                       no file when the run has none
-    _state/versions_index.json         written once the index covers every landed articles file
+    _versions/ingest_date=D/part-<run_id>.parquet   (article_id, version) of the run's rows with
+                                                    version > 1; no file when the run has none
+    _state/versions_index.json                      written once the index covers every landed
+                                                    articles file
 
-A rerun replaces its run's file, or deletes it when the rerun has no later versions, as it
-replaces the run's tables. Compaction moves rows between files but never changes a version, so
-it leaves the index alone. A lake written before the index existed has no marker: readers then
-scan the articles files as before, and the next publish (under the writer's lock) builds the
-index from one scan and writes the marker.
+The index is laid out like a table, so it follows the tables' rules: a rerun replaces its run's
+file (or deletes it when the rerun has no later versions), and `newsflow compact` merges a
+partition's files into one, as it does for the tables; compaction never changes a version. A
+lake written before the index existed has no marker: readers then scan the articles files as
+before, and the next publish (under the writer's lock) builds the index from one scan and
+writes the marker. An index file that cannot be read makes readers fall back to the scan too:
+the index only ever makes queries faster, never wrong.
 """
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ FOLDER = "_versions"
 MARKER = "_state/versions_index.json"
 FORMAT = 1
 LEGACY_RUN = "before-index"  # the file built from the articles landed before the index existed
+LEGACY_DAY = "0001-01-01"  # its partition: never compacted into a day's runs
 SCHEMA = pa.schema([("article_id", pa.string()), ("version", pa.int32())])
 
 
-def run_file(root: Path, run_id: str) -> Path:
-    return root / FOLDER / f"part-{run_id}.parquet"
+def run_file(root: Path, run_id: str, day: str) -> Path:
+    return root / FOLDER / f"ingest_date={day}" / f"part-{run_id}.parquet"
 
 
 def later_versions(articles: pa.Table) -> pa.Table:
@@ -58,7 +62,7 @@ def files(root: Path) -> list[Path] | None:
     except (OSError, ValueError, AttributeError):
         return None
     folder = root / FOLDER
-    return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
+    return sorted(folder.glob("ingest_date=*/part-*.parquet")) if folder.exists() else []
 
 
 def ensure(lake) -> None:
@@ -71,7 +75,7 @@ def ensure(lake) -> None:
     if files(root) is not None:
         return
     found = later_versions(lake.read_table("articles", ["article_id", "version"]))
-    target = run_file(root, LEGACY_RUN)
+    target = run_file(root, LEGACY_RUN, LEGACY_DAY)
     if found.num_rows:
         write_parquet(found, target, sort_by=None)
     elif target.exists():
@@ -82,12 +86,13 @@ def ensure(lake) -> None:
 
 def publish_steps(lake, run, articles: Path) -> tuple[list[tuple[Path, Path]], list[Path]]:
     """What a publish of ``articles`` (a run's staged file) does to the index: moves the run's
-    later versions into place, or deletes the file an earlier attempt of the run left."""
+    later versions into place, and deletes what an earlier attempt of the run left elsewhere."""
     from newsflow.lake import read_parquet, write_parquet
 
     ensure(lake)
     later = later_versions(read_parquet(articles, ["article_id", "version"]))
-    target = run_file(lake.root, run.run_id)
+    target = run_file(lake.root, run.run_id, run.ingest_date.isoformat())
+    earlier = [p for p in (lake.root / FOLDER).glob(f"ingest_date=*/part-{run.run_id}.parquet") if p != target]
     if later.num_rows:
-        return [(write_parquet(later, lake.staging(run).final("_versions"), sort_by=None), target)], []
-    return [], [target] if target.exists() else []
+        return [(write_parquet(later, lake.staging(run).final(FOLDER), sort_by=None), target)], earlier
+    return [], earlier + ([target] if target.exists() else [])
