@@ -561,9 +561,9 @@ def test_a_bracketed_conversion_shares_the_hedge_and_the_rate(sentence, expected
 
 
 def test_a_bracket_that_is_not_a_conversion_keeps_its_own_reading():
-    # another dimension in the brackets: not the same amount again
+    # another dimension in the brackets: not the same amount again, but the same change restated
     (_, a), (_, b) = [(x.text, x) for x in extract("Sales rose by $4 billion (12%) last year.")]
-    assert (a.unit, a.qualifier, b.unit, b.qualifier) == ("USD", "up", "percent", "=")
+    assert (a.unit, a.qualifier, b.unit, b.qualifier) == ("USD", "up", "percent", "up")
 
 
 @pytest.mark.parametrize(
@@ -836,3 +836,64 @@ def test_a_rank_before_straight_or_consecutive_is_an_ordinal(sentence, values):
 ])
 def test_a_bare_decimal_about_an_earthquake_is_its_magnitude(sentence, magnitudes):
     assert [a.value for a in extract(sentence) if a.unit == "magnitude"] == magnitudes
+
+
+# -- changes said away from the number (numchange) ---------------------------------------------------
+@pytest.mark.parametrize("sentence, expected", [
+    ("Wages saw a 3.5% increase last year.", [("3.5%", "up")]),
+    ("Sales posted a 2 per cent decline in May.", [("2 per cent", "down")]),
+    ("Fares are 6.1 percent higher than a year ago.", [("6.1 percent", "up")]),
+    ("The ticket costs 40 pence more than last season.", [("40 pence", "up")]),
+    ("The month was 1.8°F above the 20th century average.", [("1.8°F", "up")]),
+    ("The bank cut its main rate by 50 basis points.", [("50 basis points", "down")]),
+    ("The index slipped another 0.7% on Friday.", [("0.7%", "down")]),
+    ("Output rose $4.1 billion, or 2.2%, in June.", [("$4.1 billion", "up"), ("2.2%", "up")]),
+    ("Exports will grow by 1.5% in 2026 and by 2.1% in 2027.", [("1.5%", "up"), ("2.1%", "up")]),
+    ("Inputs grew faster (+3.4%) than output.", [("3.4%", "up")]),
+    ("Police recorded 210 thefts, 12 fewer than the year before.", [("210 thefts", "="), ("12", "down")]),
+    # not changes: a margin, funding raised, a loss as a level
+    ("The mayor lost his seat by 14 votes.", [("14 votes", "=")]),
+    ("The startup raised $40 million from investors.", [("$40 million", "=")]),
+    ("The airline reported a $2 billion loss.", [("$2 billion", "=")]),
+    ("The firm hired 26 engineers more than it needed.", [("26 engineers", "=")]),
+])
+def test_changes_said_after_the_number_or_by_a_verb_further_back(sentence, expected):
+    found = extract(sentence)
+    assert len(found) == len(expected)
+    for a, (text, qualifier) in zip(found, expected, strict=True):
+        assert a.text.endswith(text) and a.qualifier == qualifier, a
+
+
+@pytest.mark.parametrize("sentence, kinds", [
+    ("The Nasdaq fell 210 points to close at 15,100 points.", ["quantity", "quantity"]),
+    ("She scored 31 points in the final.", ["count"]),  # points scored stay counts
+])
+def test_points_of_a_stock_index_measure_its_level(sentence, kinds):
+    assert [a.kind for a in extract(sentence) if a.unit == "point"] == kinds
+
+
+def test_a_standings_line_gives_every_entry_the_unit_of_the_first():
+    found = extract("Table after 3 rounds: Rovers 7 points, United 4, City, Athletic 1.")
+    assert [(a.text, a.unit) for a in found if a.unit == "point"] == [("7 points", "point"), ("4", "point"), ("1", "point")]
+    assert [a.text for a in extract("The Airbus 320 landed safely, and Boeing 737 jets were grounded.")] == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Petrol duty stays at 52.95 ppl after the cut of 5 ppl.",
+     [(0.5295, "GBP per litre"), (0.05, "GBP per litre")]),
+    ("He retired with a batting average of .312 and hit .280 in his last season.",
+     [(0.312, "batting average"), (0.28, "batting average")]),
+    ("The probe measured .312 on the scale.", [(0.312, None)]),  # no batting: a bare decimal
+])
+def test_abbreviated_rates_and_batting_averages(sentence, expected):
+    assert [(round(a.value, 6), a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Some 4.1m men and women were out of work, of whom 2.2m were young.",
+     [(4.1e6, "person"), (2.2e6, "person")]),
+    ("The region has 1.3m households.", [(1.3e6, "household")]),
+    ("The 2.5m pipe burst.", [(2.5, None)]),  # a single thing measured: no scale
+])
+def test_a_glued_m_before_a_counted_noun_is_millions(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected

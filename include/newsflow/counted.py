@@ -48,6 +48,7 @@ _SPAN_NOUNS = frozenset(
     "mandate extension moratorium ban truce ceasefire series increase decrease rise fall decline change "
     "strike trial siege standoff blockade shutdown outage blackout curfew lockdown journey voyage "
     "mission shift session hearing search".split())
+_BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
@@ -113,6 +114,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             break
         if noun in TIME_UNITS and all(w in COUNT_MODIFIERS for w, _ in words):
             return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
+        if (both := _BOTH_SEXES.match(s, nm.start("noun"))) and not words:
+            return "person", both.end()  # "22.6 million men and women", "boys and girls"
         if singular(noun) != noun or noun in IRREGULAR_PLURALS:
             return _compound(words, pos, singular(noun)), nm.end()
         words.append((noun, nm.end()))

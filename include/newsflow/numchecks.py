@@ -16,6 +16,8 @@ NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
+# "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
+TALLY_AFTER = re.compile(r"\s+(?:points?|goals?|seats?|votes?|medals?|wins?)\b")
 DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
 
 
@@ -60,7 +62,7 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
         if DESIGNATION_BEFORE.search(before) or (re.search(r"\w\($", before) and s[end:end + 1] == ")"):
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
         nm = NAME_BEFORE.search(before)
-        if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS:
+        if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end):
             return False  # "Section 427", "Boeing 737", "No. 10"
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
             return False  # "the 2032 notes"

@@ -14,7 +14,10 @@ from dataclasses import replace
 from typing import Any
 
 from newsflow import counted
+from newsflow.numchange import mark_changes
 from newsflow.numchecks import tail
+from newsflow.numlists import listed_tallies
+from newsflow.numwords import scaled
 from newsflow.units import UNITS, conversion_symbols, rate_after, rate_dimension
 
 # between an amount and its bracketed conversion: "40 miles (64 km)", "£220m (or $265m)"
@@ -30,6 +33,17 @@ _PERIODIC_PAY = re.compile(
     r"\b(?P<period>hourly|daily|weekly|monthly|yearly|annual)\s+(?:[a-z]+\s+){0,2}?(?:wages?|salar(?:y|ies)|pay|"
     r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
 _QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
+# a sentence about a stock index: its "points" measure the index level, not a score
+_MARKET = re.compile(r"\b(?:Dow|S&P|Nasdaq|NASDAQ|FTSE|Nikkei|DAX|CAC|Hang\s+Seng|Sensex|Nifty|TSX|ASX|KOSPI|"
+                     r"Stoxx|STOXX|(?:stock|share)s?(?:\s+market)?\s+ind(?:ex|ices|exes)|stocks)\b")
+# "7 ppl": UK fuel prices in pence per litre, one abbreviation for a minor unit and a rate
+_PPL = re.compile(r"\s?ppl\b")
+# ".344", "bat over .400": a three-decimal figure with no leading digit, in a sentence about
+# batting, is a batting average (quantity, as the real-news sets label it)
+_BATTING_FIGURE = re.compile(r"\.\d{3}")
+_BATTING = re.compile(r"\b(?:bat|bats|batted|batting|batter|hit|hits|hitting|hitter)\b", re.I)
+# "22.6m men and women", "17.3m were": "m"/"bn" glued to a number before people, not metres
+_GLUED_SCALE = re.compile(r"(?P<scale>m|bn)\b")
 _ALTERNATIVE = re.compile(r"\s*[,(]?\s*(?:or\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?")
 _PERIOD_NOUN = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 
@@ -42,11 +56,14 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     "about 40 miles (64 km)": the conversion is hedged too. "up 0.9 bushels from the August
     forecast" after "155.3 bushels per acre": the change is per acre too.
     """
-    res = _conversion_units(list(out), s)
+    res = listed_tallies(_conversion_units(list(out), s), s)
     res = _conversions(res, s)
     res = _shared_rates(res, s)
     res = _periodic_pay(res, s)
     res = _quake_magnitudes(res, s)
+    res = _index_points(res, s)
+    res = _abbreviated_rates(res, s)
+    res = _headline_millions(res, s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
             prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
@@ -69,7 +86,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif noun := counted.counted_before(s, a.start):
             res[i] = replace(a, kind="count", unit=noun)
-    return res
+    return mark_changes(res, s)
 
 
 def conversion_pairs(res: list[Any], s: str) -> list[tuple[int, int]]:
@@ -181,4 +198,45 @@ def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
         if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
                 and 1 <= a.value < 10:
             res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
+    return res
+
+
+def _index_points(res: list[Any], s: str) -> list[Any]:
+    """"The Dow shed 475 points", "closed at 7,325.3 points": in a sentence about a stock index
+    the points are a measure of its level (a quantity), not points scored (a count)."""
+    if not _MARKET.search(s):
+        return res
+    return [replace(a, kind="quantity") if a.kind == "count" and a.unit == "point" else a for a in res]
+
+
+def _abbreviated_rates(res: list[Any], s: str) -> list[Any]:
+    """Bare numbers whose unit the sentence writes as an abbreviation the registry cannot hold
+    ("5 ppl": GBP per litre) or leaves out (".344" in a sentence about batting)."""
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.unit is not None:
+            continue
+        if pm := _PPL.match(s, a.end):
+            end = a.end + pm.end()
+            res[i] = replace(a, kind="money", unit="GBP per litre", value=scaled(a.value, 0.01),
+                             value_max=None if a.value_max is None else scaled(a.value_max, 0.01),
+                             end=end, text=s[a.start:end], dimension="currency/volume")
+        elif _BATTING_FIGURE.fullmatch(s[a.start:a.end].split()[-1]) and _BATTING.search(s):
+            res[i] = replace(a, kind="quantity", unit="batting average")
+    return res
+
+
+def _headline_millions(res: list[Any], s: str) -> list[Any]:
+    """"22.6m men and women": a glued "m" or "bn" before a counted noun is a scale (the registry
+    leaves "m" out: it is also metres); a later bare "17.3m" in the sentence counts the same."""
+    unit = None
+    for i, a in enumerate(res):
+        sm = _GLUED_SCALE.match(s, a.end) if a.kind == "cardinal" and a.unit is None and a.text[-1].isdigit() else None
+        if sm is None:
+            continue
+        value = scaled(a.value, 1e6 if sm["scale"] == "m" else 1e9)
+        cn = counted.count_noun(s, sm.end(), value, None)
+        if cn or unit:
+            end = cn[1] if cn else sm.end()
+            unit = cn[0] if cn else unit
+            res[i] = replace(a, kind="count", unit=unit, value=value, end=end, text=s[a.start:end])
     return res
