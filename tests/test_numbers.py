@@ -722,6 +722,9 @@ def test_a_slash_pair_without_a_unit_is_a_name(sentence):
         ("Nine newborn babies were moved to another hospital.", "baby"),
         ("Two British Army soldiers were injured.", "soldier"),
         ("About 30 million small farmers grow the crop.", "farmer"),
+        ("Police said 50 angry protesters gathered outside.", "protester"),
+        ("The grant helped 80 low income families.", "family"),
+        ("Doctors treated 200 pregnant women at the clinic.", "woman"),
         ("The team scored 3 goals in the second half.", "goal"),
     ],
 )
@@ -749,6 +752,10 @@ def test_a_score_is_two_counts_in_the_sports_unit(sentence, expected):
 
 
 @pytest.mark.parametrize("sentence", [
+    "The justices handed the administration a 6-3 victory.",
+    "Biden leads Trump 48-45 in the latest poll.",
+    "The measure won 5-4 approval in the council.",
+    "The patient's pain score fell from 8 to 3.",
     "Traffic queued between Junctions 10-11 on the motorway.",
     "Children aged 9-13 joined the scheme.",
     "Read chapters 4-6 before the seminar.",
@@ -779,6 +786,9 @@ def test_watt_hours_are_named_with_a_hyphen():
         # pay without its period, or a period word on something that is not pay, stays plain money
         ("The hourly figures came out, and the firm paid a fine of $2 million.", ["USD"]),
         ("The company reported annual revenue of $3 billion.", ["USD"]),
+        ("The daily allowance scheme, which cost $300 million, ended in May.", ["USD"]),
+        ("The hourly pay dispute cost the company $5 million.", ["USD"]),
+        ("Monthly rent payments to the council totalled $40 million last year.", ["USD"]),
     ],
 )
 def test_pay_named_with_its_period_is_a_rate(sentence, units):
@@ -833,6 +843,8 @@ def test_a_rank_before_straight_or_consecutive_is_an_ordinal(sentence, values):
     ("A 5.9 earthquake hit the coast, followed by a 4.2 aftershock.", [5.9, 4.2]),
     ("Earlier reports said the quake was a 6.1.", [6.1]),
     ("Shares rose 2.5 after the storm.", []),  # no earthquake: a bare number stays bare
+    ("The quake-hit region's output fell 2.3 last year.", []),  # about a quake, but not its size
+    ("After the quake, the president had a 3.5 approval rating.", []),
 ])
 def test_a_bare_decimal_about_an_earthquake_is_its_magnitude(sentence, magnitudes):
     assert [a.value for a in extract(sentence) if a.unit == "magnitude"] == magnitudes

@@ -136,6 +136,8 @@ def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:
     if not words or words[-1][1] != head_start:
         return head
     word = words[-1][0]
+    if len(words) > 1 and looks_adjective(words[-2][0]):
+        return head  # "80 low income families", "eight high monthly temperature records": an adjective phrase
     if (not word.isalpha() or not word.islower() or looks_adjective(word) or word in COUNT_MODIFIERS
             or word in NOT_NOUNS or word in ONES or word in TENS or singular(word) != word):
         return head

@@ -129,6 +129,7 @@ _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
 _PAIR = re.compile(r"(?:\s?[-–]\s?|\s+to\s+)(?P<b>\d{1,3})\b(?![,%\d]|\.\d)")  # "3-1", "a score of 93 to 39"
+_SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
 _CENTURY_AFTER = re.compile(r"[\s-]*(?:century|centuries|millennium|millennia)\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
@@ -441,7 +442,7 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         if between:
             r.start = r.between_start
     elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
-            and (" to " not in pair.group() or "score" in before.lower()) and not _unit_after(s, pair.end(), r.core):
+            and (" to " not in pair.group() or _SCORE_OF.search(before)) and not _unit_after(s, pair.end(), r.core):
         if r.value == int(r.value) and (unit := score_unit(s, r.start, r.value, float(pair["b"]), pair.end())):
             out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, unit, "=", None),
                     Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, unit, "=", None)]

@@ -72,10 +72,14 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
 # A pair "2-1" is a score (two counts, as the real-news sets label it) only where the sentence
 # says so: a result verb or a score word before it, a result noun after it, or a results line
 # between two names.
-_SCORE_BEFORE = re.compile(r"\b(?:won|wins?|winning|beat|beats|beating|defeated|defeats|lost|loses|losing|drew|draws|trailed|led|leads|"
+_SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|lost|loses|losing|drew|draws|trailed|led|leads|"
                            r"score|scoreline)\b\s+(?:[\w'’.-]+\s+){0,4}$", re.I)
 _SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
                           r"series|aggregate|result)\b", re.I)
+_SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
+                    r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
+_NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|polls?|court|justices|judges|ruling|approval|backing|senate|"
+                        r"council|jury|board|committee|referendum|survey|decision|majority|parliament)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
     (re.compile(r"\bseries\b|\bTests?\b"), "match"),
@@ -92,8 +96,12 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     sport counted otherwise; points above 15, where goals are rare."""
     before = s[max(0, start - 40):start]
     results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])
-    if not (_SCORE_BEFORE.search(before) or _SCORE_AFTER.match(s, end) or results_line):
+    verb = _SCORE_BEFORE.search(before)
+    if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
+    sport = _SPORT.search(s)
+    if not sport and (_NOT_SPORT.search(s) or (verb and verb.group(1).lower() in ("led", "leads", "trailed"))):
+        return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
     for pattern, unit in _SPORT_UNITS:
         if pattern.search(s):
             return unit

@@ -33,6 +33,9 @@ _PERIODIC_PAY = re.compile(
     r"\b(?P<period>hourly|daily|weekly|monthly|yearly|annual)\s+(?:[a-z]+\s+){0,2}?(?:wages?|salar(?:y|ies)|pay|"
     r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
 _QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
+_QUAKE_AFTER = re.compile(r"[\s-]+(?:magnitude\s+)?(?:earthquake|quake|aftershock|tremor|temblor)s?\b", re.I)
+_QUAKE_BEFORE = re.compile(r"\b(?:earthquake|quake|aftershock|tremor|temblor)s?\s+(?:\w+\s+){0,3}?"
+                           r"(?:was|is|measured|measuring|registered|registering|of)\s+(?:an?\s+)?(?:magnitude\s+)?$", re.I)
 # a sentence about a stock index: its "points" measure the index level, not a score
 _MARKET = re.compile(r"\b(?:Dow|S&P|Nasdaq|NASDAQ|FTSE|Nikkei|DAX|CAC|Hang\s+Seng|Sensex|Nifty|TSX|ASX|KOSPI|"
                      r"Stoxx|STOXX|(?:stock|share)s?(?:\s+market)?\s+ind(?:ex|ices|exes)|stocks)\b")
@@ -45,6 +48,11 @@ _BATTING = re.compile(r"\b(?:bat|bats|batted|batting|batter|hit|hits|hitting|hit
 # "22.6m men and women", "17.3m were": "m"/"bn" glued to a number before people, not metres
 _GLUED_SCALE = re.compile(r"(?P<scale>m|bn)\b")
 _ALTERNATIVE = re.compile(r"\s*[,(]?\s*(?:or\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?")
+# after the pay words: they name something else ("the hourly pay dispute"), or the amount is what
+# that thing cost or brought in ("the daily allowance scheme, which cost $300 million")
+_NOT_PAY = re.compile(r"^\s*(?:schemes?|disputes?|reviews?|payments?|bills?|services?|programmes?|programs?|"
+                      r"systems?|plans?|deals?|talks|caps?|freezes?|rules?|data|figures?)\b|"
+                      r"\b(?:cost|costs|costing|totall?ed|brought|raised|which|that|revenue|budget)\b", re.I)
 _PERIOD_NOUN = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 
 
@@ -177,7 +185,7 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
         start = max(0, max((b.end for b in res[:i] if b.kind == "money"), default=0))
         window = s[max(start, a.start - 120):a.start]
         pay = next(reversed(list(_PERIODIC_PAY.finditer(window))), None)  # the nearest
-        if pay and not _CLAUSE_BREAK.search(window[pay.end():]):
+        if pay and not _CLAUSE_BREAK.search(window[pay.end():]) and not _NOT_PAY.search(window[pay.end():]):
             per = _PERIOD_NOUN[pay["period"].lower()]
             for j in range(i, len(res)):  # and its conversions: "300 US dollars or about 225 euros"
                 if j > i and not (res[j].kind == "money" and _ALTERNATIVE.fullmatch(s[res[j - 1].end:res[j].start])):
@@ -189,10 +197,18 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
 
 
 def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
-    """"a 4.8 aftershock", "the quake was a 6.7": in a sentence about an earthquake, a bare
-    number with one decimal between 1 and 10 is its magnitude (news rarely writes the word)."""
+    """"a 4.8 aftershock", "the quake was a 6.7": a bare number with one decimal between 1 and
+    10 right before an earthquake noun, or right after "quake ... was/measured", is its
+    magnitude (news rarely writes the word). Anywhere else in the sentence it stays bare ("the
+    quake-hit region's output fell 2.3")."""
     if not _QUAKE.search(s) or "magnitude" not in UNITS.units:
         return res
+    unit = UNITS.units["magnitude"]
+    for i, a in enumerate(res):
+        if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
+                and 1 <= a.value < 10 and (_QUAKE_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])):
+            res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
+    return res
     unit = UNITS.units["magnitude"]
     for i, a in enumerate(res):
         if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \

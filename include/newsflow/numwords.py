@@ -102,7 +102,9 @@ _ADJECTIVES = frozenset(
     white blue poor rich good bad great huge tiny vast senior junior prime daily weekly joint fresh
     net gross former private foreign overseas more other extra further additional separate
     different various several numerous certain entire whole total average remaining hungry
-    newborn recent current potential possible similar known unknown midget
+    newborn recent current potential possible similar known unknown midget angry fake such pregnant
+    sick independent incumbent elite frail innocent elderly dead missing armed suspected alleged
+    unemployed homeless brave loyal hostile rival key chief lead top vulnerable eligible
     """.split())
 _ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "less", "able", "ible", "ary", "ese", "ish",
                       "ed", "ing", "est", "ern", "ly")
