@@ -34,6 +34,22 @@ def _land(lake: Lake, when: datetime, versions: dict[str, int | None]) -> RunInf
     return run
 
 
+def _index(lake: Lake) -> list[str]:
+    """The index's files, as partition/name."""
+    return sorted(f"{p.parent.name}/{p.name}" for p in (lake.root / superseded.FOLDER).glob("ingest_date=*/*.parquet"))
+
+
+def _name(when: datetime) -> str:
+    run = RunInfo.for_interval(when)
+    return f"ingest_date={run.ingest_date.isoformat()}/part-{run.run_id}.parquet"
+
+
+def _reads_index(lake: Lake) -> bool:
+    """Whether a connection takes the later versions from the index (no articles scan for them)."""
+    plan = query.connect(lake.root).execute("EXPLAIN " + ENTITIES).fetchall()[0][1]
+    return "version\" > 1" not in plan and "version > 1" not in plan
+
+
 def _answers(lake: Lake) -> tuple[list, list, list]:
     con = query.connect(lake.root)
     return tuple(con.execute(sql).fetchall() for sql in (CURRENT, ENTITIES, VERSIONS))
@@ -57,8 +73,8 @@ def lake(tmp_path) -> Lake:
 
 
 def test_each_publish_indexes_its_later_versions_and_the_views_read_them(lake):
-    index = superseded.files(lake.root)
-    assert [p.name for p in index] == [f"part-{RunInfo.for_interval(d).run_id}.parquet" for d in (TUE, WED)]
+    assert _index(lake) == [_name(TUE), _name(WED)]
+    assert _reads_index(lake)
     current, entities, versions = _answers(lake)
     assert current == [("a", 3), ("b", 2), ("c", 1), ("old", 1)]
     assert entities == [("a", 3, "Ada 3"), ("b", 2, "Ada 2"), ("c", 1, "Ada 1"), ("old", 1, "Ada None")]
@@ -66,46 +82,43 @@ def test_each_publish_indexes_its_later_versions_and_the_views_read_them(lake):
     assert (current, entities, versions) == _scanned(lake)
 
 
-def test_a_query_reads_the_index_and_no_articles_file_for_the_versions(lake, monkeypatch):
-    opened: list[str] = []
-    real = query.table_dataset
-
-    def counting(root, name, parts, filesystem=None):
-        opened.extend(p for p, _ in parts if name == "articles")
-        return real(root, name, parts, filesystem)
-
-    monkeypatch.setattr(query, "table_dataset", counting)
-    con = query.connect(lake.root)
-    plan = con.execute("EXPLAIN " + ENTITIES).fetchall()[0][1]
-    assert "version\" > 1" not in plan and "version > 1" not in plan  # no scan of the articles for versions
-    assert opened  # the articles view exists, but the entities query's plan never names it:
-    assert "_all_articles" not in plan and con.execute(ENTITIES).fetchall()[0] == ("a", 3, "Ada 3")
-
-
-def test_a_rerun_replaces_its_runs_index_file_and_removes_it_when_it_has_no_later_versions(lake):
+def test_a_rerun_replaces_its_index_file_and_removes_it_when_it_has_no_later_versions(lake):
     _land(lake, WED, {"a": 3})  # the rerun no longer lands b's second version
     assert _answers(lake)[0] == [("a", 3), ("b", 1), ("c", 1), ("old", 1)]
     _land(lake, TUE, {"c": 1})  # nor does the rerun of Tuesday land a's second version
-    assert [p.name for p in superseded.files(lake.root)] == [f"part-{RunInfo.for_interval(WED).run_id}.parquet"]
+    assert _index(lake) == [_name(WED)]
     assert _answers(lake) == _scanned(lake)
+
+
+def _forget_index(lake: Lake) -> None:
+    (lake.root / superseded.MARKER).unlink()
+    remove_tree(lake.root / superseded.FOLDER)
 
 
 def test_a_lake_from_before_the_index_is_scanned_and_the_next_publish_indexes_it(lake):
     before = _answers(lake)
-    (lake.root / superseded.MARKER).unlink()
-    remove_tree(lake.root / superseded.FOLDER)
-    assert superseded.files(lake.root) is None
-    assert _answers(lake) == before  # read by scanning the articles files
+    _forget_index(lake)
+    assert not _reads_index(lake) and _answers(lake) == before  # read by scanning the articles files
     _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"d": 1})
-    assert [p.name for p in superseded.files(lake.root)] == [f"part-{superseded.LEGACY_RUN}.parquet"]
-    assert ("d", 1) in _answers(lake)[0]
+    assert _index(lake) == [_name(TUE), _name(WED)]  # one file per articles file, named like it
+    assert _reads_index(lake) and ("d", 1) in _answers(lake)[0]
     assert _answers(lake) == _scanned(lake)
+
+
+def test_a_rerun_of_a_run_from_before_the_index_leaves_no_stale_entry(lake):
+    """The index of a lake from before it is one file per articles file, so a rerun replaces it."""
+    _forget_index(lake)
+    _land(lake, TUE, {"c": 1})  # the first publish after the upgrade is a rerun that drops a's version 2
+    assert ("a", 3) in _answers(lake)[0]
+    _land(lake, WED, {"c": 1})  # and Wednesday's drops a's version 3 and b's version 2
+    current = _answers(lake)[0]
+    assert ("a", 1) in current and ("b", 1) in current and _answers(lake) == _scanned(lake)
 
 
 @pytest.mark.parametrize("marker", ["not json", '{"format": 99}', "[]"])
 def test_an_unreadable_or_foreign_index_marker_means_no_index(lake, marker):
     (lake.root / superseded.MARKER).write_text(marker)
-    assert superseded.files(lake.root) is None
+    assert not _reads_index(lake)
     assert _answers(lake) == _scanned(lake)
 
 
@@ -113,32 +126,50 @@ class _Crash(Exception):
     pass
 
 
-def test_a_crash_during_publish_is_finished_with_the_index(lake, monkeypatch):
+@pytest.mark.parametrize("landed", [{"c": 2}, {"a": 3}])  # a new later version; a rerun that drops one
+def test_a_reader_during_a_publish_or_after_a_crash_sees_what_the_articles_say(lake, monkeypatch, landed):
+    when = datetime(2026, 11, 26, 6, tzinfo=UTC) if "c" in landed else WED
+
     def crash(point: str) -> None:
         if point == "publish:move:0":  # the journal is written and the articles file moved; nothing else
             raise _Crash(point)
 
     monkeypatch.setattr(lake_module, "crash_point", crash)
     with pytest.raises(_Crash):
-        _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"c": 2})
+        _land(lake, when, landed)
     monkeypatch.undo()
-    lake.recover()
-    assert ("c", 2) in _answers(lake)[0] and ("c", 1) not in _answers(lake)[0]
+    assert not _reads_index(lake)  # a journal is pending: the articles decide, not the index
     assert _answers(lake) == _scanned(lake)
+    lake.recover()
+    assert _reads_index(lake) and _answers(lake) == _scanned(lake)
 
 
-def test_compaction_merges_the_index_like_a_table_and_the_answers_stay(lake):
+def test_compaction_merges_the_index_with_the_articles_and_the_answers_stay(lake):
     _land(lake, datetime(2026, 11, 24, 18, tzinfo=UTC), {"c": 2})  # a second run with later versions on Tuesday
     before = _answers(lake)
-    assert len(superseded.files(lake.root)) == 3
     compact(lake, date(2026, 11, 30))
     assert len(lake.table_files("articles")) == 3  # one per day; the run files are gone
-    assert len(superseded.files(lake.root)) == 2  # Tuesday's two index files are one
-    assert _answers(lake) == before == _scanned(lake)
+    merged = {f"{p.parent.name}/{p.name}" for p in lake.table_files("articles")}
+    assert set(_index(lake)) <= merged and len(_index(lake)) == 2  # Tuesday's and Wednesday's, renamed
+    assert _reads_index(lake) and _answers(lake) == before == _scanned(lake)
 
 
 def test_an_unreadable_index_file_falls_back_to_the_articles(lake, caplog):
     before = _answers(lake)
-    superseded.files(lake.root)[0].write_bytes(b"not parquet")
+    next((lake.root / superseded.FOLDER).glob("ingest_date=*/*.parquet")).write_bytes(b"not parquet")
     assert _answers(lake) == before
     assert "cannot be read" in caplog.text
+
+
+def test_index_files_a_reader_does_not_list_articles_for_are_ignored(lake):
+    """A hostile or stale file under _versions/ never hides a row: only the index file of an
+    articles file the reader lists counts."""
+    stray = tables.ARTICLES.from_rows([{"article_id": "c", "text": "x", "word_count": 1, "content_hash": "x",
+                                        "run_id": "x", "version": 9, "source": "wire"}])
+    write_parquet(superseded.later_versions(stray), lake.root / superseded.FOLDER / "ingest_date=2026-11-24" / "part-nope.parquet",
+                  sort_by=None)
+    bad_day = lake.root / "articles" / "ingest_date=2026-11-31"
+    write_parquet(stray, bad_day / "part-x.parquet")
+    _forget_index(lake)
+    _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"d": 1})  # indexes the lake again
+    assert ("c", 1) in _answers(lake)[0] and _answers(lake) == _scanned(lake)

@@ -10,7 +10,7 @@ Layout under the data root::
     _state/http_cache.json                                 ETags and Last-Modified of fetched URLs
     _state/writer.lock                                     the one-writer lease (newsflow.lock)
     _state/rollup.json                                     the run manifests the rollup has counted
-    _versions/ingest_date=.../part-<run_id>.parquet, _state/versions_index.json   later versions (newsflow.superseded)
+    _versions/ingest_date=.../part-<name>.parquet, _state/versions_index.json   later versions of each articles file (newsflow.superseded)
 
 Every path under the root is spelled here and nowhere else: the pipeline asks for files by
 name (``lake.staging(run).raw_batch(0)``, ``lake.http_cache()``), so the layout can change in
@@ -461,8 +461,8 @@ class Lake:
         """Move a run's validated files into place, replacing that run's earlier files.
 
         The run's later article versions go into the lake's index in the same journal
-        (:mod:`newsflow.superseded`); compaction, which never changes a version (and compacts
-        the index itself), passes ``index_versions=False``.
+        (:mod:`newsflow.superseded`); ``index_versions=False`` is for callers that publish no
+        articles file of a run of their own.
 
         A journal listing every move is written first (the commit point); if the process dies
         halfway, :meth:`recover` (called before every run and query) finishes the moves, so the

@@ -63,16 +63,14 @@ def compact(lake: Lake, before: date, lock_wait: float = MAINTENANCE_WAIT,
 def _compact(lake: Lake, before: date) -> dict[str, int]:
     lake.recover()
     merged: dict[str, int] = {}
-    # the lake's index of later versions is laid out like a table and compacted with them
-    for name, spec in [*tables.TABLES.items(), (superseded.FOLDER, None)]:
+    for name, spec in tables.TABLES.items():
         for part in lake.partitions(name):
             day = date.fromisoformat(part.name.split("=", 1)[1])
             files = sorted(part.glob("part-*.parquet"))
             if day >= before or len(files) < 2:
                 continue
             runs = sorted(f.stem.removeprefix("part-") for f in files)
-            combined = pa.concat_tables([_conform(read_parquet(f), spec) if spec else read_parquet(f).cast(superseded.SCHEMA)
-                                         for f in files])
+            combined = pa.concat_tables([_conform(read_parquet(f), spec) for f in files])
             key = hashlib.sha256("\n".join(runs).encode()).hexdigest()[:12]
             run = RunInfo(run_id=f"compacted-{key}", logical_time=_midnight(day))
             staged = write_parquet(combined, lake.staging(run).final(name),
@@ -80,10 +78,13 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
             manifest_path = part / COMPACTED_MANIFEST
             previous = lake.read_json(manifest_path, {})
             record = {**previous, **{r: f"part-{run.run_id}.parquet" for r in runs if not r.startswith("compacted-")}}
-            # The journal makes the swap all-or-nothing: new file in, old files out.
+            # The journal makes the swap all-or-nothing: new file in, old files out. The merged
+            # articles file gets its own entry in the lake's index of later versions, and the
+            # entries of the files it replaces go with them.
+            replaced = [f for f in files if f.stem != f"part-{run.run_id}"]
+            old_index = [i for f in replaced if name == "articles" and (i := superseded.index_file(f, lake.root)).exists()]
             lake.publish(run, {name: staged}, {"run_id": run.run_id, "compacted": runs},
-                         replaces=[f for f in files if f.stem != f"part-{run.run_id}"], record_run=False,
-                         index_versions=False)  # rows move between files; no version changes
+                         replaces=replaced + old_index, record_run=False, index_versions=name == "articles")
             lake.clear_staging(run)
             lake.write_json(manifest_path, record)
             merged[f"{name}/{part.name}"] = len(files)

@@ -55,10 +55,12 @@ def connect(data_dir: Path | str) -> duckdb.DuckDBPyConnection:
 
     root = lake_path(data_dir) if isinstance(data_dir, str) else data_dir
     con = duckdb.connect(":memory:", config=dict(SANDBOX))
+    articles: list[str] = []
     for table_dir in table_dirs(root):
         if parts := _partition_files(table_dir):
             _add_view(con, table_dir.name, table_dataset(root, table_dir.name, parts))
-    _version_views(con, _later_versions(root))
+            articles = [p for p, _ in parts] if table_dir.name == "articles" else articles
+    _version_views(con, _later_versions(root, articles))
     return con
 
 
@@ -169,13 +171,14 @@ def _base(name: str) -> str:
     return f"_all_{name}" if name in VERSIONED else name
 
 
-def _later_versions(root: Path) -> pa.Table | None:
-    """The lake's index of later article versions (:mod:`newsflow.superseded`), or None for a
-    lake without one (written before it existed, and not published to since)."""
+def _later_versions(root: Path, articles: list[str]) -> pa.Table | None:
+    """The later article versions the lake's index holds for the ``articles`` files this
+    connection lists (:mod:`newsflow.superseded`), or None when they must be read from the
+    articles files themselves (no index, a publish in progress, an unreadable index file)."""
     from newsflow import superseded
     from newsflow.lake import is_local
 
-    paths = superseded.files(root)
+    paths = superseded.files_for(root, articles)
     if paths is None:
         return None
     if not paths:

@@ -4,27 +4,29 @@ Why it exists: the versioned views (``articles``, ``entities``, ...) hide a row 
 has a later version. Finding those articles meant opening every articles file the lake holds (a
 month of hourly runs is 720 files) on every query, even a query over one week of entities: that
 scan was half of "top 20 people of the last 7 days" at a million rows (issue 12). Versions above
-1 are rare (a story that changed after it landed), so the lake keeps them in a small index
-beside the tables, written in the same journaled publish as the articles that carry them:
+1 are rare (a story that changed after it landed), so the lake keeps them beside the tables,
+one small file per articles file that holds any, written in the same journaled publish:
 
-    _versions/ingest_date=D/part-<run_id>.parquet   (article_id, version) of the run's rows with
-                                                    version > 1; no file when the run has none
-    _state/versions_index.json                      written once the index covers every landed
-                                                    articles file
+    articles/ingest_date=D/part-<X>.parquet     an articles file (a run's, or a compacted day's)
+    _versions/ingest_date=D/part-<X>.parquet    its rows with version > 1, as (article_id, version);
+                                                no file when it has none
+    _state/versions_index.json                  written once every articles file has been indexed
 
-The index is laid out like a table, so it follows the tables' rules: a rerun replaces its run's
-file (or deletes it when the rerun has no later versions), and `newsflow compact` merges a
-partition's files into one, as it does for the tables; compaction never changes a version. A
-lake written before the index existed has no marker: readers then scan the articles files as
-before, and the next publish (under the writer's lock) builds the index from one scan and
-writes the marker. An index file that cannot be read makes readers fall back to the scan too:
-the index only ever makes queries faster, never wrong.
+A reader trusts an index file only beside the articles file of the same name that it listed
+itself, so the index can never speak for rows the reader does not see: a rerun that replaced or
+dropped a run's articles, a compaction, a hostile file. While a publish is in progress (or a
+crashed one is not yet recovered: ``_journal/`` is not empty), or on a lake without the marker
+(written before the index existed), readers scan the articles files as before; the next publish
+(under the writer's lock) indexes every articles file the views list and writes the marker. An
+index file that cannot be read also means the scan. The index only makes queries faster, never
+their answers different.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,14 +36,14 @@ log = logging.getLogger(__name__)
 
 FOLDER = "_versions"
 MARKER = "_state/versions_index.json"
-FORMAT = 1
-LEGACY_RUN = "before-index"  # the file built from the articles landed before the index existed
-LEGACY_DAY = "0001-01-01"  # its partition: never compacted into a day's runs
+JOURNAL = "_journal"
+FORMAT = 2
 SCHEMA = pa.schema([("article_id", pa.string()), ("version", pa.int32())])
 
 
-def run_file(root: Path, run_id: str, day: str) -> Path:
-    return root / FOLDER / f"ingest_date={day}" / f"part-{run_id}.parquet"
+def index_file(articles_file: Path, root: Path) -> Path:
+    """Where the later versions of one articles file are kept: same partition, same name."""
+    return root / FOLDER / articles_file.parent.name / articles_file.name
 
 
 def later_versions(articles: pa.Table) -> pa.Table:
@@ -53,35 +55,63 @@ def later_versions(articles: pa.Table) -> pa.Table:
     return picked.cast(SCHEMA)
 
 
-def files(root: Path) -> list[Path] | None:
-    """The index's files, or None when the lake has no complete index (read the articles)."""
-    marker = root / MARKER
+def complete(root: Path) -> bool:
+    """Whether every articles file of the lake has been indexed (the marker is ours)."""
     try:
-        if json.loads(marker.read_text()).get("format") != FORMAT:
-            return None
+        return json.loads((root / MARKER).read_text()).get("format") == FORMAT
     except (OSError, ValueError, AttributeError):
+        return False
+
+
+def files_for(root: Path, articles_files: list[str]) -> list[Path] | None:
+    """The index files of the articles files a reader listed (local paths or object-store keys,
+    as listed), or None when the reader must scan: no complete index, or a publish in progress."""
+    if not complete(root):
         return None
+    journal = root / JOURNAL
+    if journal.exists() and any(journal.glob("*.json")):
+        return None  # a publish is moving files (or crashed halfway): the listing may be mixed
     folder = root / FOLDER
-    return sorted(folder.glob("ingest_date=*/part-*.parquet")) if folder.exists() else []
+    present = {str(p) for p in folder.glob("ingest_date=*/part-*.parquet")} if folder.exists() else set()
+    found = []
+    for listed in articles_files:
+        path = root / "articles" / Path(listed).parent.name / Path(listed).name
+        candidate = index_file(path, root)
+        if str(candidate) in present:
+            found.append(candidate)
+    return found
+
+
+def _day(folder: str) -> date | None:
+    try:
+        return date.fromisoformat(folder.removeprefix("ingest_date="))
+    except ValueError:
+        return None
 
 
 def ensure(lake) -> None:
-    """Build the index of a lake that has none, from one scan of its articles. The caller holds
-    the writer's lock; a crash before the marker is written only means the next publish builds
-    it again (the file it writes replaces the one left behind)."""
-    from newsflow.lake import write_bytes_atomic, write_parquet
+    """Index a lake that has no complete index: one file per articles file with later versions,
+    named like it, so a rerun or a compaction replaces it as it replaces the articles. Only
+    partitions the views read (``ingest_date=`` a real date) are indexed. The caller holds the
+    writer's lock; a crash before the marker means the next publish does it again."""
+    from newsflow.lake import read_parquet, write_bytes_atomic, write_parquet
 
     root = lake.root
-    if files(root) is not None:
+    if complete(root):
         return
-    found = later_versions(lake.read_table("articles", ["article_id", "version"]))
-    target = run_file(root, LEGACY_RUN, LEGACY_DAY)
-    if found.num_rows:
-        write_parquet(found, target, sort_by=None)
-    elif target.exists():
-        target.unlink()
+    indexed = 0
+    for path in lake.table_files("articles"):
+        if _day(path.parent.name) is None:
+            continue
+        later = later_versions(read_parquet(path, ["article_id", "version"]))
+        target = index_file(path, root)
+        if later.num_rows:
+            write_parquet(later, target, sort_by=None)
+            indexed += later.num_rows
+        elif target.exists():
+            target.unlink()
     write_bytes_atomic(root / MARKER, json.dumps({"format": FORMAT}).encode())
-    log.info("indexed %d later article versions of the landed articles", found.num_rows)
+    log.info("indexed %d later article versions of the landed articles", indexed)
 
 
 def publish_steps(lake, run, articles: Path) -> tuple[list[tuple[Path, Path]], list[Path]]:
@@ -91,8 +121,8 @@ def publish_steps(lake, run, articles: Path) -> tuple[list[tuple[Path, Path]], l
 
     ensure(lake)
     later = later_versions(read_parquet(articles, ["article_id", "version"]))
-    target = run_file(lake.root, run.run_id, run.ingest_date.isoformat())
-    earlier = [p for p in (lake.root / FOLDER).glob(f"ingest_date=*/part-{run.run_id}.parquet") if p != target]
+    target = index_file(lake.partition_file("articles", run), lake.root)
+    earlier = [p for p in (lake.root / FOLDER).glob(f"ingest_date=*/{target.name}") if p != target]
     if later.num_rows:
         return [(write_parquet(later, lake.staging(run).final(FOLDER), sort_by=None), target)], earlier
     return [], earlier + ([target] if target.exists() else [])
