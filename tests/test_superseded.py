@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from newsflow import lake as lake_module
@@ -35,8 +37,9 @@ def _land(lake: Lake, when: datetime, versions: dict[str, int | None]) -> RunInf
 
 
 def _index(lake: Lake) -> list[str]:
-    """The index's files, as partition/name."""
-    return sorted(f"{p.parent.name}/{p.name}" for p in (lake.root / superseded.FOLDER).glob("ingest_date=*/*.parquet"))
+    """The articles files the index has entries for, as partition/name."""
+    path = lake.root / superseded.INDEX
+    return sorted(set(pq.read_table(path)["file"].to_pylist())) if path.exists() else []
 
 
 def _name(when: datetime) -> str:
@@ -100,7 +103,7 @@ def test_a_lake_from_before_the_index_is_scanned_and_the_next_publish_indexes_it
     _forget_index(lake)
     assert not _reads_index(lake) and _answers(lake) == before  # read by scanning the articles files
     _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"d": 1})
-    assert _index(lake) == [_name(TUE), _name(WED)]  # one file per articles file, named like it
+    assert _index(lake) == [_name(TUE), _name(WED)]  # entries per articles file
     assert _reads_index(lake) and ("d", 1) in _answers(lake)[0]
     assert _answers(lake) == _scanned(lake)
 
@@ -150,26 +153,27 @@ def test_compaction_merges_the_index_with_the_articles_and_the_answers_stay(lake
     compact(lake, date(2026, 11, 30))
     assert len(lake.table_files("articles")) == 3  # one per day; the run files are gone
     merged = {f"{p.parent.name}/{p.name}" for p in lake.table_files("articles")}
-    assert set(_index(lake)) <= merged and len(_index(lake)) == 2  # Tuesday's and Wednesday's, renamed
+    assert set(_index(lake)) <= merged and len(_index(lake)) == 2  # Tuesday's and Wednesday's merged files
     assert _reads_index(lake) and _answers(lake) == before == _scanned(lake)
 
 
 def test_an_unreadable_index_file_falls_back_to_the_articles(lake, caplog):
     before = _answers(lake)
-    next((lake.root / superseded.FOLDER).glob("ingest_date=*/*.parquet")).write_bytes(b"not parquet")
+    (lake.root / superseded.INDEX).write_bytes(b"not parquet")
     assert _answers(lake) == before
     assert "cannot be read" in caplog.text
 
 
-def test_index_files_a_reader_does_not_list_articles_for_are_ignored(lake):
-    """A hostile or stale file under _versions/ never hides a row: only the index file of an
-    articles file the reader lists counts."""
+def test_index_entries_for_articles_files_a_reader_does_not_list_are_ignored(lake):
+    """A stray entry never hides a row: only entries of the articles files the reader lists count,
+    and partitions the views skip are never indexed."""
     stray = tables.ARTICLES.from_rows([{"article_id": "c", "text": "x", "word_count": 1, "content_hash": "x",
                                         "run_id": "x", "version": 9, "source": "wire"}])
-    write_parquet(superseded.later_versions(stray), lake.root / superseded.FOLDER / "ingest_date=2026-11-24" / "part-nope.parquet",
-                  sort_by=None)
-    bad_day = lake.root / "articles" / "ingest_date=2026-11-31"
-    write_parquet(stray, bad_day / "part-x.parquet")
+    write_parquet(stray, lake.root / "articles" / "ingest_date=2026-11-31" / "part-x.parquet")
     _forget_index(lake)
     _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"d": 1})  # indexes the lake again
-    assert ("c", 1) in _answers(lake)[0] and _answers(lake) == _scanned(lake)
+    assert "ingest_date=2026-11-31/part-x.parquet" not in _index(lake)
+    index = pq.read_table(lake.root / superseded.INDEX)
+    forged = pa.concat_tables([index, superseded.later_versions(stray, "ingest_date=2026-11-24/part-nope.parquet")])
+    pq.write_table(forged, lake.root / superseded.INDEX)
+    assert _reads_index(lake) and ("c", 1) in _answers(lake)[0] and _answers(lake) == _scanned(lake)

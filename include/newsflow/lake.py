@@ -10,7 +10,7 @@ Layout under the data root::
     _state/http_cache.json                                 ETags and Last-Modified of fetched URLs
     _state/writer.lock                                     the one-writer lease (newsflow.lock)
     _state/rollup.json                                     the run manifests the rollup has counted
-    _versions/ingest_date=.../part-<name>.parquet, _state/versions_index.json   later versions of each articles file (newsflow.superseded)
+    _versions/index.parquet, _state/versions_index.json     later article versions, per articles file (newsflow.superseded)
 
 Every path under the root is spelled here and nowhere else: the pipeline asks for files by
 name (``lake.staging(run).raw_batch(0)``, ``lake.http_cache()``), so the layout can change in
@@ -456,13 +456,11 @@ class Lake:
 
     # -- publish ---------------------------------------------------------------------------
     def publish(self, run: RunInfo, staged: dict[str, Path], manifest: dict[str, Any],
-                docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True,
-                index_versions: bool = True) -> dict[str, str]:
+                docs: Path | None = None, replaces: list[Path] = (), record_run: bool = True) -> dict[str, str]:
         """Move a run's validated files into place, replacing that run's earlier files.
 
-        The run's later article versions go into the lake's index in the same journal
-        (:mod:`newsflow.superseded`); ``index_versions=False`` is for callers that publish no
-        articles file of a run of their own.
+        When an articles file is published, the lake's index of later article versions is
+        rewritten in the same journal (:mod:`newsflow.superseded`).
 
         A journal listing every move is written first (the commit point); if the process dies
         halfway, :meth:`recover` (called before every run and query) finishes the moves, so the
@@ -476,12 +474,10 @@ class Lake:
             deletes += [rel(old) for old in (self.root / table).glob(f"ingest_date=*/part-{run.run_id}.parquet")
                         if rel(old) != rel(target)]
         deletes += [rel(p) for p in replaces]
-        if index_versions and "articles" in staged:
+        if "articles" in staged:
             from newsflow import superseded
 
-            index_moves, index_deletes = superseded.publish_steps(self, run, staged["articles"])
-            moves += [(rel(s), rel(d)) for s, d in index_moves]
-            deletes += [rel(p) for p in index_deletes]
+            moves += [(rel(s), rel(d)) for s, d in superseded.publish_steps(self, run, staged["articles"], replaces)]
         if docs is not None and docs.exists():
             moves.append((rel(docs), rel(self.docs(run))))
         landed = {t: str(self.partition_file(t, run)) for t in staged}

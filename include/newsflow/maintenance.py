@@ -14,7 +14,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from newsflow import superseded, tables
+from newsflow import tables
 from newsflow.lake import Lake, read_parquet, write_parquet
 from newsflow.lock import MAINTENANCE_WAIT, process_holder
 from newsflow.runs import RunInfo
@@ -78,13 +78,10 @@ def _compact(lake: Lake, before: date) -> dict[str, int]:
             manifest_path = part / COMPACTED_MANIFEST
             previous = lake.read_json(manifest_path, {})
             record = {**previous, **{r: f"part-{run.run_id}.parquet" for r in runs if not r.startswith("compacted-")}}
-            # The journal makes the swap all-or-nothing: new file in, old files out. The merged
-            # articles file gets its own entry in the lake's index of later versions, and the
-            # entries of the files it replaces go with them.
-            replaced = [f for f in files if f.stem != f"part-{run.run_id}"]
-            old_index = [i for f in replaced if name == "articles" and (i := superseded.index_file(f, lake.root)).exists()]
+            # The journal makes the swap all-or-nothing: new file in, old files out (and, for the
+            # articles, their entries in the lake's index of later versions with them).
             lake.publish(run, {name: staged}, {"run_id": run.run_id, "compacted": runs},
-                         replaces=replaced + old_index, record_run=False, index_versions=name == "articles")
+                         replaces=[f for f in files if f.stem != f"part-{run.run_id}"], record_run=False)
             lake.clear_staging(run)
             lake.write_json(manifest_path, record)
             merged[f"{name}/{part.name}"] = len(files)

@@ -174,23 +174,10 @@ def _base(name: str) -> str:
 def _later_versions(root: Path, articles: list[str]) -> pa.Table | None:
     """The later article versions the lake's index holds for the ``articles`` files this
     connection lists (:mod:`newsflow.superseded`), or None when they must be read from the
-    articles files themselves (no index, a publish in progress, an unreadable index file)."""
+    articles files themselves."""
     from newsflow import superseded
-    from newsflow.lake import is_local
 
-    paths = superseded.files_for(root, articles)
-    if paths is None:
-        return None
-    if not paths:
-        return superseded.SCHEMA.empty_table()
-    fs = pafs.LocalFileSystem() if is_local(root) else pafs.PyFileSystem(pafs.FSSpecHandler(root.fs))
-    dataset = ds.FileSystemDataset.from_paths([str(p) if is_local(p) else p.path for p in paths],
-                                              schema=superseded.SCHEMA, format=ds.ParquetFileFormat(), filesystem=fs)
-    try:  # a few small files, read now: one that cannot be read means scanning the articles instead
-        return dataset.to_table()
-    except (OSError, pa.ArrowException) as exc:
-        log.warning("the lake's index of later versions cannot be read (%s); reading the articles instead", exc)
-        return None
+    return superseded.read_for(root, articles)
 
 
 def _version_views(con: duckdb.DuckDBPyConnection, index: pa.Table | None = None) -> None:
