@@ -4,6 +4,7 @@ it (a lake from before the index), after reruns, crashes and compaction."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pyarrow as pa
@@ -37,9 +38,10 @@ def _land(lake: Lake, when: datetime, versions: dict[str, int | None]) -> RunInf
 
 
 def _index(lake: Lake) -> list[str]:
-    """The articles files the index has entries for, as partition/name."""
+    """The articles files the index holds later versions for, as partition/name."""
     path = lake.root / superseded.INDEX
-    return sorted(set(pq.read_table(path)["file"].to_pylist())) if path.exists() else []
+    t = pq.read_table(path) if path.exists() else superseded.SCHEMA.empty_table()
+    return sorted({f for f, v in zip(t["file"].to_pylist(), t["version"].to_pylist(), strict=True) if v is not None})
 
 
 def _name(when: datetime) -> str:
@@ -49,8 +51,17 @@ def _name(when: datetime) -> str:
 
 def _reads_index(lake: Lake) -> bool:
     """Whether a connection takes the later versions from the index (no articles scan for them)."""
-    plan = query.connect(lake.root).execute("EXPLAIN " + ENTITIES).fetchall()[0][1]
-    return "version\" > 1" not in plan and "version > 1" not in plan
+    plan = query.connect(lake.root).execute("EXPLAIN (FORMAT json) " + ENTITIES).fetchall()[0][1]
+    scans = [json.dumps(n) for n in _nodes(json.loads(plan)) if "SCAN" in n.get("name", "").upper()]
+    versions = [f for f in scans if "version" in f and "> 1" in f]
+    return bool(versions) and all('"file"' in f for f in versions)  # the index's scan, never the articles'
+
+
+def _nodes(plan) -> list[dict]:
+    nodes = []
+    for node in plan if isinstance(plan, list) else [plan]:
+        nodes += [node, *_nodes(node.get("children", []))]
+    return nodes
 
 
 def _answers(lake: Lake) -> tuple[list, list, list]:
@@ -177,3 +188,37 @@ def test_index_entries_for_articles_files_a_reader_does_not_list_are_ignored(lak
     forged = pa.concat_tables([index, superseded.later_versions(stray, "ingest_date=2026-11-24/part-nope.parquet")])
     pq.write_table(forged, lake.root / superseded.INDEX)
     assert _reads_index(lake) and ("c", 1) in _answers(lake)[0] and _answers(lake) == _scanned(lake)
+
+
+@pytest.mark.parametrize("landed", [{"a": 3}, {"c": 2, "a": 3, "b": 2}])  # drops b's version 2; adds c's
+def test_a_connection_kept_open_across_a_publish_agrees_with_the_files_it_reads(lake, landed):
+    con = query.connect(lake.root)
+    when = WED if "c" not in landed else datetime(2026, 11, 25, 6, tzinfo=UTC)
+    _land(lake, when, landed)  # a rerun of Wednesday replaces its files where the connection listed them
+    rows = con.execute(CURRENT).fetchall()
+    scan = query.connect(lake.root)
+    scan.execute("""CREATE OR REPLACE VIEW _latest_versions AS
+        SELECT article_id, max(version) AS version FROM _all_articles WHERE version > 1 GROUP BY article_id""")
+    assert rows == scan.execute(CURRENT).fetchall()
+
+
+def test_an_articles_file_the_index_never_saw_means_the_scan(lake, monkeypatch):
+    """An older newsflow (a rolling upgrade, a restore) writes articles without indexing them."""
+    monkeypatch.setattr(superseded, "publish_steps", lambda *a, **k: [])
+    _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"c": 2})
+    monkeypatch.undo()
+    assert not _reads_index(lake)
+    assert ("c", 2) in _answers(lake)[0] and ("c", 1) not in _answers(lake)[0] and _answers(lake) == _scanned(lake)
+
+
+def test_a_missing_index_means_the_scan_and_the_next_publish_rebuilds_it(lake):
+    (lake.root / superseded.INDEX).unlink()
+    assert not _reads_index(lake) and _answers(lake) == _scanned(lake)
+    _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"d": 1})
+    assert _reads_index(lake) and _answers(lake) == _scanned(lake)
+
+
+def test_a_corrupt_index_does_not_stop_the_next_publish(lake):
+    (lake.root / superseded.INDEX).write_bytes(b"not parquet")
+    _land(lake, datetime(2026, 11, 26, 6, tzinfo=UTC), {"c": 2})
+    assert _reads_index(lake) and ("c", 1) not in _answers(lake)[0] and _answers(lake) == _scanned(lake)

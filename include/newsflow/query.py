@@ -171,16 +171,15 @@ def _base(name: str) -> str:
     return f"_all_{name}" if name in VERSIONED else name
 
 
-def _later_versions(root: Path, articles: list[str]) -> pa.Table | None:
-    """The later article versions the lake's index holds for the ``articles`` files this
-    connection lists (:mod:`newsflow.superseded`), or None when they must be read from the
-    articles files themselves."""
+def _later_versions(root: Path, articles: list[str]):
+    """The lake's index of later article versions for the ``articles`` files this connection
+    lists (:mod:`newsflow.superseded`), or None when they must be read from the articles files."""
     from newsflow import superseded
 
-    return superseded.read_for(root, articles)
+    return superseded.index_for(root, articles)
 
 
-def _version_views(con: duckdb.DuckDBPyConnection, index: pa.Table | None = None) -> None:
+def _version_views(con: duckdb.DuckDBPyConnection, index: tuple[ds.Dataset, pa.Table] | None = None) -> None:
     """`articles` and its child tables show each article's latest version; `article_versions`
     shows every version with `is_current`. Files from before versions existed read as version 1.
 
@@ -193,9 +192,10 @@ def _version_views(con: duckdb.DuckDBPyConnection, index: pa.Table | None = None
     have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     if "_all_articles" not in have:
         return
-    if index is not None:
-        con.register("_arrow__versions", index)
-        source = "_arrow__versions"
+    if index is not None:  # read when a query runs, as the articles files are
+        con.register("_arrow__versions", index[0])
+        con.register("_arrow__listed", index[1])
+        source = "_arrow__versions v SEMI JOIN _arrow__listed l ON l.file = v.file WHERE v.version > 1"
     else:
         source = "_all_articles WHERE version > 1"
     con.execute(f"""CREATE VIEW _latest_versions AS

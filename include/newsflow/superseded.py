@@ -8,16 +8,20 @@ scan was half of "top 20 people of the last 7 days" at a million rows (issue 12)
 rewritten in the same journaled publish as the articles files it describes:
 
     _versions/index.parquet      (file, article_id, version): the rows with version > 1 of each
-                                 articles file, ``file`` being "ingest_date=D/part-<X>.parquet"
+                                 articles file, ``file`` being "ingest_date=D/part-<X>.parquet";
+                                 a file without any has one entry with nulls, so the index
+                                 knows every file it has seen
     _state/versions_index.json   written once every articles file has been indexed
 
-A reader keeps only the entries of the articles files it lists itself, so the index never speaks
-for rows the reader does not see: a rerun that replaced a run's articles, a compaction, a file
-in a partition the views skip, a stray entry. While a publish is in progress (or a crashed one
-is not yet recovered: ``_journal/`` is not empty), or on a lake without the marker (written
-before the index existed), readers scan the articles files as before; the next publish (under
-the writer's lock) indexes every articles file and writes the marker. An index that cannot be
-read also means the scan. The index only makes queries faster, never their answers different.
+A reader uses the index only when it knows every articles file the reader lists, and keeps only
+those files' entries, so the index never speaks for rows the reader does not see (a rerun that
+replaced a run's articles, a compaction, a file in a partition the views skip, a stray entry, a
+file an older newsflow wrote without indexing it). The entries are read when a query runs, like
+the articles files, so a connection kept open across a publish stays consistent. While a
+publish is in progress (or a crashed one is not yet recovered: ``_journal/`` is not empty), on a
+lake without the marker (written before the index existed), or when the index is missing or
+cannot be read, readers scan the articles files as before; the next publish (under the writer's
+lock) rebuilds what is missing. The index only makes queries faster, never answers different.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +45,6 @@ MARKER = "_state/versions_index.json"
 JOURNAL = "_journal"
 FORMAT = 3
 SCHEMA = pa.schema([("file", pa.string()), ("article_id", pa.string()), ("version", pa.int32())])
-VERSIONS = pa.schema([("article_id", pa.string()), ("version", pa.int32())])
 
 
 def file_key(articles_file: Path | str) -> str:
@@ -49,10 +54,13 @@ def file_key(articles_file: Path | str) -> str:
 
 
 def later_versions(articles: pa.Table, key: str) -> pa.Table:
-    """The index entries of one articles file: its rows with a version above 1."""
-    if "version" not in articles.column_names or not articles.num_rows:
-        return SCHEMA.empty_table()
-    picked = articles.filter(pc.fill_null(pc.greater(articles["version"], 1), False))
+    """The index entries of one articles file: its rows with a version above 1, or one entry
+    with nulls that says the file was indexed and has none."""
+    picked = articles.filter(pc.fill_null(pc.greater(articles["version"], 1), False)) \
+        if "version" in articles.column_names and articles.num_rows else None
+    if picked is None or not picked.num_rows:
+        return pa.table({"file": [key], "article_id": pa.nulls(1, pa.string()), "version": pa.nulls(1, pa.int32())},
+                        schema=SCHEMA)
     return pa.table({"file": pa.array([key] * picked.num_rows, pa.string()),
                      "article_id": picked["article_id"].cast(pa.string()),
                      "version": picked["version"].cast(pa.int32())}, schema=SCHEMA)
@@ -66,11 +74,12 @@ def complete(root: Path) -> bool:
         return False
 
 
-def read_for(root: Path, articles_files: Iterable[str]) -> pa.Table | None:
-    """(article_id, version) of the later versions in the articles files a reader listed, or
-    None when the reader must scan them: no complete index, a publish in progress, an index
-    that cannot be read."""
-    from newsflow.lake import read_parquet
+def index_for(root: Path, articles_files: Iterable[str]) -> tuple[ds.Dataset, pa.Table] | None:
+    """The index as a dataset a query reads when it runs, and the keys of the articles files a
+    reader listed (the entries to keep); None when the reader must scan the articles files: no
+    complete index, a publish in progress, an index missing or unreadable, or a listed file the
+    index has never seen."""
+    from newsflow.lake import is_local, read_parquet
 
     if not complete(root):
         return None
@@ -78,15 +87,18 @@ def read_for(root: Path, articles_files: Iterable[str]) -> pa.Table | None:
     if journal.exists() and any(journal.glob("*.json")):
         return None  # a publish is moving files (or crashed halfway): the listing may be mixed
     path = root / INDEX
-    if not path.exists():
-        return VERSIONS.empty_table()
+    listed = pa.table({"file": pa.array(sorted({file_key(f) for f in articles_files}), pa.string())})
     try:
-        index = read_parquet(path).cast(SCHEMA)
+        known = set(read_parquet(path, ["file"])["file"].to_pylist())
     except (OSError, ValueError, pa.ArrowException) as exc:
         log.warning("the lake's index of later versions cannot be read (%s); reading the articles instead", exc)
         return None
-    listed = pa.array(sorted({file_key(f) for f in articles_files}), pa.string())
-    return index.filter(pc.is_in(index["file"], value_set=listed)).select(["article_id", "version"])
+    if unknown := [f for f in listed["file"].to_pylist() if f not in known]:
+        log.warning("%d articles files are not in the lake's index of later versions (e.g. %s); reading the "
+                    "articles instead", len(unknown), unknown[0])
+        return None
+    fs = None if is_local(path) else pafs.PyFileSystem(pafs.FSSpecHandler(path.fs))
+    return ds.dataset(str(path) if fs is None else path.path, schema=SCHEMA, format="parquet", filesystem=fs), listed
 
 
 def _day(folder: str) -> date | None:
@@ -96,21 +108,40 @@ def _day(folder: str) -> date | None:
         return None
 
 
-def ensure(lake) -> None:
-    """Index a lake that has no complete index, from every articles file the views read
-    (``ingest_date=`` a real date). The caller holds the writer's lock; a crash before the
-    marker means the next publish does it again."""
-    from newsflow.lake import read_parquet, write_bytes_atomic, write_parquet
+def _entries(lake) -> pa.Table:
+    """Index entries of every articles file the views read (``ingest_date=`` a real date)."""
+    from newsflow.lake import read_parquet
 
-    root = lake.root
-    if complete(root):
-        return
     parts = [later_versions(read_parquet(p, ["article_id", "version"]), file_key(p))
              for p in lake.table_files("articles") if _day(p.parent.name) is not None]
-    index = pa.concat_tables([SCHEMA.empty_table(), *parts])
+    return pa.concat_tables([SCHEMA.empty_table(), *parts])
+
+
+def ensure(lake) -> None:
+    """Index a lake that has no complete index (or whose index went missing). The caller holds
+    the writer's lock; a crash before the marker means the next publish does it again."""
+    from newsflow.lake import write_bytes_atomic, write_parquet
+
+    root = lake.root
+    if complete(root) and (root / INDEX).exists():
+        return
+    index = _entries(lake)
     write_parquet(index, root / INDEX, sort_by=None)
     write_bytes_atomic(root / MARKER, json.dumps({"format": FORMAT}).encode())
-    log.info("indexed %d later article versions of the landed articles", index.num_rows)
+    log.info("indexed %d articles files (%d later versions)", len(set(index["file"].to_pylist())),
+             index.num_rows - index["version"].null_count)
+
+
+def _current(lake) -> pa.Table:
+    """The index as it stands, rebuilt from the articles when it cannot be read (a corrupt
+    index must not stop every later publish)."""
+    from newsflow.lake import read_parquet
+
+    try:
+        return read_parquet(lake.root / INDEX).cast(SCHEMA)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        log.warning("the lake's index of later versions cannot be read (%s); rebuilding it", exc)
+        return _entries(lake)
 
 
 def publish_steps(lake, run, articles: Path, replaces: Iterable[Path] = ()) -> list[tuple[Path, Path]]:
@@ -123,9 +154,8 @@ def publish_steps(lake, run, articles: Path, replaces: Iterable[Path] = ()) -> l
     target = lake.partition_file("articles", run)
     gone = {file_key(target), *(file_key(p) for p in replaces),
             *(file_key(p) for p in (lake.root / "articles").glob(f"ingest_date=*/{target.name}"))}
-    path = lake.root / INDEX
-    old = read_parquet(path).cast(SCHEMA) if path.exists() else SCHEMA.empty_table()
+    old = _current(lake)
     kept = old.filter(pc.invert(pc.is_in(old["file"], value_set=pa.array(sorted(gone), pa.string()))))
     new = later_versions(read_parquet(articles, ["article_id", "version"]), file_key(target))
     staged = write_parquet(pa.concat_tables([kept, new]), lake.staging(run).final(FOLDER), sort_by=None)
-    return [(staged, path)]
+    return [(staged, lake.root / INDEX)]
