@@ -909,3 +909,148 @@ def test_abbreviated_rates_and_batting_averages(sentence, expected):
 ])
 def test_a_glued_m_before_a_counted_noun_is_millions(sentence, expected):
     assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+# --- real-dev5 error classes: units, currencies, labels, rates (sentences written for these tests)
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Stocks were cut 0.5 million cwt to 25.5 million cwt.",
+     [(5e5, "hundredweight", "quantity"), (25.5e6, "hundredweight", "quantity")]),
+    ("The price was raised to $11.50 per cwt.", [(11.5, "USD per hundredweight", "money")]),
+    ("Bread rose by 6pc last year.", [(6.0, "percent", "percent")]),
+    ("The school bought 5 PCs.", [(5.0, None, "cardinal")]),  # capital PC is a computer, not percent
+])
+def test_hundredweight_and_pc(sentence, expected):
+    assert [(a.value, a.unit, a.kind) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("About $6 million will go to new classrooms in the Tauranga area.", "NZD"),
+    ("The council in Dunedin set aside $2 million.", "NZD"),
+    ("A diner in Wellington, Fla. charged $5 for coffee.", "USD"),  # a US town: no cue
+])
+def test_new_zealand_regions_are_dollar_cues(sentence, unit):
+    assert [a.unit for a in extract(sentence) if a.kind == "money"] == [unit]
+
+
+def test_a_hyphenated_currency_word_is_money_and_a_hanging_hyphen_shares_it():
+    assert [(a.text, a.unit, a.kind) for a in extract("She found a 10-euro note.")] == [("10-euro", "EUR", "money")]
+    assert [(a.unit, a.kind) for a in extract("He carried a 5-pound bag.")] == [("pound", "quantity")]  # a weight
+    assert [(a.text, a.unit) for a in extract("The mint struck 20- and 25-franc coins.")] == [
+        ("20-", "CHF"), ("25-franc", "CHF")]
+    # only a hyphen left hanging right before "and"/"or" and the next amount
+    assert [(a.text, a.unit) for a in extract("the 20- and then 25-franc coins")] == [
+        ("20", None), ("25-franc", "CHF")]
+
+
+def test_a_financial_year_is_no_score():
+    assert [(a.value, a.unit) for a in extract("The 2019-20 Budget adds $5 billion.")] == [(5e9, "USD")]
+    found = extract("The team won 3-2 in the 2019-20 season.")
+    assert [(a.value, a.unit) for a in found] == [(3.0, "goal"), (2.0, "goal")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Roughly 5,000 people marched.", [("Roughly 5,000 people", "person", "~")]),
+    ("Approximately 67 of the drugs were sold.", [("Approximately 67", "drug", "~")]),
+    ("Flight 370 vanished.", []),  # a capitalised name before a number is still a name
+    ("The case (SA. 57372) was closed.", []),  # an abbreviation with a full stop names a case
+    ("In the U.S. 300 people died.", [("300 people", "person", "=")]),  # "U.S." is no such abbreviation
+    ("Sessions 1 through 3 drew 300 people.", [("300 people", "person", "=")]),  # label pair with "through"
+])
+def test_capitalised_hedges_and_label_names(sentence, expected):
+    assert [(a.text, a.unit, a.qualifier) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The ranch keeps 30 head of cattle.", [(30.0, "head")]),
+    ("Inventory was 9.1 million head in 2021.", [(9.1e6, "head")]),
+    ("Officials grounded 12 aircraft after the storm.", [(12.0, "aircraft")]),
+    ("The league fired two head coaches.", [(2.0, "head coach")]),  # a modifier, not the counted noun
+    ("Three aircraft carriers sailed.", [(3.0, "aircraft carrier")]),
+])
+def test_invariant_plurals_count(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The town held a three-day festival.", [("three-day", "day")]),
+    ("Yields were 34 percent above the 5-year average.", [("34 percent", "percent"), ("5-year", "year")]),
+    ("Investors bought the 10-year bond.", []),  # a term that names the bond
+])
+def test_hyphenated_spans_before_event_and_average_nouns(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+def test_a_money_rate_after_a_bracketed_conversion_belongs_to_both():
+    found = extract("The budget is NOK 375 million (approximately EUR 47 million) per year.")
+    assert [(a.unit, a.qualifier) for a in found] == [("NOK per year", "="), ("EUR per year", "~")]
+    found = extract("The deal cost $5 million (£4 million) in 2020.")
+    assert [a.unit for a in found] == ["USD", "GBP"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Students spent $4.5 billion every year.", [("$4.5 billion every year", "USD per year")]),
+    ("She paid $5 every other day.", [("$5", "USD")]),
+    ("He walked 4,000 steps every day.", [("4,000 steps", "step")]),  # counts keep "every" apart
+    ("The agency spends $5 billion annually.", [("$5 billion annually", "USD per year")]),
+    ("The race draws 10,000 runners annually.", [("10,000 runners annually", "runner per year")]),
+    ("Output hit 3 tonnes daily average.", [("3 tonnes", "tonne")]),  # an adjective, not a rate
+])
+def test_every_and_period_adverbs_make_rates(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+def test_a_year_before_to_is_no_range():
+    found = extract("Output rose from 9.1 million tonnes in 2001 to 9.2 million tonnes in 2009.")
+    assert [(a.value, a.value_max, a.unit) for a in found] == [(9.1e6, None, "tonne"), (9.2e6, None, "tonne")]
+    found = extract("Between 2000 and 3000 people marched.")
+    assert [(a.value, a.value_max, a.unit) for a in found] == [(2000.0, 3000.0, "person")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The team was ranked No. 1 in the world.", [("No. 1", "ordinal", 1.0)]),
+    ("The world's No. 2 player lost.", [("No. 2", "ordinal", 2.0)]),
+    ("He lives at No. 10 Downing Street.", []),
+    ("Route No. 5 was closed.", []),
+])
+def test_a_ranked_number_label_is_an_ordinal(sentence, expected):
+    assert [(a.text, a.kind, a.value) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Most growth came from adults aged 25–49 years (62 percent).", [("62 percent", "percent")]),
+    ("Children aged under 15 years were 29 percent.", [("29 percent", "percent")]),
+    ("The project took 25–49 years.", [("25–49 years", "year")]),  # no age word: a span of time
+])
+def test_hedged_and_ranged_ages_are_not_amounts(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The yield reached 7,716 pounds per acre.", [("pound per acre", "quantity")]),
+    ("Rent was 200 pounds per acre, paid in sterling.", [("GBP per acre", "money")]),
+    ("Rent was £200 per acre.", [("GBP per acre", "money")]),
+])
+def test_pounds_per_acre_weigh(sentence, expected):
+    assert [(a.unit, a.kind) for a in extract(sentence)] == expected
+
+
+def test_or_more_between_number_and_noun_stays_in_the_span():
+    assert [(a.text, a.unit) for a in extract("Strikes idle 1,000 or more workers.")] == [
+        ("1,000 or more workers", "worker")]
+    assert [(a.text, a.unit) for a in extract("We need 20 or more.")] == [("20", None)]
+
+
+def test_a_bare_fraction_shares_a_nearby_count_rate_only():
+    found = extract("Fertility ran from 1.6 babies per woman in the south to 2.2 in the north.")
+    assert [(a.value, a.unit) for a in found] == [(1.6, "baby per woman"), (2.2, "baby per woman")]
+    found = extract("Crews counted 12 trucks and 2.5 on average.")
+    assert [(a.value, a.unit) for a in found] == [(12.0, "truck"), (2.5, None)]
+
+
+def test_an_abbreviation_defined_in_brackets_names_unit_and_scale():
+    found = extract("Output is 13.5 million metric tons (mmt), up 0.9 mmt from last month.")
+    assert [(a.text, a.value, a.unit) for a in found] == [
+        ("13.5 million metric tons", 13.5e6, "tonne"), ("up 0.9 mmt", 9e5, "tonne")]
+    found = extract("Output is 13.5 million metric tons, up 0.9 from last month.")  # nothing defined
+    assert [(a.value, a.unit) for a in found][1] == (0.9, None)

@@ -18,6 +18,7 @@ from newsflow.numwords import (
     COUNT_MODIFIERS,
     COUNTED_SUBJECTS,
     ELIDED_NOUNS,
+    INVARIANT_PLURALS,
     IRREGULAR_PLURALS,
     MEASURE_NOUNS,
     MONTHS,
@@ -47,7 +48,8 @@ _SPAN_NOUNS = frozenset(
     "absence wait cycle contract deal sentence lease permit licence license plan programme program "
     "mandate extension moratorium ban truce ceasefire series increase decrease rise fall decline change "
     "strike trial siege standoff blockade shutdown outage blackout curfew lockdown journey voyage "
-    "mission shift session hearing search".split())
+    "mission shift session hearing search average festival feast holiday visit tour summit conference".split())
+_OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
@@ -87,6 +89,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
     if (share := _PAREN_SHARE.match(s, end)) and (cn := count_noun(s, share.end(), value, value_max)):
         return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
+    if (om := _OR_MORE.match(s, end)) and (cn := count_noun(s, om.end(), value, value_max)):
+        return cn  # "1,000 or more workers": one span, the bound inside it
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
         if not words and _CASUALTY_AFTER.match(s, pos):
@@ -116,7 +120,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
         if (both := _BOTH_SEXES.match(s, nm.start("noun"))) and not words:
             return "person", both.end()  # "22.6 million men and women", "boys and girls"
-        if singular(noun) != noun or noun in IRREGULAR_PLURALS:
+        if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
+                noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
             return _compound(words, pos, singular(noun)), nm.end()
         words.append((noun, nm.end()))
         pos = nm.end()
@@ -125,6 +130,13 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         if head and head[0].islower():
             return head  # "one car", "one person dead", "one big problem"
     return None
+
+
+def _ends_phrase(s: str, end: int) -> bool:
+    """Whether the noun phrase ends at ``end``: no word follows, or a function word does ("9.1
+    million head in 2001", "30 head of cattle"; not "two head coaches")."""
+    nw = NEXT_WORD.match(s, end)
+    return not nw or nw.group(1).lower() in NOT_NOUNS
 
 
 def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
-from newsflow.numchecks import MONTH_NEAR, plausible_cardinal, score_unit
+from newsflow.numchecks import MONTH_NEAR, plausible_cardinal, ranked_label, score_unit
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numwords import (
@@ -137,6 +137,7 @@ _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
 _SLASH_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
 _BASE_YEAR = re.compile(r"(?:19|20)\d\d")
 _BASE_YEAR_BEFORE = re.compile(r"(?:\(|\b(?:in|constant|real)\s+)$", re.I)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|during|until)\s+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         amount, end = _amount_at(sentence, m, out, dollar)
         # "Junctions 10 and 11", "won 3-1": the partner of a rejected label is a label too.
         if amount and rejected_end >= 0 and amount.kind == "cardinal" and re.fullmatch(
-                r"\s*(?:and|or|to|-|–|&|/)\s*", sentence[rejected_end:amount.start]):
+                r"\s*(?:and|or|to|through|-|–|&|/)\s*", sentence[rejected_end:amount.start]):
             amount = None
         if amount:
             out.append(amount)
@@ -412,7 +413,8 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     r.factor, r.end = _read_scale_words(s, r.end, money=r.currency is not None)
     r.value = scaled(r.core.value, r.factor)
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
-            or re.search(r"\bage[sd]?\s+(?:of\s+)?$|\bpeople\s+(?:over|under|aged)\s+$", _tail(s, r.start)[0], re.I):
+            or re.search(r"\bage[sd]?\s+(?:of\s+|under\s+|over\s+|\d+\s?[-–]\s?)?$|\bpeople\s+(?:over|under|aged)\s+$",
+                         _tail(s, r.start)[0], re.I):
         return False  # ages are not amounts
     if r.value >= 2 and (tm := _TIME_MULTIPLIER.match(s, r.end)):
         r.unit, r.end = "times", tm.end()  # "a four-time champion": a multiplier, like "four times"
@@ -437,6 +439,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
+    if rng and _BASE_YEAR.fullmatch(s[r.core.start:r.core.end]) and _YEAR_BEFORE.search(before):
+        return False  # "from 9.1 million head in 2001 to 9.2 million head": a year, not a range
     if rng:
         r.value, r.value_max, r.factor, r.end = rng
         if between:
@@ -548,7 +552,9 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     """The last checks (labels, years, dates, "one" as a pronoun), the qualifier and the sign."""
     before, base = _tail(s, r.start)
     if r.factor == 1.0 and _LABEL_BEFORE.search(before, max(0, len(before) - 16)):
-        return None
+        rank = ranked_label(s, r.start) if r.value_max is None and r.value == int(r.value) else None
+        return None if rank is None else Amount(rank, r.m.end(), s[rank:r.m.end()], "ordinal", r.value, None,
+                                                None, "=", None)  # "ranked No. 1", "the world's No. 1"
     if r.kind in ("cardinal", "count") and not plausible_cardinal(
             s, r.core.start, r.core.end, r.core.value, r.core.is_words, r.start, r.end, r.factor, r.kind):
         return None

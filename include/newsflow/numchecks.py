@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 
-from newsflow.numwords import MONTHS, NOT_NOUNS
+from newsflow.numwords import MONTHS, NOT_NOUNS, QUALIFIERS
 
 MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
 MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
 TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b|UTC\b|Z\b|"
                         r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|o['’]clock\b)", re.IGNORECASE)
 CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
-NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#)\s?$")
+NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#|(?<![\w.])[A-Z]{2,4}\.)\s?$")  # "SA. 57372" too
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
+# a hedge is no name though capitalised at the start: "Roughly 10,000", "Approximately 67"
+HEDGE_WORD = re.compile("|".join(f"(?:{pat})" for pat, q in QUALIFIERS if q in (">", "<", "~")), re.IGNORECASE)
 PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 # "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
@@ -62,11 +64,22 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
         if DESIGNATION_BEFORE.search(before) or (re.search(r"\w\($", before) and s[end:end + 1] == ")"):
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
         nm = NAME_BEFORE.search(before)
-        if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end):
+        if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
+                and not HEDGE_WORD.fullmatch(nm.group().strip()):
             return False  # "Section 427", "Boeing 737", "No. 10"
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
             return False  # "the 2032 notes"
     return True
+
+
+_RANK_LABEL = re.compile(r"(?:\b(?:ranked|rated|seeded)|\w['’]s)\s+(?P<no>No\.|number)\s?$", re.I)
+
+
+def ranked_label(s: str, start: int) -> int | None:
+    """Where a rank written as a label starts ("ranked No. 1", "the world's No. 1": ordinals, as
+    the real-news sets label them), or None for a label ("No. 10 Downing Street", "number 5")."""
+    m = _RANK_LABEL.search(s, max(0, start - 24), start)
+    return m.start("no") if m else None
 
 
 # A pair "2-1" is a score (two counts, as the real-news sets label it) only where the sentence
@@ -94,6 +107,8 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     "Peñarol 2–1 Godoy Cruz", "by a score of 93 to 39"), or None when the context does not make
     it a score (a label pair: "Junctions 10-11", "ages 9-13"). Goals unless the sentence names a
     sport counted otherwise; points above 15, where goals are rare."""
+    if 1900 <= first < 2100 and second == (first + 1) % 100:
+        return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
     before = s[max(0, start - 40):start]
     results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])
     verb = _SCORE_BEFORE.search(before)

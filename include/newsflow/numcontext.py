@@ -9,6 +9,7 @@ near a count counts the same thing. Amounts in, amounts out: nothing here finds 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -25,6 +26,9 @@ _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughl
 _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
+_ABBREVIATION = re.compile(r"\s*\((?P<abbr>[a-z]{2,5})\)")  # "13.5 million metric tons (mmt)"
+_LEADING_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_HANGING = re.compile(r"-\s+(?:and|or|to)\s+")  # "the 20- and 25-franc coins"
 # A minor-unit price ("5.7 cents", "8p") is a per-unit price like the level it changes.
 _MINOR_TEXT = re.compile(r"(?:cents?|pence|p)$", re.I)
 # "the hourly minimum wage ... to $15", "average monthly income ... around three hundred US
@@ -72,36 +76,41 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _index_points(res, s)
     res = _abbreviated_rates(res, s)
     res = _headline_millions(res, s)
+    res = _hanging_hyphens(res, s)
+    res = _defined_abbreviations(res, s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
             prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
             if prev:
                 res[i] = replace(a, object=prev.object)
     for i, a in enumerate(res):
-        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or a.value != int(a.value):
+        if a.kind != "cardinal" or a.unit == "times" or a.value < 2:
             continue
         near = []
         for j, b in enumerate(res):
             if j == i or b.kind not in ("count", "quantity"):
                 continue
+            if a.value != int(a.value) and " per " not in (b.unit or ""):
+                continue  # a fraction counts only rates: "from 1.6 babies per woman ... to 2.2"
             gap = s[min(a.end, b.end):max(a.start, b.start)]
             if len(gap.split()) <= 12 and not _CLAUSE_BREAK.search(gap):
                 near.append((len(gap), j <= i, b))
-        if counted.counts_people(tail(s, a.start, 40)[0]):
+        if counted.counts_people(tail(s, a.start, 40)[0]) and a.value == int(a.value):
             res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
         elif near:
             _, _, b = min(near, key=lambda t: (t[0], not t[1]))
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
-        elif noun := counted.counted_before(s, a.start):
+        elif a.value == int(a.value) and (noun := counted.counted_before(s, a.start)):
             res[i] = replace(a, kind="count", unit=noun)
     return mark_changes(res, s)
 
 
-def conversion_pairs(res: list[Any], s: str) -> list[tuple[int, int]]:
+def conversion_pairs(res: list[Any], s: str, kinds: tuple[str, ...] = ("quantity",)) -> list[tuple[int, int]]:
     """(original, conversion) index pairs: "40 miles (64 km)", "(127 mph; 110 kn)": a bracketed
-    measure right after another of the same dimension, the brackets holding nothing else before
-    it. Money is left out: "around $11 billion (£8.2 billion)" converts at the day's rate, a
-    figure of its own that the labelled sets leave unhedged."""
+    measure right after another of the same dimension and of one of ``kinds``, the brackets
+    holding nothing else before it. Money only when asked (``_conversions`` shares a money rate,
+    never a money hedge: "around $11 billion (£8.2 billion)" converts at the day's rate, a figure
+    of its own that the seed article contract leaves unhedged)."""
     pairs = []
     for i in range(1, len(res)):
         a, b = res[i - 1], res[i]
@@ -110,7 +119,7 @@ def conversion_pairs(res: list[Any], s: str) -> list[tuple[int, int]]:
             pairs.append((i - 1, i))
         elif pairs and pairs[-1][1] == i - 1 and _NEXT_IN_BRACKET.fullmatch(gap):
             pairs.append((pairs[-1][0], i))
-    return [(i, j) for i, j in pairs if res[i].kind == res[j].kind == "quantity"
+    return [(i, j) for i, j in pairs if res[i].kind == res[j].kind and res[i].kind in kinds
             and _base_dimension(res[i]) == _base_dimension(res[j])]
 
 
@@ -141,11 +150,12 @@ def _conversion_units(res: list[Any], s: str) -> list[Any]:
 
 
 def _conversions(res: list[Any], s: str) -> list[Any]:
-    """A conversion is the same amount: it takes the original's hedge ("about 40 miles (64 km)")
-    and a rate written after the brackets belongs to both ("0.03 inches (0.8 mm) per year")."""
-    for i, j in conversion_pairs(res, s):
+    """A conversion is the same amount: a measure takes the original's hedge ("about 40 miles
+    (64 km)"), and a rate written after the brackets belongs to both ("0.03 inches (0.8 mm) per
+    year", and for money too: "NOK 375 million (EUR 47 million) per year")."""
+    for i, j in conversion_pairs(res, s, ("quantity", "money")):
         a, b = res[i], res[j]
-        if b.qualifier == "=" and a.qualifier != "=":
+        if b.qualifier == "=" and a.qualifier != "=" and a.kind == "quantity":
             res[j] = b = replace(b, qualifier=a.qualifier)
         close = _BRACKET_END.match(s, b.end)
         if close and " per " not in a.unit and " per " not in b.unit and (
@@ -255,4 +265,35 @@ def _headline_millions(res: list[Any], s: str) -> list[Any]:
             end = cn[1] if cn else sm.end()
             unit = cn[0] if cn else unit
             res[i] = replace(a, kind="count", unit=unit, value=value, end=end, text=s[a.start:end])
+    return res
+
+
+def _hanging_hyphens(res: list[Any], s: str) -> list[Any]:
+    """"the 20- and 25-franc coins", "10- or 20-year bonds": a bare number left hanging on a
+    hyphen takes the unit of the hyphenated amount after it (its span keeps the hyphen)."""
+    for i, a in enumerate(res[:-1]):
+        b = res[i + 1]
+        if a.kind == "cardinal" and a.unit is None and b.unit and (m := _HANGING.match(s, a.end)) and m.end() == b.start:
+            res[i] = replace(a, end=a.end + 1, text=s[a.start:a.end + 1], kind=b.kind, unit=b.unit,
+                             dimension=b.dimension)
+    return res
+
+
+def _defined_abbreviations(res: list[Any], s: str) -> list[Any]:
+    """"13.5 million metric tons (mmt), up 0.9 mmt", "2.4 million hectares (mha), down 0.1 mha":
+    a lower-case abbreviation defined in brackets after a measure or count names the unit and the
+    scale of the bare numbers written with it later in the sentence."""
+    for a in list(res):
+        d = _ABBREVIATION.match(s, a.end)
+        number = _LEADING_NUMBER.search(a.text) if d and a.kind in ("quantity", "count") and a.unit else None
+        if number is None or not float(number.group().replace(",", "")):
+            continue
+        factor = 10.0 ** round(math.log10(a.value / float(number.group().replace(",", ""))))
+        use = re.compile(r"\s*" + re.escape(d.group("abbr")) + r"\b")
+        for i, b in enumerate(res):
+            if b.start > a.end and b.kind == "cardinal" and b.unit is None and (u := use.match(s, b.end)):
+                end = u.end()
+                res[i] = replace(b, end=end, text=s[b.start:end], kind=a.kind, unit=a.unit, dimension=a.dimension,
+                                 value=scaled(b.value, factor),
+                                 value_max=None if b.value_max is None else scaled(b.value_max, factor))
     return res

@@ -77,6 +77,9 @@ IRREGULAR_PLURALS = {
 }
 
 
+# Nouns whose plural is the singular: counted after a number above one when the noun phrase ends
+# there ("9.1 million head in 2001", "12 aircraft were grounded"), not as a modifier ("two head coaches").
+INVARIANT_PLURALS = frozenset("head aircraft spacecraft sheep deer cattle livestock".split())
 # "290 others", "13 others are missing": the noun news leaves out after a number is people.
 ELIDED_NOUNS = {"others": "person"}
 # "700 injured", "20 dead": an adjective standing for the people it describes.

@@ -432,12 +432,18 @@ RATE_NOUNS = rate_nouns()
 
 _CUR_WORD = (rf"(?:(?P<adj>{_alt(CURRENCIES.adjectives)})\s+)?"
              rf"(?P<word>{_alt([*CURRENCIES.words, *CURRENCIES.minor])})\b")
-_CUR_WORD_RE = re.compile(r"\s+" + _CUR_WORD, re.IGNORECASE)
+# "50 euros", and hyphenated before a noun: "a 25-franc coin", "a 5-dollar bill" (not "a 5-pound bag")
+_CUR_WORD_RE = re.compile(r"(?:\s+|-(?!pounds?\b))" + _CUR_WORD, re.IGNORECASE)
 _CUR_WORD_AT = re.compile(_CUR_WORD, re.IGNORECASE)
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCIES.codes))})\b")
 # "per X", "/X" and "a X" after a unit, a currency or a counted noun.
-_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|(?:\s+|-)per(?:\s+|-)(?!cent\b)|(?P<article>\s+an?\s+)", re.I)
+_RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|(?:\s+|-)per(?:\s+|-)(?!cent\b)|(?P<article>\s+(?:an?|every)\s+)", re.I)
 _RATE_NOUN = re.compile(r"(?:(?:square|cubic)\s+)?[a-z]+\b(?![-’'])")
+# "annually" is "per year" ("per annum" too, see rate_nouns); not an adjective ("a daily basis")
+_PERIOD_OF = {"annually": "year", "yearly": "year", "monthly": "month", "weekly": "week", "daily": "day",
+              "hourly": "hour"}
+_RATE_ADVERB = re.compile(rf"\s+({'|'.join(_PERIOD_OF)})\b(?!\s+(?:basis|average|rate|total|figures?|data|report)\b)",
+                          re.I)
 # "a year earlier", "a fortnight ago": a time noun then one of these is a comparison, not a rate
 # ("$80 a barrel earlier this week" and "£3,500 a tonne after the rain" are still rates).
 _NOT_RATES = re.compile(r"\s+(?:earlier|ago|before|later|after|previously|prior|back)\b", re.I)
@@ -451,6 +457,8 @@ def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | N
     """The denominator of a rate after a unit or noun: "per hectare", "/kg", "per US dollar",
     "per game" -> (singular name or ISO code, its dimension, end). "a barrel", "an hour" only
     when ``article_ok`` (the kinds the conventions file folds)."""
+    if adverb := _RATE_ADVERB.match(s, end):  # "10,000 competitors annually", "$5 billion monthly"
+        return _PERIOD_OF[adverb.group(1).lower()], "time", adverb.end()
     sep = _RATE_SEP.match(s, end)
     if not sep or (sep.group("article") and not article_ok):
         return None
@@ -516,8 +524,9 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
     return None
 
 
-# "pounds of beef", "60,000 pounds (30 tons) of", "27 tonnes (60,000 pounds)": pounds are a weight
-_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
+# "pounds of beef", "60,000 pounds (30 tons) of", "27 tonnes (60,000 pounds)", a yield "7,716 pounds per
+# acre": pounds are a weight
+_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
                                  r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
 _POUND_WEIGHT_BEFORE = re.compile(r"(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(\s*(?:about\s+|some\s+)?$", re.I)
 _NUMBER_END = re.compile(r"[\d.,]*$")
