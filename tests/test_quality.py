@@ -193,14 +193,14 @@ def test_real_dev3_numbers():
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------
-# Pinned a little under the last measurement (value 0.943, value+unit 0.822, exact 0.591 after the
-# dev3 round), so a change that loses real-news amounts fails here even if the dev sets hold.
+# Pinned a little under the last measurement (value 0.945, value+unit 0.832, exact 0.658 after the
+# dev5 round), so a change that loses real-news amounts fails here even if the dev sets hold.
 
 
 def test_real_heldout_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT))
-    assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.81, rep.as_dict()
-    assert rep.scores["exact"].f1 >= 0.58, rep.as_dict()
+    assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.82, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.64, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
