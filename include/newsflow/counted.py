@@ -23,6 +23,7 @@ from newsflow.numwords import (
     MEASURE_NOUNS,
     MONTHS,
     NOT_NOUNS,
+    NOT_PLURALS,
     ONES,
     SCALES,
     TENS,
@@ -35,7 +36,8 @@ NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
 NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
 # A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
 _MODIFIER = re.compile(r"\s+(?P<w>(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")  # "150 U.S. counties"
-_HYPHEN_MODIFIER = re.compile(r"\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s)")  # "grain-producing", "al-Shabaab"
+_HYPHEN_MODIFIER = re.compile(r"\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s|,\s+[a-z])")  # "grain-producing", "al-Shabaab"
+_COMMA_MODIFIER = re.compile(r",\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s)")  # "low-income, off-gas"
 _MAX_MODIFIERS = 4  # "170 all-time high temperature records"
 _HYPHEN_NOUN = re.compile(r"-(?P<noun>[a-z]+)\b(?!-)(?:\s*(?P<next>,|[a-z]+\b))?")
 _HYPHEN_NOT_NOUNS = frozenset(
@@ -53,6 +55,7 @@ _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
+_PLAIN_PLURAL = re.compile(r"\s+[a-z]+s\b(?![-’'])(?<!ss)")
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
 _CASUALTY_BEFORE = re.compile(
@@ -98,6 +101,10 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         nm = NOUN_AFTER.match(s, pos)
         if nm and nm.group("sep") == "-":
             return None if words else (_hyphen_unit(nm.group("noun")), nm.end())  # "193-vehicle"
+        if not nm and words and looks_adjective(words[-1][0]) and (cm := _COMMA_MODIFIER.match(s, pos)):
+            words.append((cm.group("w"), cm.end()))  # "4,300 low-income, off-gas grid households"
+            pos = cm.end()
+            continue
         if not nm:
             mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
             if mod and mod.group("w")[0].isdigit() and words and words[-1][0].islower():
@@ -110,7 +117,16 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         noun = nm.group("noun").lower().strip("'’")
         if not words and (elided := _elided_noun(s, noun, nm.end())):
             return elided, nm.end()
-        if noun in COUNT_MODIFIERS:
+        if noun.endswith(("'s", "’s")):
+            words.append((noun, nm.end()))  # "3,882 of his team's 3,890 minutes": an owner, not the noun
+            pos = nm.end()
+            continue
+        if noun in ("and", "or") and words and looks_adjective(words[-1][0]):
+            pos = nm.end()  # "130,000 low-income and social households": coordinated modifiers
+            continue
+        if noun in ONES or noun in TENS:
+            break  # "From 1991 ten points": a number word starts an amount of its own
+        if noun in COUNT_MODIFIERS or noun in NOT_PLURALS:
             words.append((noun, nm.end()))
             pos = nm.end()
             continue
@@ -175,9 +191,13 @@ def unit_after_modifiers(s: str, end: int) -> tuple[object, int] | None:
     return None
 
 
-def partitive_noun(s: str, end: int) -> str | None:
-    """"three of his family members", "240 of the 543 seats": what the number is a part of."""
+def partitive_noun(s: str, end: int, value: float = 2.0) -> str | None:
+    """"three of his family members", "240 of the 543 seats": what the number is a part of. "one
+    of the owners" only with the plural noun right after the determiner ("one of the largest
+    groups", "one of the most..." single something out; they do not count it)."""
     pm = _PARTITIVE.match(s, end)
+    if pm and value == 1 and not _PLAIN_PLURAL.match(s, pm.end()):
+        return None
     cn = count_noun(s, pm.end(), 2.0, None) if pm else None
     return cn[0] if cn else None
 

@@ -18,6 +18,7 @@ from newsflow import counted
 from newsflow.numchecks import MONTH_NEAR, plausible_cardinal, ranked_label, score_unit
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
+from newsflow.numtimes import race_times
 from newsflow.numwords import (
     BIG_SCALES,
     DIGIT_WORDS,
@@ -114,7 +115,7 @@ _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
     r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
-    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel)\s*$",
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round\s+of)\s*$",
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
@@ -221,10 +222,10 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         if amount:
             out.append(amount)
             rejected_end = -1
-        else:
-            rejected_end = m.end()
+        else:  # a year is no label: "in 2004 and 22 in 2005" counts 22
+            rejected_end = -1 if _BASE_YEAR.fullmatch(m.group()) else m.end()
         pos = max(end, m.end())
-    return [_shift(a, offset) for a in share_context(out, sentence)]
+    return [_shift(a, offset) for a in share_context(race_times(out, sentence, Amount), sentence)]
 
 
 def article_dollar(text: str) -> str:
@@ -406,7 +407,8 @@ def _read_left(s: str, r: _Reading, out: list[Amount]) -> bool:
 def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     """Scale words ("million", "bn"); refuses ages and hyphenated modifiers ("a 60-day state")."""
     if r.m.group("fraction"):
-        of = re.match(r"\s+of\s+(?:an?|one)\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year)",
+        of = re.match(r"\s+of\s+(?:an?|one)\s+(?=percentage|basis|per|mile|kilomet|tonne|metre|litre|hour|day|year|"
+                      r"million\b|billion\b)",
                       s[r.end:], re.I)
         if of:
             r.end += of.end() - 1
@@ -487,7 +489,7 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
         if cn:
             r.kind, (r.unit, r.end) = "count", cn
             r.dimension = "time" if r.unit in TIME_NAMES else None
-        elif r.value != 1 and (pn := counted.partitive_noun(s, r.end)):
+        elif (pn := counted.partitive_noun(s, r.end, r.value)):
             r.kind, r.unit = "count", pn  # "three of his family members": the span stays "three"
         elif r.value != 1 and (te := counted.times_after(s, r.end)):
             r.unit, r.end = "times", te  # "three times": a multiplier, a cardinal in "times"
@@ -560,8 +562,9 @@ def _finish(s: str, r: _Reading) -> Amount | None:
         return None
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
         return None  # "one" alone is a pronoun more often than a number
-    if r.dimension == "time" and r.value == 1 and r.value_max is None and _AGO.match(s, r.end):
-        return None  # "one year ago", "one year earlier": when, not how long (as "a year ago")
+    if r.dimension == "time" and r.value_max is None and (ago := _AGO.match(s, r.end)) and (
+            r.value == 1 or ago.group().split()[0].lower() in ("ago", "earlier", "later")):
+        return None  # "one year ago", "six weeks later": when, not how long (as "a year ago")
     qualifier, start = "=", r.start
     qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
     if qm:

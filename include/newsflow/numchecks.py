@@ -20,6 +20,12 @@ PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 # "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
 TALLY_AFTER = re.compile(r"\s+(?:points?|goals?|seats?|votes?|medals?|wins?)\b")
+# "2015 data", "2018 mishandled baggage data", "the 2020 election results": a year before what
+# is reported for it, not a count of data
+YEAR_OF_REPORT = re.compile(r"(?:\s+[a-z][\w-]*){0,3}?\s+(?:data|figures|statistics|stats|estimates?|results|census|"
+                            r"budgets?|elections?|editions?|reports?|surveys?|forecasts?|season)\b")
+# a headline verb is no name: "Typhoon Kills 10 in Philippines"
+HARM_VERB = re.compile(r"(?:Kill|Injure|Wound|Hurt|Evacuate|Displace|Strand|Rescue)[sd]?", re.I)
 DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
 
 
@@ -45,7 +51,7 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
     if is_words and kind == "cardinal" and 2000 <= core_value < 2100 and re.search(r"thousand", digits, re.I):
         return False  # "in two thousand eight": a year spelled out
     if not is_words:
-        if kind == "cardinal" and re.fullmatch(r"1[5-9]\d\d|20\d\d", digits):
+        if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and (kind == "cardinal" or YEAR_OF_REPORT.match(s, core_end)):
             return False  # a year
         if MONTH_NEAR.search(before) or MONTH_AFTER.match(s, end):
             return False  # a date
@@ -65,7 +71,7 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
         nm = NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
-                and not HEDGE_WORD.fullmatch(nm.group().strip()):
+                and not HEDGE_WORD.fullmatch(nm.group().strip()) and not HARM_VERB.fullmatch(nm.group().strip()):
             return False  # "Section 427", "Boeing 737", "No. 10"
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
             return False  # "the 2032 notes"
@@ -86,7 +92,7 @@ def ranked_label(s: str, start: int) -> int | None:
 # says so: a result verb or a score word before it, a result noun after it, or a results line
 # between two names.
 _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|lost|loses|losing|drew|draws|trailed|led|leads|"
-                           r"score|scoreline)\b\s+(?:[\w'’.-]+\s+){0,4}$", re.I)
+                           r"tied?|ties|tying|score|scoreline)\b\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
                           r"series|aggregate|result)\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"

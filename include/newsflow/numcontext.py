@@ -18,7 +18,8 @@ from newsflow import counted
 from newsflow.numchange import mark_changes
 from newsflow.numchecks import tail
 from newsflow.numlists import listed_tallies
-from newsflow.numwords import scaled
+from newsflow.numrefer import bracketed_counts, counted_rates, cricket_runs, elided_antecedents
+from newsflow.numwords import NOT_NOUNS, scaled
 from newsflow.units import UNITS, conversion_symbols, rate_after, rate_dimension
 
 # between an amount and its bracketed conversion: "40 miles (64 km)", "£220m (or $265m)"
@@ -41,8 +42,14 @@ _QUAKE_AFTER = re.compile(r"[\s-]+(?:magnitude\s+)?(?:earthquake|quake|aftershoc
 _QUAKE_BEFORE = re.compile(r"\b(?:earthquake|quake|aftershock|tremor|temblor)s?\s+(?:\w+\s+){0,3}?"
                            r"(?:was|is|measured|measuring|registered|registering|of)\s+(?:an?\s+)?(?:magnitude\s+)?$", re.I)
 # a sentence about a stock index: its "points" measure the index level, not a score
-_MARKET = re.compile(r"\b(?:Dow|S&P|Nasdaq|NASDAQ|FTSE|Nikkei|DAX|CAC|Hang\s+Seng|Sensex|Nifty|TSX|ASX|KOSPI|"
+_MARKET = re.compile(r"\b(?:Dow|S&P|Standard\s*&\s*Poor['’]s|Nasdaq|NASDAQ|FTSE|Nikkei|DAX|CAC|Hang\s+Seng|Sensex|Nifty|TSX|ASX|KOSPI|"
                      r"Stoxx|STOXX|(?:stock|share)s?(?:\s+market)?\s+ind(?:ex|ices|exes)|stocks)\b")
+_A_HALF = re.compile(r"an?\s+half", re.I)
+_RUNNING = re.compile(r"\b(?:run|runs|runners?|running|race|races|marathons?|walk|fun\s+run|athletics)\b", re.I)
+_GLUED_K = re.compile(r"[Kk]\b")
+_INDEX_NAME = re.compile(r"\s+(?:index|Index)\b")
+_LEVEL_BEFORE = re.compile(r"\b(?:of|was|is|were|below|above|past|the)\s+$", re.I)
+_LEVEL_AFTER = re.compile(r"\s+(?:mark|level|barrier|threshold)\b", re.I)
 # "7 ppl": UK fuel prices in pence per litre, one abbreviation for a minor unit and a rate
 _PPL = re.compile(r"\s?ppl\b")
 # ".344", "bat over .400": a three-decimal figure with no leading digit, in a sentence about
@@ -73,18 +80,18 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _shared_rates(res, s)
     res = _periodic_pay(res, s)
     res = _quake_magnitudes(res, s)
-    res = _index_points(res, s)
+    res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
     res = _abbreviated_rates(res, s)
     res = _headline_millions(res, s)
     res = _hanging_hyphens(res, s)
-    res = _defined_abbreviations(res, s)
+    res = cricket_runs(_defined_abbreviations(res, s), s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
             prev = next((p for p in reversed(res[:i]) if p.unit == a.unit and p.object), None)
             if prev:
                 res[i] = replace(a, object=prev.object)
     for i, a in enumerate(res):
-        if a.kind != "cardinal" or a.unit == "times" or a.value < 2:
+        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
             continue
         near = []
         for j, b in enumerate(res):
@@ -102,7 +109,8 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif a.value == int(a.value) and (noun := counted.counted_before(s, a.start)):
             res[i] = replace(a, kind="count", unit=noun)
-    return mark_changes(res, s)
+    res = counted_rates(bracketed_counts(res, s), s)
+    return mark_changes(elided_antecedents(res, s), s)
 
 
 def conversion_pairs(res: list[Any], s: str, kinds: tuple[str, ...] = ("quantity",)) -> list[tuple[int, int]]:
@@ -229,10 +237,52 @@ def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
 
 def _index_points(res: list[Any], s: str) -> list[Any]:
     """"The Dow shed 475 points", "closed at 7,325.3 points": in a sentence about a stock index
-    the points are a measure of its level (a quantity), not points scored (a count)."""
+    the points are a measure of its level (a quantity), not points scored (a count). A bare level
+    of four digits or more named as a level is in points too ("the Dow hit a record high of
+    29,348", "closed below the 10,000 mark", "Monday's close was 18,592"; the end of a move, "fell
+    2.1% to 32,791.80", stays bare as the dev set has it); a number right before "index" is the index's name ("the S&P 500 index")."""
     if not _MARKET.search(s):
         return res
-    return [replace(a, kind="quantity") if a.kind == "count" and a.unit == "point" else a for a in res]
+    out = []
+    for a in res:
+        if a.kind == "count" and a.unit == "point":
+            a = replace(a, kind="quantity")
+        elif a.kind == "cardinal" and a.unit is None and a.qualifier != "up" and _INDEX_NAME.match(s, a.end):
+            continue
+        elif a.kind == "cardinal" and a.unit is None and a.value >= 1000 and a.value_max is None and (
+                _LEVEL_BEFORE.search(s, max(0, a.start - 24), a.start) or _LEVEL_AFTER.match(s, a.end)):
+            a = replace(a, kind="quantity", unit="point")
+        out.append(a)
+    return out
+
+
+def _metric_tons(res: list[Any], s: str) -> list[Any]:
+    """"5.63 tons per hectare", "2 million tons from 1.5 million hectares": tons beside a metric
+    area are metric tonnes (a short ton is a US measure, never per hectare)."""
+    if not any(a.unit and "hectare" in a.unit for a in res):
+        return res
+    return [replace(a, unit="tonne" + a.unit[3:]) if a.unit and re.fullmatch(r"ton(?: per .+)?", a.unit) else a
+            for a in res]
+
+
+def _half_compounds(res: list[Any], s: str) -> list[Any]:
+    """"a half marathon", "a half hour": "a half" before a noun names a thing, not a share (as
+    "half of mothers", "cut by a half" are)."""
+    return [a for a in res if not (a.kind == "percent" and _A_HALF.fullmatch(a.text) and (nm := counted.NEXT_WORD.match(s, a.end))
+                                   and nm.group(1).lower() not in NOT_NOUNS)]
+
+
+def _race_distances(res: list[Any], s: str) -> list[Any]:
+    """"a half marathon, 8K and 1.2K kids run", "the 10k race": a "K" glued to a number in a
+    sentence about running is kilometres (elsewhere "8K" is eight thousand, or a name)."""
+    if not any(a.kind == "cardinal" and _GLUED_K.match(s, a.end) for a in res) or not _RUNNING.search(s):
+        return res
+    unit = UNITS.units["kilometre"]
+    for i, a in enumerate(res):
+        if a.kind == "cardinal" and a.unit is None and (k := _GLUED_K.match(s, a.end)):
+            res[i] = replace(a, kind="quantity", unit=unit.name, dimension=unit.dimension, end=k.end(),
+                             text=s[a.start:k.end()])
+    return res
 
 
 def _abbreviated_rates(res: list[Any], s: str) -> list[Any]:

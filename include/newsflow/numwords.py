@@ -72,7 +72,7 @@ IRREGULAR_PLURALS = {
     "teeth": "tooth", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife",
     "knives": "knife", "leaves": "leaf", "halves": "half", "thieves": "thief", "series": "series",
     "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
-    "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff",
+    "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff member",
     "innings": "innings", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
 }
 
@@ -80,6 +80,10 @@ IRREGULAR_PLURALS = {
 # Nouns whose plural is the singular: counted after a number above one when the noun phrase ends
 # there ("9.1 million head in 2001", "12 aircraft were grounded"), not as a modifier ("two head coaches").
 INVARIANT_PLURALS = frozenset("head aircraft spacecraft sheep deer cattle livestock".split())
+# Nouns ending in "s" that are not plurals and name what is counted, not the count: "131,441
+# confirmed measles cases" counts cases.
+NOT_PLURALS = frozenset("measles mumps rabies diabetes herpes scabies rickets shingles news physics economics "
+                        "politics athletics gymnastics aerobics logistics".split())
 # "290 others", "13 others are missing": the noun news leaves out after a number is people.
 ELIDED_NOUNS = {"others": "person"}
 # "700 injured", "20 dead": an adjective standing for the people it describes.
@@ -89,7 +93,7 @@ COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
 # "unemployment rose by 5,000" are people (the rate is a percent, and not counted).
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
-                    "toll": "death"}  # "the death toll rose to 95"
+                    "toll": "death", "ridership": "passenger"}  # "the death toll rose to 95"
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
     """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills

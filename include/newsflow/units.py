@@ -453,6 +453,11 @@ _ARTICLE_NOUN_END = re.compile(
     r"this|last|next|including|excluding|compared|versus|vs|according|said|says|is|was|are|were)\b", re.I)
 
 
+# the base of a population rate: "per 100,000 population", "per million people", "per 1,000 live births"
+_NUMBERED_BASE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a\s+|one\s+)?(?:hundred|thousand|million))(?:\s+(?:thousand|million))?"
+                            r"\s+(?:[a-z]+\s+)?(?:population|people|persons|residents|inhabitants|[a-z]+s)\b(?![-’'])")
+
+
 def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | None, int] | None:
     """The denominator of a rate after a unit or noun: "per hectare", "/kg", "per US dollar",
     "per game" -> (singular name or ISO code, its dimension, end). "a barrel", "an hour" only
@@ -470,7 +475,10 @@ def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | N
 
 
 def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int] | None:
-    """A unit, a currency or (after "per" and "/") a counted noun at ``pos``."""
+    """A unit, a currency or (after "per" and "/") a counted noun at ``pos``; a population rate
+    keeps its base as written ("per 100,000 population", "per 100 milk cows")."""
+    if not article and (nd := _NUMBERED_BASE.match(s, pos)):
+        return nd.group(), None, nd.end()
     um = UNITS.match(s, pos)
     if um and um[0].kind == "quantity":
         return um[0].name, um[0].dimension, um[1]
@@ -529,6 +537,11 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
 _POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
                                  r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
 _POUND_WEIGHT_BEFORE = re.compile(r"(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(\s*(?:about\s+|some\s+)?$", re.I)
+# what farm and food reports weigh in pounds: "Milk production increased ... to 189,320 million pounds"
+_WEIGHED_GOODS = re.compile(r"\b(?:milk|beef|pork|poultry|meat|cheese|butter|lamb|turkey|chicken|broiler|catch|"
+                            r"(?:production|output|harvest|yields?|shipments)\s+(?:of\s+)?(?:milk|meat|beef|pork|cheese|fish))\b", re.I)
+_GOODS_MONEY = re.compile(r"\b(?:earn\w*|worth|cost\w*|paid|pay\w*|spen[dt]\w*|invest\w*|fund\w*|revenues?|sales|"
+                          r"profits?|prices?|British|UK|Britain|England|Scotland|Wales)\b", re.I)
 _NUMBER_END = re.compile(r"[\d.,]*$")
 _POUND_MONEY = re.compile(r"£|\bsterling\b|\bpence\b|\bGBP\b|\bpounds?\s+sterling\b", re.I)
 
@@ -537,7 +550,8 @@ def _pound_weight(s: str, start: int, end: int) -> bool:
     """Whether "pounds" after a number weighs rather than pays: "of" follows (past a bracketed
     conversion) or a mass unit stands beside it in brackets, and no £/sterling/pence says money."""
     start -= len(_NUMBER_END.search(s, max(0, start - 24), start).group())
-    if not (_POUND_WEIGHT_AFTER.match(s, end) or _POUND_WEIGHT_BEFORE.search(s, max(0, start - 40), start)):
+    if not (_POUND_WEIGHT_AFTER.match(s, end) or _POUND_WEIGHT_BEFORE.search(s, max(0, start - 40), start)
+            or (_WEIGHED_GOODS.search(s) and not _GOODS_MONEY.search(s))):
         return False
     return not _POUND_MONEY.search(s)
 

@@ -1,0 +1,106 @@
+"""What an elided or bare amount refers back to (split out of :mod:`newsflow.numcontext`).
+
+The scanner fills a left-out noun with people ("two others", "another five wounded") and leaves
+a bare number after a rate unitless ("98.4 per million population"). When the sentence counted
+the same kind of thing just before, news means that thing: "Two soldiers are killed and two
+others are injured" counts soldiers twice, and "131,441 measles cases (98.4 per million
+population)" gives the rate its noun. Amounts in, amounts out: nothing here finds numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from newsflow import counted
+from newsflow.numwords import CASUALTY_WORDS
+from newsflow.units import TIME_NAMES, rate_after
+
+_HARM = r"kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing|e)|hurt|dead|died|missing|" + "|".join(CASUALTY_WORDS)
+# the counted thing was harmed: "killing 24 soldiers", "Two soldiers are killed", "four passengers died"
+_HARM_BEFORE = re.compile(rf"\b(?:{_HARM})\s+(?:\S+\s+){{0,2}}$", re.I)
+_HARM_AFTER = re.compile(rf"\s+(?:(?!and\b|or\b)\S+\s+){{0,3}}?(?:{_HARM})\b", re.I)
+# an elided count of people: "two others", "another five (wounded)", "an additional three"
+_CRICKET = re.compile(r"\b(?:cricket\w*|Tests?|innings|wickets?|batsm[ae]n|batters?|bowl(?:ed|er|ers|ing)|"
+                      r"top-scor\w+|ODIs?|T20s?)\b")
+_RUN_AFTER = re.compile(r"[\s-]run(?=\s+(?:mark|barrier|milestone|partnership|stand|record|lead|target)\b)")
+_AVERAGED = re.compile(r"\baverag(?:ed|ing|es)\s+$", re.I)
+_INNINGS_AFTER = re.compile(r"\s+(?:over|in|from|across)\s+(?:\S+\s+)?innings\b", re.I)
+_SCORED = re.compile(r"\b(?:scor(?:ed|ing|es)|top-scored(?:\s+[^.;,]{0,30}?)?\s+with|scorer\s+[^.;,]{0,30}?\s+with|"
+                     r"made|making)\s+$", re.I)
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
+_SCALE_WORDS = ("a ", "one ", "hundred", "thousand", "million")
+_OTHERS = re.compile(r"\bothers$", re.I)
+_ANOTHER_BEFORE = re.compile(r"\b(?:another|an\s+additional|a\s+further|an\s+extra)\s+$", re.I)
+
+
+def _harmed(a: Any, s: str) -> bool:
+    return bool(_HARM_BEFORE.search(s, max(0, a.start - 40), a.start) or _HARM_AFTER.match(s, a.end))
+
+
+def elided_antecedents(res: list[Any], s: str) -> list[Any]:
+    """"Two British Army soldiers are killed and two others are injured", "four passengers are
+    killed and another five wounded": the people left out are the ones the clause counted just
+    before as the subject of a harm. After an object ("killed one bodyguard and injured two
+    others") the others stay people, as the real-news sets label them."""
+    for i, a in enumerate(res):
+        if a.kind != "count" or a.unit != "person" or not _harmed(a, s):
+            continue
+        if not (_OTHERS.search(a.text) or _ANOTHER_BEFORE.search(s, max(0, a.start - 20), a.start)):
+            continue
+        prev = next((b for b in reversed(res[:i]) if b.kind == "count" and b.unit), None)
+        if prev and prev.unit not in TIME_NAMES and " per " not in prev.unit and _HARM_AFTER.match(s, prev.end) \
+                and not _HARM_BEFORE.search(s, max(0, prev.start - 40), prev.start) and ";" not in s[prev.end:a.start]:
+            res[i] = replace(a, unit=prev.unit)
+    return res
+
+
+def counted_rates(res: list[Any], s: str) -> list[Any]:
+    """"131,441 confirmed measles cases (98.4 per million population)", "11,015 cases (86.1 per
+    million population)": a bare number before a population base is a rate of what the sentence
+    counted just before it."""
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.unit is not None:
+            continue
+        rate = rate_after(s, a.end)
+        prev = next((b for b in reversed(res[:i]) if b.kind == "count" and b.unit), None)
+        if rate and prev and (rate[0][0].isdigit() or rate[0].startswith(_SCALE_WORDS)) \
+                and " per " not in prev.unit and prev.unit not in TIME_NAMES:
+            end = rate[2]
+            res[i] = replace(a, kind="count", unit=f"{prev.unit} per {rate[0]}", end=end, text=s[a.start:end])
+    return res
+
+
+def bracketed_counts(res: list[Any], s: str) -> list[Any]:
+    """"Almost a quarter of a million (249,600) births": the exact figure in brackets stands
+    between the rounded one and the noun both count."""
+    for i in range(len(res) - 1):
+        a, b = res[i], res[i + 1]
+        if a.kind != "cardinal" or b.kind != "cardinal" or a.unit or b.unit or not _OPEN.fullmatch(s[a.end:b.start]):
+            continue
+        close = _CLOSE.match(s, b.end)
+        cn = counted.count_noun(s, close.end(), b.value, None) if close else None
+        if cn and cn[0] not in TIME_NAMES:
+            res[i], res[i + 1] = replace(a, kind="count", unit=cn[0]), replace(b, kind="count", unit=cn[0])
+    return res
+
+
+def cricket_runs(res: list[Any], s: str) -> list[Any]:
+    """"scoring 234 in the second Test", "top-scored for the hosts with 63", "averaged 63.05
+    over 19 innings": in a sentence about cricket a bare score is in runs, an average in runs per
+    innings; "the 10,000 run mark" counts runs too."""
+    if not any(a.kind == "cardinal" and a.unit is None for a in res) or not _CRICKET.search(s):
+        return res
+    for i, a in enumerate(res):
+        if a.kind != "cardinal" or a.unit is not None or a.value_max is not None:
+            continue
+        before = s[max(0, a.start - 48):a.start]
+        if (rm := _RUN_AFTER.match(s, a.end)) and a.value == int(a.value):
+            res[i] = replace(a, kind="count", unit="run", end=rm.end(), text=s[a.start:rm.end()])
+        elif _AVERAGED.search(before) and _INNINGS_AFTER.match(s, a.end):
+            res[i] = replace(a, kind="count", unit="run per innings")
+        elif _SCORED.search(before) and a.value == int(a.value):
+            res[i] = replace(a, kind="count", unit="run")
+    return res
