@@ -179,10 +179,7 @@ def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id
     spec = tables.TABLES.get(table.schema.metadata.get(b"table", b"").decode() if table.schema.metadata else "")
     order = [c for c in STORAGE_ORDER.get(spec.name, ()) if c in table.column_names] if spec and sort_by else []
     table = table.sort_by([(c, "ascending") for c in order]) if order else sort_rows(table, sort_by)
-    dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
-    options: dict[str, Any] = {"compression": "zstd", "use_dictionary": dict_cols, "write_statistics": True}
-    if order:
-        options["sorting_columns"] = pq.SortingColumn.from_ordering(table.schema, [(c, "ascending") for c in order])
+    options = parquet_options(spec, order)
     groups = row_groups(table, order[0] if order else None)
     if not is_local(path):
         with path.open("wb") as f:
@@ -193,6 +190,16 @@ def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id
     _write_groups(table, tmp, groups, options)
     os.replace(tmp, path)
     return path
+
+
+def parquet_options(spec: tables.Table | None, order: list[str]) -> dict[str, Any]:
+    """The writer options of a lake file: zstd, dictionary-encoded labels, statistics, and the
+    sort order it was written in."""
+    dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
+    options: dict[str, Any] = {"compression": "zstd", "use_dictionary": dict_cols, "write_statistics": True}
+    if order and spec:
+        options["sorting_columns"] = pq.SortingColumn.from_ordering(spec.schema, [(c, "ascending") for c in order])
+    return options
 
 
 def row_groups(table: pa.Table, split: str | None = None) -> list[tuple[int, int]]:

@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from newsflow import staging, tables
+from newsflow import checkrun, staging, tables
+from newsflow.checkrun import PROCESSED_TABLES
 from newsflow.credentials import CredentialsLookup, from_environment
 from newsflow.faults import crash_point
 from newsflow.fetch import (
@@ -37,7 +36,7 @@ from newsflow.fetch import (
     raw_table,
 )
 from newsflow.htmltext import text_from_html
-from newsflow.lake import Lake, read_parquet, read_parquet_many, sort_rows, write_parquet
+from newsflow.lake import Lake, read_parquet, write_parquet
 from newsflow.lock import WriterLock, process_holder
 from newsflow.process import process_batch
 from newsflow.runs import RunInfo
@@ -48,7 +47,6 @@ log = logging.getLogger(__name__)
 
 PUBLISHED_TABLES = ("articles", "sentences", "entities", "numbers", "quotes", "dates", "quarantine", "duplicates",
                     "validation_results")
-PROCESSED_TABLES = ("articles", "sentences", "entities", "numbers", "quotes", "dates", "quarantine", "duplicates")
 
 
 class ValidationFailed(RuntimeError):
@@ -316,64 +314,30 @@ def process_batches(lake: Lake, run: RunInfo, settings: Settings, batches: Seque
 
 # -- validate and publish ------------------------------------------------------------------------
 
-def combined_tables(lake: Lake, run: RunInfo) -> dict[str, pa.Table]:
-    """Every staged part of each processed table as one table, in the order the lake stores it."""
-    area = lake.staging(run)
-    combined = {}
-    for name in PROCESSED_TABLES:
-        spec = tables.TABLES[name]
-        t = read_parquet_many(area.parts(name), spec.schema)
-        combined[name] = sort_rows(t, "article_id" if name != "quarantine" else None)
-    return combined
-
-
 def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
-    """Combine the staged batches and run the expectation suites over them, in memory; write
-    the validated tables once, ready to publish.
+    """Validate the staged batches and write the validated tables once, ready to publish,
+    without holding the run's tables in memory (:mod:`newsflow.checkrun`: each batch is checked
+    on its own, the suites run over SQL, the files are written a slice at a time).
 
     Rows failing row-level checks move to quarantine; a critical failure raises and nothing is
     published (the Data Docs of the failed validation stay in staging for diagnosis).
     """
     started = time.perf_counter()
-    from newsflow.validate import validate_frames
-
     area = lake.staging(run)
-    combined = combined_tables(lake, run)
-    if not any(t.num_rows for t in combined.values()):
-        return _nothing_to_validate(lake, run, combined)
-    quarantined_before = combined["quarantine"]
-    frames = {name: combined.pop(name).to_pandas() for name in list(combined)}  # Arrow copies let go
+    if not checkrun.staged_rows(area):
+        return _nothing_to_validate(lake, run)
     with lake.docs_dir(area.docs) as docs:
-        report = validate_frames(frames, run_id=run.run_id, run_time=run.logical_time, docs_dir=docs)
+        report, counts = checkrun.validate_staged(lake, run, docs)
         from newsflow import datadocs
 
         datadocs.finalize_docs(docs, lake.root / "_docs")  # offline assets, shared once per lake
-    status = {name: report.status(name) for name in frames}
-    del frames  # the report holds the validated frames; the run's memory peak is here
     crash_point("validate")
-    if report.critical_failures:
+    if counts is None:
         raise ValidationFailed("critical expectations failed, nothing published:\n" + report.describe_failures()
                                + f"\nData Docs: {area.docs / 'index.html'}")
-    orphans = staging.orphan_copies(lake, run, report.frames)
-    counts = {}
-    for name in [n for n in report.frames if n != "quarantine"]:  # one table at a time, each let go
-        spec, df = tables.TABLES[name], report.frames.pop(name)
-        table = pa.Table.from_pandas(df[spec.column_names], schema=spec.schema, preserve_index=False)
-        del df
-        write_parquet(table, area.final(name), sort_by="article_id")
-        counts[name] = table.num_rows
-        del table
-    for name, table in (
-            ("quarantine", pa.concat_tables([
-                quarantined_before,
-                tables.QUARANTINE.from_rows([{**q, "run_id": run.run_id} for q in report.quarantined]),
-                quarantine_table(orphans, run)])),
-            ("validation_results", tables.VALIDATION_RESULTS.from_rows(report.results_rows(run.run_id)))):
-        write_parquet(table, area.final(name), sort_by=None)
-        counts[name] = table.num_rows
     summary = {
         "run_id": run.run_id,
-        "status": status,
+        "status": {name: report.status(name) for name in PROCESSED_TABLES},
         "counts": {name: counts[name] for name in PUBLISHED_TABLES},
         "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
         "warnings": [f"{r.table}: {r.doc or r.expectation} ({r.unexpected_count} rows)" for r in report.warnings],
@@ -383,15 +347,14 @@ def validate_run(lake: Lake, run: RunInfo) -> dict[str, Any]:
     return summary
 
 
-def _nothing_to_validate(lake: Lake, run: RunInfo, empty: dict[str, pa.Table]) -> dict[str, Any]:
+def _nothing_to_validate(lake: Lake, run: RunInfo) -> dict[str, Any]:
     """A run with nothing new (every table empty, no quarantine, no duplicates): each
     expectation holds vacuously, so Great Expectations is not even imported and the interval
     costs seconds. The run still publishes its (empty) files and manifest."""
     area = lake.staging(run)
-    final = {**empty, "validation_results": tables.VALIDATION_RESULTS.empty()}
-    for name, table in final.items():
-        write_parquet(table, area.final(name), sort_by=None)
-    summary = {"run_id": run.run_id, "status": dict.fromkeys(empty, "passed"),
+    for name in PUBLISHED_TABLES:
+        write_parquet(tables.TABLES[name].empty(), area.final(name), sort_by=None)
+    summary = {"run_id": run.run_id, "status": dict.fromkeys(PROCESSED_TABLES, "passed"),
                "counts": dict.fromkeys(PUBLISHED_TABLES, 0),
                "failed": sum(lake.read_json(p).get("failed", 0) for p in area.batch_counts_files()),
                "warnings": []}

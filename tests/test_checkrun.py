@@ -1,0 +1,90 @@
+"""A run is validated a unit of batches at a time (issue 12: never the run's tables at once),
+and that changes nothing a user sees: the same rows land, checks that span the run still see
+all of it, a row check in any unit quarantines only its rows."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsflow import checkrun, pipeline, tables
+from newsflow.lake import Lake, write_parquet
+from newsflow.runs import RunInfo
+from newsflow.settings import SAMPLES_DIR, Settings
+from tests.conftest import T0, run
+from tests.test_parallel import CONTENT, _landed
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_run_checked_one_batch_at_a_time_lands_what_one_unit_lands(tmp_path, monkeypatch):
+    settings = Settings(batch_size=2, workers=1)
+    whole, split = Lake(tmp_path / "whole"), Lake(tmp_path / "split")
+    m1 = run(whole, [SAMPLES_DIR], settings=settings)
+    monkeypatch.setattr(checkrun, "UNIT_ARTICLES", 1)
+    calls: list[int] = []
+    original = checkrun.check_unit
+    monkeypatch.setattr(checkrun, "check_unit", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    m2 = run(split, [SAMPLES_DIR], settings=settings)
+    assert len(calls) >= 3, "several units were checked"
+    assert m1["counts"] == m2["counts"] and m1["validation"] == m2["validation"]
+    for table in CONTENT:
+        assert _landed(whole, table) == _landed(split, table), table
+    ents = split.table_files("entities")
+    assert pq.read_metadata(ents[0]).row_group(0).sorting_columns, "entities keep their storage order"
+
+
+def _staged_run(tmp_path, monkeypatch) -> tuple[Lake, RunInfo]:
+    """The samples fetched, staged and processed in batches of two, not yet validated."""
+    lake, settings = Lake(tmp_path / "data"), Settings(batch_size=2, workers=1)
+    run_info = RunInfo.for_interval(T0)
+    fetched = pipeline.fetch_and_stage(lake, run_info, settings,
+                                       pipeline.local_fetchers([str(SAMPLES_DIR)], settings))
+    for batch in fetched["batches"]:
+        pipeline.process_staged_batch(lake, run_info, settings, batch)
+    monkeypatch.setattr(checkrun, "UNIT_ARTICLES", 1)
+    return lake, run_info
+
+
+def test_an_article_repeated_in_two_units_fails_the_run_uniqueness_check(tmp_path, monkeypatch):
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    first, last = area.parts("articles")[0], [p for p in area.parts("articles") if "out" in p.parts][-1]
+    copy = pq.read_table(first).slice(0, 1)
+    moved = pq.read_table(last)
+    write_parquet(pa.concat_tables([moved, copy.cast(moved.schema)]), last, sort_by=None)
+    with pytest.raises(pipeline.ValidationFailed, match="one row per article"):
+        pipeline.validate_run(lake, run_info)
+    assert not area.final("articles").exists(), "nothing validated is left to publish"
+
+
+def test_a_row_check_in_a_later_unit_quarantines_only_its_rows(tmp_path, monkeypatch):
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    last = [p for p in area.parts("entities") if "out" in p.parts][-1]
+    ents = pq.read_table(last)
+    label = ents["label"].to_pylist()
+    label[0] = "NOT_A_LABEL"
+    bad = ents.set_column(ents.schema.get_field_index("label"), "label", pa.array(label, ents.schema.field("label").type))
+    write_parquet(bad, last, sort_by=None)
+    staged = sum(pq.read_metadata(p).num_rows for p in area.parts("entities"))
+    summary = pipeline.validate_run(lake, run_info)
+    assert summary["counts"]["entities"] == staged - 1
+    quarantined = pq.read_table(area.final("quarantine")).to_pylist()
+    assert [q["source"] for q in quarantined if q["stage"] == "validate"] == ["entities"]
+    assert "rows quarantined" in summary["status"]["entities"]
+
+
+def test_units_join_batches_but_keep_staging_parts_apart(tmp_path, monkeypatch):
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    batches = {p.parent for p in area.parts("articles") if "out" in p.parts}
+    units = list(checkrun.units(area, articles=3))
+    joined = [u for u in units if any("out" in p.parts for p in u.get("articles", []))]
+    assert 1 < len(joined) < len(batches), "two-article batches joined in units of about three articles"
+    assert sum(len(u["articles"]) for u in joined) == len(batches)
+    for u in units:
+        folders = {p.parent.parent.name == "out" for ps in u.values() for p in ps}
+        assert len(folders) == 1, "a unit is batches only, or one staging folder only"
+    assert set(tables.TABLES) >= set(checkrun.PROCESSED_TABLES)
