@@ -136,3 +136,87 @@ def test_cricket_runs():
     assert found("The opener top-scored for his side with 87 in the Test.") == [("87", 87.0, "run")]
     assert found("She averaged 41.5 over 30 innings.")[0] == ("41.5", 41.5, "run per innings")
     assert found("He became the third batsman to pass the 8,000 run mark.")[-1] == ("8,000 run", 8000.0, "run")
+
+
+# --- real-dev6/dev7 error classes (sentences written for these tests) ---------------------------
+
+
+def full(sentence):
+    return [(a.text, a.value, a.unit, a.qualifier) for a in extract(sentence)]
+
+
+def test_signed_figures_in_brackets_are_changes():
+    assert full("Sales fell in both regions (-4.1%) in June.") == [("-4.1%", 4.1, "percent", "down")]
+    assert full("Hiring rose among young workers (+12,000; +1.1%).") == [
+        ("12,000", 12000.0, None, "up"), ("1.1%", 1.1, "percent", "up")]
+    assert full("Output shrank (-800 or -0.2%) from May.")[1] == ("-0.2%", 0.2, "percent", "down")
+    # a level in brackets keeps its sign; so does a scaled sum of money
+    assert full("Energy inflation was lowest there (-3.2%, compared with -3.0% in May).")[0][1:] == (-3.2, "percent", "=")
+    assert full("The shortfall shown in the plan (-4.5 bn) was smaller.")[0][1] == -4500000000.0
+
+
+def test_plus_before_a_currency_is_a_change_not_a_range():
+    assert full("Pay was up 2% (+$0.55 to $27.10).")[1:] == [
+        ("$0.55", 0.55, "USD", "up"), ("$27.10", 27.1, "USD", "=")]
+
+
+def test_exchange_rates_after_the_amount():
+    assert found("The dollar ended at $1.09 against the euro.") == [("$1.09", 1.09, "USD per EUR")]
+    assert found("Traders bought at 148 yen to the dollar on Friday.") == [("148 yen", 148.0, "JPY per USD")]
+    assert found("The yuan was fixed at 7.12 per dollar on Tuesday.") == [
+        ("7.12 per dollar", 7.12, "CNY per USD")]
+    assert found("The euro zone grew by $20 to the euro area budget.")[0][2] == "USD"
+
+
+def test_share_and_fuel_prices_from_the_goods_named():
+    assert found("Its shares were changing hands at about $41 on Monday.") == [("about $41", 41.0, "USD per share")]
+    assert found("The company sold 10 million shares at $17 apiece.")[-1] == ("$17", 17.0, "USD per share")
+    assert found("Diesel prices in the Midwest dropped four cents this week.") == [
+        ("dropped four cents", 0.04, "USD per gallon")]
+    assert found("The shares raised $900 million.") == [("$900 million", 900000000.0, "USD")]
+
+
+def test_scores_after_more_verbs_and_before_a_comma():
+    assert found("The Navy routed the Coast Guard 58-20 in the final.") == [
+        ("58", 58.0, "point"), ("20", 20.0, "point")]
+    assert found("Wales beat Georgia 41–12, sealing the cup.") == [("41", 41.0, "point"), ("12", 12.0, "point")]
+
+
+def test_week_numbers_enumerators_and_period_codes_are_no_amounts():
+    assert found("Flu admissions in week 12 were lower than in week 11.") == []
+    assert found("The report lists (1) weak demand and (2) high costs.") == []
+    assert found("We expect the price to ease in 3Q24.") == []
+
+
+def test_age_ranges_with_from_leave_no_end_behind():
+    assert found("The patients ranged in age from 4 to 88 years.") == []
+    assert found("There were 2.1 million people aged from 16 to 24 years in work.")[0][2] == "person"
+
+
+def test_population_rates_take_the_named_rate_noun():
+    assert found("Death rates were highest among men, at a rate of 41.3 per 100,000 population.") == [
+        ("41.3 per 100,000 population", 41.3, "death per 100,000 population")]
+    assert found("Weekly infection rates per 100,000 population were lowest in the North at 212.4.") == [
+        ("212.4", 212.4, "infection per 100,000 population")]
+
+
+def test_plural_subject_of_a_change_before_the_verb():
+    assert found("Unemployment claims fell by 4,000 last week.") == [("fell by 4,000", 4000.0, "claim")]
+    assert found("Tourist arrivals were down 2,300 in May.") == [("down 2,300", 2300.0, "arrival")]
+    assert found("The number of payroll employees has risen by 52,000.") == [
+        ("risen by 52,000", 52000.0, "employee")]
+
+
+def test_compound_spans_and_race_times_in_marks():
+    assert found("The flight took 7 hours and 45 minutes.") == [("7 hours and 45 minutes", 7.75, "hour")]
+    assert found("She served three years and nine months in prison.") == [
+        ("three years", 3.0, "year"), ("nine months", 9.0, "month")]
+    assert found("The trail runs 12 miles, 880 yards through the forest.") == [
+        ("12 miles, 880 yards", 12.5, "mile")]
+    assert found("The trials lasted 12 months and 6 months.") == [("12 months", 12.0, "month"), ("6 months", 6.0, "month")]
+    assert found("He won the stage race in 52h 10' 05\".") == [("52h 10' 05\"", 187805.0, "second")]
+
+
+def test_magnitudes_written_with_m():
+    assert found("A M 6.1 earthquake struck the coast at a depth of 35 km.")[0] == ("6.1", 6.1, "magnitude")
+    assert found("Gate M 4.5 was closed for repairs.") == []

@@ -5,6 +5,8 @@ project; a change that lowers a score below its pin fails the build. Pins sit a 
 the measured scores (see the issue notes) so that only real regressions trip them.
 """
 
+import json
+
 import pytest
 
 from newsflow import evaluate
@@ -190,6 +192,20 @@ def test_real_dev3_numbers():
     rep = evaluate.score_numbers(examples)
     assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.84, rep.as_dict()
     assert rep.scores["exact"].f1 >= 0.69, rep.as_dict()
+
+
+# -- real news, amounts, sixth and seventh dev sets: wire news, public-body releases -------------
+# Wired into evaluation like the others (`newsflow eval --set real-dev6|real-dev7`); no floors yet.
+
+
+@pytest.mark.parametrize("name", ["real-dev6", "real-dev7"])
+def test_real_dev6_and_dev7_are_evaluated(name, capsys):
+    from newsflow.cli import main
+
+    assert len(evaluate.numbers_examples(name)) > 200
+    assert main(["eval", "--only", "numbers", "--set", name, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"value", "value+unit", "exact"} <= set(out["numbers"])
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------

@@ -72,7 +72,9 @@ _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]
 _PLURAL_SUBJECT = re.compile(
     r"\b(?P<noun>[a-z]+s)\s+(?:(?:in|of|at|across|for|from)\s+[^,;]{1,40}?\s+)?"
     r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|declined|grew|slipped|surged|soared|"
-    r"plunged|totalled|totaled|reached|hit|topped|doubled|halved)\b(?!.*\b(?:rose|fell|jumped|climbed|dropped)\b)")
+    r"plunged|totalled|totaled|reached|hit|topped|doubled|halved|(?:were|was)\s+(?:down|up)|"
+    r"(?:has|have)\s+(?:fallen|risen|grown|increased|decreased|declined|dropped))\b(?!.*\b(?:rose|fell|jumped|climbed|dropped)\b)")
+_PLURAL_FROM = re.compile(r"\b(?P<noun>[a-z]+s)\s+from\s+(?:\d[\d,]*\s+to\s+)?$")
 # "striking workers (75,000)": a number in brackets counts the plural noun before them.
 _PLURAL_BEFORE_PAREN = re.compile(r"\b(?P<noun>[a-z]+(?:s|people|men|children))\s*\($")
 # Labour-market subjects that stand for what they count: "employment rose by 252,000" (jobs).
@@ -233,14 +235,27 @@ def counted_before(s: str, start: int) -> str | None:
     dropped by 45,000", "Measles cases in Europe jumped to more than 42,000", "striking workers
     (75,000)", "nonfarm employment rose by 252,000" (jobs)."""
     clause = re.split(r"[;:]", s[:start])[-1]
-    if (lm := _LABOUR_SUBJECT.search(clause)) and not _NUMBER_OF.search(clause, lm.end()):
+    nm = _NUMBER_OF.search(clause)
+    if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()):
         return COUNTED_SUBJECTS[lm.group("noun").lower()]
-    m = _PLURAL_BEFORE_PAREN.search(clause) or _NUMBER_OF.search(clause) or _PLURAL_SUBJECT.search(clause)
+    m = _PLURAL_BEFORE_PAREN.search(clause) or nm or _PLURAL_SUBJECT.search(clause)
     if not m:
         return None
     noun = m.group("noun").lower()
     if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or (
             singular(noun) == noun and noun not in IRREGULAR_PLURALS):
+        return None
+    return singular(noun)
+
+
+def plural_from(s: str, start: int) -> str | None:
+    """The plural noun right before "from" when a bare number is a level it changes from or to:
+    "cut daily transits from 36 to 24"."""
+    m = _PLURAL_FROM.search(s, max(0, start - 60), start)
+    if not m:
+        return None
+    noun = m.group("noun").lower()
+    if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or singular(noun) == noun:
         return None
     return singular(noun)
 

@@ -100,7 +100,7 @@ _SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE
 _SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
 # "1.0-to-1.25 percent", "8- to 16-metre": a dash before "to" holds the unit back for both numbers
 _RANGE_SEP = re.compile(r"\s*(?:-to-|-\s+to|-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
+_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−+])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
 _CURRENCY_PREFIX_AT = re.compile(rf"(?:{_alt(CURRENCY_PREFIX)})\s?")
 _QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
 # One pattern for all qualifiers; on overlap the order of QUALIFIERS decides (">" before "~" ...).
@@ -108,14 +108,14 @@ _QUALIFIER_BEFORE = re.compile(
     r"(?:^|(?<=[\s(\[“\"']))(?:" + "|".join(
         f"(?P<{name}>{pat})" for name, (pat, _q) in zip(_QUALIFIER_NAMES, QUALIFIERS, strict=True)) + r")\s+$",
     re.IGNORECASE)
-_CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|"
+_CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|rising|falling|"
                             r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
     r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
-    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round\s+of)\s*$",
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round\s+of|(?:in|for|of)\s+week)\s*$",
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
@@ -129,10 +129,11 @@ _FRACTION_CONTEXT = re.compile(
 _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
-_PAIR = re.compile(r"(?:\s?[-–]\s?|\s+to\s+)(?P<b>\d{1,3})\b(?![,%\d]|\.\d)")  # "3-1", "a score of 93 to 39"
+_PAIR = re.compile(r"(?:\s?[-–]\s?|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "a score of 93 to 39"
 _SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
 _CENTURY_AFTER = re.compile(r"[\s-]*(?:century|centuries|millennium|millennia)\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
+_AGE_RANGE_END = re.compile(r"(?:\s*(?:to|-|–|and)\s*\d+)?")
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
 _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
 _SLASH_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
@@ -415,9 +416,10 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     r.factor, r.end = _read_scale_words(s, r.end, money=r.currency is not None)
     r.value = scaled(r.core.value, r.factor)
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
-            or re.search(r"\bage[sd]?\s+(?:of\s+|under\s+|over\s+|\d+\s?[-–]\s?)?$|\bpeople\s+(?:over|under|aged)\s+$",
+            or re.search(r"\bage[sd]?\s+(?:of\s+|under\s+|over\s+|from\s+|\d+\s?[-–]\s?)?$|\bpeople\s+(?:over|under|aged)\s+$",
                          _tail(s, r.start)[0], re.I):
-        return False  # ages are not amounts
+        r.end += _AGE_RANGE_END.match(s, r.end).end() - r.end
+        return False  # ages are not amounts, nor the other end of their range
     if r.value >= 2 and (tm := _TIME_MULTIPLIER.match(s, r.end)):
         r.unit, r.end = "times", tm.end()  # "a four-time champion": a multiplier, like "four times"
     elif r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):
@@ -434,7 +436,7 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     before, base = _tail(s, r.start)
     between = _BETWEEN_BEFORE.search(before, max(0, len(before) - 12))
     r.between_start = base + between.start() if between else None
-    change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40))
+    change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40)) or before.endswith("+")
     bare_then_unit = r.currency is None and r.factor == 1.0 and _to_number_with_unit(s, r.end)
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
     r.to_is_range = not change or bool(between or bare_then_unit)

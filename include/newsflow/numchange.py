@@ -52,6 +52,12 @@ _CONVERSION_OPEN = re.compile(r"\s*\(\s*(?:or\s+)?")
 # "grow by 1.1% in 2026 and by 2.6% in 2027": the second "by" repeats the change
 _AND_BY = re.compile(r"\s(?:and|or|then)\s+by\s+$", re.I)
 _COUNT_COMPARED = re.compile(r"\s+(?:(?P<up>more)|(?P<down>fewer|less))\s+than\b")
+# a signed figure in brackets is a change: "(-5.3%)", "(+43,000; +0.7%)", "(-2,900 or -0.5%)"; not
+# money, which a bracket gives as a signed level ("the deficit in the budget (-2.6 bn)")
+_SIGNED_KINDS = frozenset({"percent", "count", "cardinal"})
+_SCALED = re.compile(r"[a-z]", re.I)  # "(-2.6 bn)": a scaled bare figure is money a bracket gives as a level
+_SIGNED_NEXT = re.compile(r"\s*(?:\)|[;,]\s*[-−+]|\s+or\s+[-−+])")  # not "(-6.6%, compared with -6.4%)": levels
+_SIGNED_IN_BRACKET = re.compile(r"\((?:[^()]*?(?:;|,|\bor)\s*)?[-−+]$")
 # "rose $1.12, or 1.4%", "down 15.0 million hours (0.9%)": the same change restated
 _RESTATED_GAP = re.compile(r"\s*(?:,\s*or|\(|,?\s+or)\s*")
 
@@ -59,6 +65,10 @@ _RESTATED_GAP = re.compile(r"\s*(?:,\s*or|\(|,?\s+or)\s*")
 def mark_changes(res: list[Any], s: str) -> list[Any]:
     """Set ``up``/``down`` on amounts left at ``=`` when the sentence says they are changes."""
     for i, a in enumerate(res):
+        if a.qualifier == "=" and a.kind in _SIGNED_KINDS and _SIGNED_IN_BRACKET.search(s, 0, a.start + (a.text[0] in "-−")) \
+                and _SIGNED_NEXT.match(s, a.end) \
+                and (a.value > 0 or a.text[0] in "-−") and not (a.kind == "cardinal" and _SCALED.search(a.text)):
+            res[i] = a = replace(a, value=abs(a.value), qualifier="up" if s[a.start] == "+" or a.value > 0 else "down")
         if a.qualifier != "=" or a.kind not in _CHANGE_KINDS:
             continue
         q = _change_of(a, s)

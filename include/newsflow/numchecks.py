@@ -26,6 +26,10 @@ YEAR_OF_REPORT = re.compile(r"(?:\s+[a-z][\w-]*){0,3}?\s+(?:data|figures|statist
                             r"budgets?|elections?|editions?|reports?|surveys?|forecasts?|season)\b")
 # a headline verb is no name: "Typhoon Kills 10 in Philippines"
 HARM_VERB = re.compile(r"(?:Kill|Injure|Wound|Hurt|Evacuate|Displace|Strand|Rescue)[sd]?", re.I)
+MAGNITUDE_BEFORE = re.compile(r"(?:^|[\s(])M\s?$")  # "a M 7.7 earthquake": the USGS writes magnitudes so
+QUAKE_WORD = re.compile(r"quake|tremor|temblor|seismic", re.I)
+ENUMERATOR_AFTER = re.compile(r"\)\s+[a-z]")
+PERIOD_CODE_AFTER = re.compile(r"[QH]\d{2}(?:\d{2})?\b")
 DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
 
 
@@ -69,8 +73,12 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False  # "10 Downing Street", "221B Baker Street"
         if DESIGNATION_BEFORE.search(before) or (re.search(r"\w\($", before) and s[end:end + 1] == ")"):
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
-        nm = NAME_BEFORE.search(before)
+        if (re.search(r"(?:^|\s)\($", before) and len(digits) == 1 and ENUMERATOR_AFTER.match(s, end)) or PERIOD_CODE_AFTER.match(s, core_end):
+            return False  # "(2) large volume changes": an item's number; "4Q23", "2H24": a period's name
+        nm = None if MAGNITUDE_BEFORE.search(before) and re.fullmatch(r"\d\.\d", digits) \
+            and QUAKE_WORD.search(s) else NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
+                and not (_SCORE_PAIR.match(s, core_end) and _SCORE_BEFORE.search(before[-40:])) \
                 and not HEDGE_WORD.fullmatch(nm.group().strip()) and not HARM_VERB.fullmatch(nm.group().strip()):
             return False  # "Section 427", "Boeing 737", "No. 10"
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
@@ -91,8 +99,10 @@ def ranked_label(s: str, start: int) -> int | None:
 # A pair "2-1" is a score (two counts, as the real-news sets label it) only where the sentence
 # says so: a result verb or a score word before it, a result noun after it, or a results line
 # between two names.
-_SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|lost|loses|losing|drew|draws|trailed|led|leads|"
-                           r"tied?|ties|tying|score|scoreline)\b\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
+_SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|defeat|lost|loses|losing|drew|draws|trailed|led|leads|"
+                           r"tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|rout(?:ed|ing)|edg(?:ed|ing)|"
+                           r"thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|overcame|blank(?:ed|ing))\b\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
+_SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
 _SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
                           r"series|aggregate|result)\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"

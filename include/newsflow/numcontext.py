@@ -18,7 +18,15 @@ from newsflow import counted
 from newsflow.numchange import mark_changes
 from newsflow.numchecks import tail
 from newsflow.numlists import listed_tallies
-from newsflow.numrefer import bracketed_counts, counted_rates, cricket_runs, elided_antecedents
+from newsflow.numprices import exchange_rates, price_units
+from newsflow.numrefer import (
+    bracketed_counts,
+    counted_rates,
+    cricket_runs,
+    elided_antecedents,
+    population_rates,
+)
+from newsflow.numtimes import compound_spans
 from newsflow.numwords import NOT_NOUNS, scaled
 from newsflow.units import UNITS, conversion_symbols, rate_after, rate_dimension
 
@@ -27,6 +35,7 @@ _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughl
 _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
+_LEAD_WORDS = re.compile(r"(?:(?:[a-z]+\s+){0,3}(?=\d))?", re.I)  # "fell by 9,000": the clause names the noun before the verb
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[a-z]{2,5})\)")  # "13.5 million metric tons (mmt)"
 _LEADING_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _HANGING = re.compile(r"-\s+(?:and|or|to)\s+")  # "the 20- and 25-franc coins"
@@ -39,6 +48,7 @@ _PERIODIC_PAY = re.compile(
     r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
 _QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
 _QUAKE_AFTER = re.compile(r"[\s-]+(?:magnitude\s+)?(?:earthquake|quake|aftershock|tremor|temblor)s?\b", re.I)
+_M_BEFORE = re.compile(r"\bM\s?$")  # "M 6.5 or larger": a magnitude as seismologists write it
 _QUAKE_BEFORE = re.compile(r"\b(?:earthquake|quake|aftershock|tremor|temblor)s?\s+(?:\w+\s+){0,3}?"
                            r"(?:was|is|measured|measuring|registered|registering|of)\s+(?:an?\s+)?(?:magnitude\s+)?$", re.I)
 # a sentence about a stock index: its "points" measure the index level, not a score
@@ -75,9 +85,9 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     "about 40 miles (64 km)": the conversion is hedged too. "up 0.9 bushels from the August
     forecast" after "155.3 bushels per acre": the change is per acre too.
     """
-    res = listed_tallies(_conversion_units(list(out), s), s)
+    res = population_rates(listed_tallies(_conversion_units(compound_spans(list(out), s), s), s), s)
     res = _conversions(res, s)
-    res = _shared_rates(res, s)
+    res = _shared_rates(exchange_rates(res, s), s)
     res = _periodic_pay(res, s)
     res = _quake_magnitudes(res, s)
     res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
@@ -102,15 +112,18 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             gap = s[min(a.end, b.end):max(a.start, b.start)]
             if len(gap.split()) <= 12 and not _CLAUSE_BREAK.search(gap):
                 near.append((len(gap), j <= i, b))
+        core = a.start + _LEAD_WORDS.match(a.text).end()
         if counted.counts_people(tail(s, a.start, 40)[0]) and a.value == int(a.value):
             res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
+        elif a.value == int(a.value) and (noun := counted.plural_from(s, core)):
+            res[i] = replace(a, kind="count", unit=noun)  # "cut daily transits from 36 to 24"
         elif near:
             _, _, b = min(near, key=lambda t: (t[0], not t[1]))
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
-        elif a.value == int(a.value) and (noun := counted.counted_before(s, a.start)):
+        elif a.value == int(a.value) and (noun := counted.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)
     res = counted_rates(bracketed_counts(res, s), s)
-    return mark_changes(elided_antecedents(res, s), s)
+    return mark_changes(price_units(elided_antecedents(res, s), s), s)
 
 
 def conversion_pairs(res: list[Any], s: str, kinds: tuple[str, ...] = ("quantity",)) -> list[tuple[int, int]]:
@@ -224,7 +237,8 @@ def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
     unit = UNITS.units["magnitude"]
     for i, a in enumerate(res):
         if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
-                and 1 <= a.value < 10 and (_QUAKE_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])):
+                and 1 <= a.value < 10 and (_QUAKE_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])
+                                           or _M_BEFORE.search(s, max(0, a.start - 3), a.start)):
             res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
     return res
     unit = UNITS.units["magnitude"]

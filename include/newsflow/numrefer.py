@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from newsflow import counted
-from newsflow.numwords import CASUALTY_WORDS
+from newsflow.numwords import CASUALTY_WORDS, singular
 from newsflow.units import TIME_NAMES, rate_after
 
 _HARM = r"kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing|e)|hurt|dead|died|missing|" + "|".join(CASUALTY_WORDS)
@@ -30,6 +30,10 @@ _INNINGS_AFTER = re.compile(r"\s+(?:over|in|from|across)\s+(?:\S+\s+)?innings\b"
 _SCORED = re.compile(r"\b(?:scor(?:ed|ing|es)|top-scored(?:\s+[^.;,]{0,30}?)?\s+with|scorer\s+[^.;,]{0,30}?\s+with|"
                      r"made|making)\s+$", re.I)
 _OPEN = re.compile(r"\s*\(\s*")
+_PER_BEFORE = re.compile(r"\bper\s+$")
+_NAMED_RATE = re.compile(r"\b(?!(?:weekly|daily|monthly|annual|yearly|the|a|an|its|their|overall|average|growth|interest|"
+                         r"exchange|tax|birth|fertility|hourly|base|policy|discount|jobless|unemployment)\b)"
+                         r"(?P<noun>[a-z]+)\s+rates?\b", re.I)
 _CLOSE = re.compile(r"\s*\)")
 _SCALE_WORDS = ("a ", "one ", "hundred", "thousand", "million")
 _OTHERS = re.compile(r"\bothers$", re.I)
@@ -71,6 +75,38 @@ def counted_rates(res: list[Any], s: str) -> list[Any]:
             end = rate[2]
             res[i] = replace(a, kind="count", unit=f"{prev.unit} per {rate[0]}", end=end, text=s[a.start:end])
     return res
+
+
+def population_rates(res: list[Any], s: str) -> list[Any]:
+    """"Case rates were highest ..., with a weekly rate of 583.2 per 100,000 population": a bare
+    number before a population base is a rate of what the sentence's "<noun> rate" names, else
+    of the thing it counted; "case rates per 100,000 population were highest ... at 557.8": a
+    bare decimal in a sentence that names such a rate and gives no other is one. The base itself
+    ("per 100,000") is part of the unit, not an amount."""
+    if " per " not in s:
+        return res
+    out, named = [], None
+    for a in res:
+        if a.kind in ("cardinal", "count") and _PER_BEFORE.search(s, max(0, a.start - 5), a.start):
+            continue  # the base of a rate
+        rate = rate_after(s, a.end) if a.kind in ("cardinal", "count") and a.value_max is None else None
+        if rate and rate[0][0].isdigit() and (noun := _rate_noun(res, s)):
+            a = replace(a, kind="count", unit=f"{noun} per {rate[0]}", end=rate[2], text=s[a.start:rate[2]])
+        out.append(a)
+    if not any(" per " in (a.unit or "") for a in out) and (named := _NAMED_RATE.search(s)) \
+            and (rate := rate_after(s, named.end())) and rate[0][0].isdigit():
+        unit = f"{singular(named['noun'].lower())} per {rate[0]}"
+        out = [replace(a, kind="count", unit=unit) if a.kind == "cardinal" and a.unit is None and a.value != int(a.value)
+               and not (named.start() <= a.start < rate[2]) else a for a in out]
+    return out
+
+
+def _rate_noun(res: list[Any], s: str) -> str | None:
+    """What a population rate counts: the "<noun> rate" the sentence names, else its counted noun."""
+    if (m := _NAMED_RATE.search(s)):
+        return singular(m["noun"].lower())
+    return next((b.unit for b in res if b.kind == "count" and b.unit and " per " not in b.unit
+                 and b.unit not in TIME_NAMES), None)
 
 
 def bracketed_counts(res: list[Any], s: str) -> list[Any]:

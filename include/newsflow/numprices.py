@@ -1,0 +1,100 @@
+"""Money that is a price per something the sentence names away from the number.
+
+Split out of :mod:`newsflow.numcontext`: the scanner reads "$67 a barrel" as one rate, but news
+often leaves the rate implicit. An exchange rate names the other currency after the amount
+("$1.28 against the euro", "103 yen to the dollar"), and a price of a traded good is per its
+usual unit when the sentence names the good and no rate ("shares selling at about $26"). Only
+amounts without a scale word: "$5 billion" is no price. Amounts in, amounts out: nothing here finds numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from newsflow.units import CURRENCIES, UNITS, rate_dimension
+
+# a scale word or a glued "m"/"bn" makes an aggregate, never a unit price
+_SCALED = re.compile(r"\d\s*(?:m|bn|k)\b|\b(?:thousand|million|billion|trillion|mn|bn)\b", re.I)
+_NOT_CURRENCY = r"(?![\s-]+(?:zone|area|region|bloc|countries|members?|economies|markets?))"
+_CLAUSE_BREAK = re.compile(r"[;:]|\.\s")
+# the traded goods whose price news gives per a usual unit, when the sentence says no unit
+_GOODS = re.compile(r"\b(?:(?P<gallon>gasoline|diesel)|(?P<share>shares|share\s+price|stock\s+price))\b(?![-\s]+(?:rigs?|firms?|companies|"
+                    r"producers?|fields?|spills?|medals?|medallists?|medalists?|holders?|buybacks?|issues?|sales?)\b)", re.I)
+_APIECE = re.compile(r"\s+(?:apiece|each)\b", re.I)
+
+
+@cache
+def _against() -> re.Pattern:
+    adj = "|".join(re.escape(a) for a in sorted(CURRENCIES.adjectives, key=len, reverse=True))
+    return re.compile(rf"\s+(?:against|versus|vs\.?|to|per)\s+(?:the\s+|one\s+|each\s+|a\s+)?"
+                      rf"(?:(?P<adj>U\.S\.|{adj})\s+)?(?P<word>[a-z]+)\b{_NOT_CURRENCY}", re.I)
+
+
+@cache
+def _subject() -> re.Pattern:
+    words = "|".join(w for w in CURRENCIES.words if w.isalpha() and not w.endswith("s"))
+    return re.compile(rf"\bthe\s+(?:(?P<adj>U\.S\.|US|American|Japanese|Chinese|British|European|Swiss)\s+)?"
+                      rf"(?P<word>{words})\b(?!['’])(?!\s+(?:is|was)\s+(?:worth|equal))" + _NOT_CURRENCY, re.I)
+
+
+def _code(word: str, adj: str | None) -> str | None:
+    if adj:
+        return "USD" if adj.replace(".", "").lower() == "us" else CURRENCIES.adjectives.get(adj.lower())
+    return CURRENCIES.words.get(word.lower()) if not word.lower().endswith("s") else None
+
+
+def _rate(a: Any, num: str, den: str, end: int | None, s: str) -> Any:
+    end = a.end if end is None else end
+    return replace(a, kind="money", unit=f"{num} per {den}", dimension=rate_dimension("currency", "currency"),
+                   end=end, text=s[a.start:end])
+
+
+def exchange_rates(res: list[Any], s: str) -> list[Any]:
+    """"$1.28 against the euro" is USD per EUR, "103 yen to the dollar" JPY per USD, and in a
+    sentence about the yuan "about 6.40 per dollar" CNY per USD. Not a currency named only as
+    the subject ("the euro was flat at 1.0890 dollars"): the project's sets keep that plain."""
+    for i, a in enumerate(res):
+        if a.kind not in ("money", "cardinal") or " per " in (a.unit or "") or _SCALED.search(a.text):
+            continue
+        m = _against().match(s, a.end)
+        other = _code(m["word"], m["adj"]) if m else None
+        if other and a.kind == "money" and a.unit != other:
+            res[i] = _rate(a, a.unit, other, a.start + len(a.text), s)
+        elif other and a.kind == "cardinal" and m.group().split()[0].lower() in ("per", "to"):
+            named = {c for sm in _subject().finditer(s) if (c := _code(sm["word"], sm["adj"])) and c != other}
+            if len(named) == 1:
+                res[i] = _rate(a, named.pop(), other, m.end() if m.group().split()[0].lower() == "per" else None, s)
+    return res
+
+
+def price_units(res: list[Any], s: str) -> list[Any]:
+    """A bare price takes the usual unit of the traded good the clause names, when the sentence
+    gives no money rate: "shares selling at about $26", "$38 apiece" are per share, "gasoline
+    prices fell three cents" per gallon. Not a change of a stated rate nor a crude price ("rose
+    $1.12 to $82.35 a barrel", "a barrel of crude cost $69.34"): the project's sets keep those
+    in the currency alone."""
+    money = [a for a in res if a.kind == "money" and a.unit]
+    if not money or any(" per " in a.unit for a in money):
+        return res
+    for i, a in enumerate(res):
+        if a.kind != "money" or not a.unit or _SCALED.search(a.text):
+            continue
+        den = _good_unit(a, s)
+        if den and (den != "gallon" or a.unit == "USD"):  # "1,85 € le litre": Europe sells by the litre
+            unit = UNITS.units.get(den)
+            res[i] = replace(a, unit=f"{a.unit} per {den}", dimension=rate_dimension("currency", unit and unit.dimension))
+    return res
+
+
+def _good_unit(a: Any, s: str) -> str | None:
+    """The usual unit of the good whose price the amount is, from the clause before it."""
+    window = s[max(0, a.start - 90):a.start]
+    if (cut := list(_CLAUSE_BREAK.finditer(window))):
+        window = window[cut[-1].end():]
+    m = next(reversed(list(_GOODS.finditer(window))), None)
+    if m is None:
+        return "share" if _APIECE.match(s, a.end) and re.search(r"\bshares\b", s, re.I) else None
+    return next(k for k, v in m.groupdict().items() if v)
