@@ -80,11 +80,34 @@ def test_units_join_batches_but_keep_staging_parts_apart(tmp_path, monkeypatch):
     lake, run_info = _staged_run(tmp_path, monkeypatch)
     area = lake.staging(run_info)
     batches = {p.parent for p in area.parts("articles") if "out" in p.parts}
+    staged = sum(pq.read_metadata(p).num_rows for p in area.parts("articles"))
     units = list(checkrun.units(area, articles=3))
-    joined = [u for u in units if any("out" in p.parts for p in u.get("articles", []))]
-    assert 1 < len(joined) < len(batches), "two-article batches joined in units of about three articles"
-    assert sum(len(u["articles"]) for u in joined) == len(batches)
+    with_articles = [u for u in units if "articles" in u]
+    assert 1 < len(with_articles) < len(batches), "two-article batches joined in units of about three articles"
+    assert all(u["articles"].num_rows <= 4 for u in with_articles)
+    assert sum(u["articles"].num_rows for u in with_articles) == staged
     for u in units:
-        folders = {p.parent.parent.name == "out" for ps in u.values() for p in ps}
-        assert len(folders) == 1, "a unit is batches only, or one staging folder only"
-    assert set(tables.TABLES) >= set(checkrun.PROCESSED_TABLES)
+        ids = set(u["articles"]["article_id"].to_pylist()) if "articles" in u else set()
+        for name in ("sentences", "entities"):
+            if name in u:
+                assert set(u[name]["article_id"].to_pylist()) <= ids, "an article's rows stay in its unit"
+
+
+def test_carried_rows_and_staging_quarantine_are_checked_in_bounded_chunks(tmp_path, monkeypatch):
+    """A rerun carries its earlier articles forward, and a fetch may reject thousands of inputs:
+    neither becomes one unit of unbounded size."""
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    monkeypatch.setattr(checkrun, "UNIT_ROWS", 2)
+    for name in ("articles", "sentences"):
+        t = pa.concat_tables([pq.read_table(p) for p in area.parts(name) if "out" in p.parts])
+        write_parquet(t, area.carried(name), sort_by="article_id")
+    rejects = tables.QUARANTINE.from_rows([{"stage": "fetch", "source": "s", "reason": f"r{i}", "run_id": "x"}
+                                           for i in range(5)])
+    write_parquet(rejects, area.fetch_rejects("many"), sort_by=None)
+    units = list(checkrun.units(area, articles=3))
+    carried = [u for u in units if "articles" in u][-1]
+    assert carried["articles"].num_rows <= 3
+    assert set(carried["sentences"]["article_id"].to_pylist()) <= set(carried["articles"]["article_id"].to_pylist())
+    fetch_q = [u["quarantine"].num_rows for u in units if list(u) == ["quarantine"]]
+    assert fetch_q and max(fetch_q) <= 2 and sum(fetch_q) >= 5

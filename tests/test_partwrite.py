@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsflow import lake as lakeio
-from newsflow import partwrite, tables
+from newsflow import partwrite, rowgroups, tables
 from newsflow.lake import sort_rows, write_parquet
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP"]
@@ -32,11 +31,15 @@ sentence_row = st.fixed_dictionaries({
     "end": st.integers(0, 999), "text": st.text(max_size=20)})
 
 
-def _parts(tmp: Path, spec: tables.Table, rows_per_part: list[list[dict]]) -> list[Path]:
+def _parts(tmp: Path, spec: tables.Table, rows_per_part: list[list[dict]], presorted: bool = False,
+           group_rows: int | None = None) -> list[Path]:
+    """Parts as given, or each sorted like the file (as validation writes them), in row groups
+    of ``group_rows`` so a slice reads only some of a part's groups."""
     paths = []
     for i, rows in enumerate(rows_per_part):
         path = tmp / f"part-{i}.parquet"
-        pq.write_table(spec.from_rows(rows), path)
+        t = spec.from_rows(rows)
+        pq.write_table(partwrite.sort_part(t, spec) if presorted else t, path, row_group_size=group_rows)
         paths.append(path)
     return paths
 
@@ -55,16 +58,18 @@ def _same_file(a: Path, b: Path) -> None:
     assert ma.row_group(0).sorting_columns == mb.row_group(0).sorting_columns
 
 
-PROPERTY = settings(deadline=None, max_examples=60,
+PROPERTY = settings(deadline=None, max_examples=120,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @PROPERTY
-@given(st.lists(st.lists(entity_row, max_size=30), max_size=6), st.integers(1, 40))
-def test_entities_written_in_slices_equal_the_whole_table_written_at_once(tmp_path_factory, parts, chunk):
+@given(st.lists(st.lists(entity_row, max_size=30), max_size=6), st.integers(1, 40), st.booleans(),
+       st.integers(1, 9))
+def test_entities_written_in_slices_equal_the_whole_table_written_at_once(tmp_path_factory, parts, chunk,
+                                                                           presorted, group_rows):
     tmp = tmp_path_factory.mktemp("ents")
     spec = tables.TABLES["entities"]
-    paths = _parts(tmp, spec, parts)
+    paths = _parts(tmp, spec, parts, presorted, group_rows)
     out = tmp / "sliced.parquet"
     n = partwrite.write_parts(paths, out, spec, chunk_rows=chunk)
     assert n == sum(len(p) for p in parts)
@@ -72,11 +77,13 @@ def test_entities_written_in_slices_equal_the_whole_table_written_at_once(tmp_pa
 
 
 @PROPERTY
-@given(st.lists(st.lists(sentence_row, max_size=25), max_size=5), st.integers(1, 30))
-def test_sentences_written_in_slices_keep_article_order_and_ties(tmp_path_factory, parts, chunk):
+@given(st.lists(st.lists(sentence_row, max_size=25), max_size=5), st.integers(1, 30), st.booleans(),
+       st.integers(1, 9))
+def test_sentences_written_in_slices_keep_article_order_and_ties(tmp_path_factory, parts, chunk, presorted,
+                                                                 group_rows):
     tmp = tmp_path_factory.mktemp("sents")
     spec = tables.TABLES["sentences"]
-    paths = _parts(tmp, spec, parts)
+    paths = _parts(tmp, spec, parts, presorted, group_rows)
     out = tmp / "sliced.parquet"
     partwrite.write_parts(paths, out, spec, chunk_rows=chunk)
     _same_file(out, _whole(tmp, spec, paths, "article_id"))
@@ -85,8 +92,8 @@ def test_sentences_written_in_slices_keep_article_order_and_ties(tmp_path_factor
 def test_row_groups_close_at_label_changes_across_slices(tmp_path, monkeypatch):
     """Thousands of rows per label, slices smaller than a group: the groups are those of the
     whole table (cut where the label changes once a group holds LABEL_GROUP_MIN rows)."""
-    monkeypatch.setattr(lakeio, "LABEL_GROUP_MIN", 50)
-    monkeypatch.setattr(lakeio, "ROW_GROUP_SIZE", 120)
+    monkeypatch.setattr(rowgroups, "LABEL_GROUP_MIN", 50)
+    monkeypatch.setattr(rowgroups, "ROW_GROUP_SIZE", 120)
     spec = tables.TABLES["entities"]
     rows = [[{"article_id": IDS[i % 5], "label": LABELS[(i * 7 + p) % 4], "canonical": f"n{i % 13}", "start": i,
               "end": i + 1, "text": "x", "sentence_index": 0} for i in range(170)] for p in range(4)]
@@ -121,3 +128,18 @@ def test_extra_rows_are_refused_for_sorted_tables(tmp_path):
     with pytest.raises(ValueError):
         partwrite.write_parts([], tmp_path / "a.parquet", tables.TABLES["articles"],
                               extra=tables.TABLES["articles"].empty())
+
+
+def test_text_heavy_rows_are_cut_into_groups_of_bounded_bytes(tmp_path, monkeypatch):
+    """Long article texts: groups close at about ROW_GROUP_BYTES of text, written whole or a
+    slice at a time alike, so no group (and no slice) holds a run's texts at once."""
+    monkeypatch.setattr(rowgroups, "ROW_GROUP_BYTES", 10_000)
+    spec = tables.TABLES["sentences"]
+    rows = [[{"article_id": IDS[(i + p) % 5], "paragraph_index": 0, "sentence_index": i, "start": 0, "end": 900,
+              "text": "x" * 900} for i in range(40)] for p in range(3)]
+    paths = _parts(tmp_path, spec, rows)
+    out = tmp_path / "sliced.parquet"
+    partwrite.write_parts(paths, out, spec, chunk_rows=7)
+    _same_file(out, _whole(tmp_path, spec, paths, "article_id"))
+    meta = pq.read_metadata(out)
+    assert meta.num_row_groups >= 10 and all(meta.row_group(i).num_rows <= 11 for i in range(meta.num_row_groups))

@@ -224,3 +224,19 @@ def test_a_fresh_process_logs_no_great_expectations_chatter_while_importing_it(t
     assert [line for line in lines if line.startswith("great_expectations")
             and line.split("|")[1] in ("INFO", "DEBUG")] == []
     assert 1 <= len(lines) <= 5, lines
+
+
+def test_validation_lets_go_of_its_scratch_database(tmp_path):
+    """GX validates over a scratch SQLite file; once validate_frames returns, no connection of
+    this process holds it (a deleted copy of the run otherwise stays on disk until exit)."""
+    import contextlib
+    import gc
+    import os
+
+    validate_frames(frames(), run_id="scratch", run_time=RUN_TIME)
+    gc.collect()
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            held.append(os.readlink(f"/proc/self/fd/{fd}"))
+    assert not [h for h in held if "newsflow-check" in h], held

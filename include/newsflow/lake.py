@@ -37,31 +37,28 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from newsflow import tables
 from newsflow.faults import crash_point
 from newsflow.lock import WriterLock
+from newsflow.rowgroups import (  # noqa: F401 (re-exported: the lake's layout constants)
+    LABEL_GROUP_MIN,
+    ROW_GROUP_BYTES,
+    ROW_GROUP_SIZE,
+    STORAGE_ORDER,
+    parquet_options,
+    row_groups,
+)
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
 
-ROW_GROUP_SIZE = 128 * 1024
-# How a table's rows lie in its files when it is not simply in article order, chosen for the
-# queries that read it (issue 12). Entities are read by label and grouped by canonical name (top
-# people of the week, the daily rollup): sorted so, a file's row groups are cut where the label
-# changes (once they hold LABEL_GROUP_MIN rows, so small files stay one group), and their
-# statistics let a reader skip the groups of other labels; the names compress into runs. On
-# a compacted day of entities that halves the cost of a PERSON query and quarters a GPE one.
-STORAGE_ORDER: dict[str, tuple[str, ...]] = {"entities": ("label", "canonical", "article_id", "start", "end")}
-LABEL_GROUP_MIN = 4096
 HTTP_CACHE = "_state/http_cache.json"
 _REQUIRED: Any = object()
 _UNSAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -190,36 +187,6 @@ def write_parquet(table: pa.Table, path: Path, sort_by: str | None = "article_id
     _write_groups(table, tmp, groups, options)
     os.replace(tmp, path)
     return path
-
-
-def parquet_options(spec: tables.Table | None, order: list[str]) -> dict[str, Any]:
-    """The writer options of a lake file: zstd, dictionary-encoded labels, statistics, and the
-    sort order it was written in."""
-    dict_cols = [c.name for c in spec.columns if c.dictionary] if spec else True
-    options: dict[str, Any] = {"compression": "zstd", "use_dictionary": dict_cols, "write_statistics": True}
-    if order and spec:
-        options["sorting_columns"] = pq.SortingColumn.from_ordering(spec.schema, [(c, "ascending") for c in order])
-    return options
-
-
-def row_groups(table: pa.Table, split: str | None = None) -> list[tuple[int, int]]:
-    """(offset, length) of each row group: at most ROW_GROUP_SIZE rows, and with ``split``, also
-    closed where that (sorted) column changes once the group holds LABEL_GROUP_MIN rows."""
-    n = table.num_rows
-    changes: list[int] = []
-    if split and n > LABEL_GROUP_MIN:
-        values = table[split]
-        if pa.types.is_dictionary(values.type):
-            values = values.cast(values.type.value_type)
-        changed = pc.fill_null(pc.not_equal(values.slice(1), values.slice(0, n - 1)), True)
-        changes = [i + 1 for i in pc.indices_nonzero(changed).to_pylist()]
-    bounds = [0]
-    for at in [*changes, n]:
-        while at - bounds[-1] > ROW_GROUP_SIZE:
-            bounds.append(bounds[-1] + ROW_GROUP_SIZE)
-        if at == n or at - bounds[-1] >= LABEL_GROUP_MIN:
-            bounds.append(at)
-    return [(a, b - a) for a, b in pairwise(bounds)]  # an empty table: one empty group, as before
 
 
 def _write_groups(table: pa.Table, where: Any, groups: list[tuple[int, int]], options: dict[str, Any]) -> None:
