@@ -208,7 +208,7 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
-@pytest.mark.parametrize("name", ["real-dev6", "real-dev7"])
+@pytest.mark.parametrize("name", ["real-dev6", "real-dev7", "real-dev8"])
 def test_real_dev6_and_dev7_are_evaluated(name, capsys):
     from newsflow.cli import main
 
