@@ -111,3 +111,26 @@ def test_carried_rows_and_staging_quarantine_are_checked_in_bounded_chunks(tmp_p
     assert set(carried["sentences"]["article_id"].to_pylist()) <= set(carried["articles"]["article_id"].to_pylist())
     fetch_q = [u["quarantine"].num_rows for u in units if list(u) == ["quarantine"]]
     assert fetch_q and max(fetch_q) <= 2 and sum(fetch_q) >= 5
+
+
+def test_carried_copies_stay_and_rows_of_an_article_not_carried_fail_the_run(tmp_path, monkeypatch):
+    """Carried copies belong to no landed article: they are checked by rows, never filtered
+    away by article. Carried sentences of an article that was not carried are still checked,
+    and fail the run, as they did when the run was validated whole."""
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    arts = pa.concat_tables([pq.read_table(p) for p in area.parts("articles") if "out" in p.parts])
+    copy = tables.TABLES["duplicates"].from_rows([{
+        "run_id": run_info.run_id, "article_id": "f" * 20, "duplicate_of": arts["article_id"][0].as_py(),
+        "source": "s", "external_id": "x", "kind": "exact", "distance": 0}])
+    write_parquet(copy, area.carried("duplicates"), sort_by="article_id")
+    units = list(checkrun.units(area, articles=3))
+    assert sum(u["duplicates"].num_rows for u in units if "duplicates" in u) >= 1
+    sents = pq.read_table(next(p for p in area.parts("sentences") if "out" in p.parts)).slice(0, 1)
+    stray = sents.set_column(0, "article_id", pa.array(["e" * 20], sents.schema.field(0).type))
+    write_parquet(stray, area.carried("sentences"), sort_by="article_id")
+    write_parquet(arts.slice(0, 0), area.carried("articles"), sort_by="article_id")
+    units = list(checkrun.units(area, articles=3))
+    assert any("e" * 20 in u["sentences"]["article_id"].to_pylist() for u in units if "sentences" in u)
+    with pytest.raises(pipeline.ValidationFailed, match="belongs to an article"):
+        pipeline.validate_run(lake, run_info)

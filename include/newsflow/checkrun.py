@@ -29,13 +29,22 @@ import pyarrow.parquet as pq
 from newsflow import staging, tables
 from newsflow.checkdb import CheckDB
 from newsflow.fetch import quarantine_table
-from newsflow.lake import Lake, StagingArea, is_local, read_parquet_many, sort_rows, write_parquet
+from newsflow.lake import (
+    Lake,
+    StagingArea,
+    is_local,
+    read_parquet,
+    read_parquet_many,
+    sort_rows,
+    write_parquet,
+)
 from newsflow.partwrite import sort_part, write_parts
 from newsflow.runs import RunInfo
 
 log = logging.getLogger(__name__)
 
 PROCESSED_TABLES = ("articles", "sentences", "entities", "numbers", "quotes", "dates", "quarantine", "duplicates")
+ARTICLE_TABLES = PROCESSED_TABLES[:6]  # rows of one landed article each (copies and rejects are not)
 # Checked together: about this many articles (and at most this many bytes of staged rows), or
 # this many rows of a table without articles; the frames of one unit are the most validation holds.
 UNIT_ARTICLES = 1000
@@ -88,24 +97,32 @@ def _read(paths: list[Path], name: str) -> pa.Table:
 
 def _carried(parts: dict[str, list[Path]], articles: int) -> Iterator[dict[str, pa.Table]]:
     """The rows a rerun carries forward, a chunk of ``articles`` articles at a time (each
-    table's rows of those articles; a rerun of a big interval carries most of it)."""
+    table's rows of those articles; a rerun of a big interval carries most of it). Copies and
+    quarantine rows belong to no landed article: they go by rows. Rows of an article that was
+    not carried come last, in a unit of their own, so the checks see them (and fail the run)."""
     import pyarrow.compute as pc
-    import pyarrow.dataset as ds
 
-    by_article = {n: ps for n, ps in parts.items() if "article_id" in tables.TABLES[n].column_names}
+    by_article = {n: ps for n, ps in parts.items() if n in ARTICLE_TABLES}
     yield from _row_batches({n: ps for n, ps in parts.items() if n not in by_article}, UNIT_ROWS)
     ids = _read(by_article.get("articles", []), "articles").column("article_id").unique()
     for at in range(0, len(ids), articles):
-        chunk = ids.slice(at, articles)
-        unit = {}
-        for name, paths in by_article.items():
-            if not is_local(paths[0]):
-                t = _read(paths, name)
-                unit[name] = t.filter(pc.is_in(t["article_id"], value_set=chunk))
-                continue
-            dataset = ds.dataset([str(p) for p in paths], schema=tables.TABLES[name].schema, format="parquet")
-            unit[name] = dataset.to_table(filter=pc.field("article_id").isin(chunk))
-        yield unit
+        yield {name: _filtered(paths, name, pc.field("article_id").isin(ids.slice(at, articles)))
+               for name, paths in by_article.items()}
+    strays = {name: _filtered(paths, name, ~pc.field("article_id").isin(ids))
+              for name, paths in by_article.items() if name != "articles"}
+    if any(t.num_rows for t in strays.values()):
+        yield strays
+
+
+def _filtered(paths: list[Path], name: str, condition) -> pa.Table:
+    """The rows of a table's parts that meet ``condition``, read without holding the others."""
+    import pyarrow.dataset as ds
+
+    schema = tables.TABLES[name].schema
+    if not all(is_local(p) for p in paths):  # an object store: one part at a time
+        return pa.concat_tables([read_parquet(p).cast(schema).filter(condition) for p in paths], promote_options="none") \
+            if paths else schema.empty_table()
+    return ds.dataset([str(p) for p in paths], schema=schema, format="parquet").to_table(filter=condition)
 
 
 def _row_batches(parts: dict[str, list[Path]], rows: int) -> Iterator[dict[str, pa.Table]]:
