@@ -134,3 +134,31 @@ def test_carried_copies_stay_and_rows_of_an_article_not_carried_fail_the_run(tmp
     assert any("e" * 20 in u["sentences"]["article_id"].to_pylist() for u in units if "sentences" in u)
     with pytest.raises(pipeline.ValidationFailed, match="belongs to an article"):
         pipeline.validate_run(lake, run_info)
+
+
+def test_carried_rows_are_read_once_whatever_the_number_of_chunks(tmp_path, monkeypatch):
+    """Each carried table is read in one pass and split by chunk of articles: filtering the whole
+    table again for every chunk held all of it and took time quadratic in its size."""
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    for name in ("articles", "sentences", "entities"):
+        t = pa.concat_tables([pq.read_table(p) for p in area.parts(name) if "out" in p.parts])
+        write_parquet(t, area.carried(name), sort_by="article_id")
+    reads: list[str] = []
+    batches = checkrun._batches
+    monkeypatch.setattr(checkrun, "_batches", lambda path, rows: (
+        reads.append(path.name) if path.parent.name == "carried" else None, batches(path, rows))[1])
+    units = list(checkrun.units(area, articles=1))
+    carried_units = [u for u in units if "articles" in u and u["articles"].num_rows == 1]
+    assert len(carried_units) >= 4, "one article per chunk"
+    assert sorted(reads) == ["articles.parquet", "entities.parquet", "sentences.parquet"]
+
+
+def test_a_killed_validation_leaves_no_scratch_for_the_next_attempt(tmp_path, monkeypatch):
+    lake, run_info = _staged_run(tmp_path, monkeypatch)
+    area = lake.staging(run_info)
+    left = area.root / "check-killed"
+    (left / "units").mkdir(parents=True)
+    (left / "check.sqlite").write_bytes(b"x" * 1000)
+    pipeline.validate_run(lake, run_info)
+    assert not list(area.root.glob("check-*")), "the killed attempt's scratch and this one's are gone"

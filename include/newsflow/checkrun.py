@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from newsflow.lake import (
     write_parquet,
 )
 from newsflow.partwrite import sort_part, write_parts
-from newsflow.runs import RunInfo
+from newsflow.runs import RunInfo, safe_key
 
 log = logging.getLogger(__name__)
 
@@ -95,34 +96,68 @@ def _read(paths: list[Path], name: str) -> pa.Table:
     return read_parquet_many(paths, tables.TABLES[name].schema)
 
 
-def _carried(parts: dict[str, list[Path]], articles: int) -> Iterator[dict[str, pa.Table]]:
+def _carried(parts: dict[str, list[Path]], articles: int, scratch: Path) -> Iterator[dict[str, pa.Table]]:
     """The rows a rerun carries forward, a chunk of ``articles`` articles at a time (each
-    table's rows of those articles; a rerun of a big interval carries most of it). Copies and
+    table's rows of those articles; a rerun of a big interval carries most of it). Each carried
+    table is read once and split into one scratch file per chunk (:func:`_shard`); filtering the
+    whole table for each chunk held all of it and took time quadratic in its size. Copies and
     quarantine rows belong to no landed article: they go by rows. Rows of an article that was
     not carried come last, in a unit of their own, so the checks see them (and fail the run)."""
-    import pyarrow.compute as pc
-
     by_article = {n: ps for n, ps in parts.items() if n in ARTICLE_TABLES}
     yield from _row_batches({n: ps for n, ps in parts.items() if n not in by_article}, UNIT_ROWS)
-    ids = _read(by_article.get("articles", []), "articles").column("article_id").unique()
-    for at in range(0, len(ids), articles):
-        yield {name: _filtered(paths, name, pc.field("article_id").isin(ids.slice(at, articles)))
-               for name, paths in by_article.items()}
-    strays = {name: _filtered(paths, name, ~pc.field("article_id").isin(ids))
-              for name, paths in by_article.items() if name != "articles"}
-    if any(t.num_rows for t in strays.values()):
+    ids = sorted({a for p in by_article.get("articles", [])
+                  for a in read_parquet(p, columns=["article_id"])["article_id"].to_pylist()})
+    chunk_of = {a: i // articles for i, a in enumerate(ids)}
+    shards = _shard(by_article, chunk_of, scratch)
+    for c in range(-(-len(ids) // articles)):
+        yield {name: _read([files[c]] if c in files else [], name) for name, files in shards.items()}
+    strays = {name: _read([files[-1]], name) for name, files in shards.items() if -1 in files}
+    if strays:
         yield strays
 
 
-def _filtered(paths: list[Path], name: str, condition) -> pa.Table:
-    """The rows of a table's parts that meet ``condition``, read without holding the others."""
-    import pyarrow.dataset as ds
+def _shard(by_article: dict[str, list[Path]], chunk_of: dict[str, int], scratch: Path) -> dict[str, dict[int, Path]]:
+    """One pass over each carried table, ``UNIT_ROWS`` rows at a time: each row to the file of
+    its article's chunk (-1: an article that was not carried)."""
+    import numpy as np
 
-    schema = tables.TABLES[name].schema
-    if not all(is_local(p) for p in paths):  # an object store: one part at a time
-        return pa.concat_tables([read_parquet(p).cast(schema).filter(condition) for p in paths], promote_options="none") \
-            if paths else schema.empty_table()
-    return ds.dataset([str(p) for p in paths], schema=schema, format="parquet").to_table(filter=condition)
+    scratch.mkdir(parents=True, exist_ok=True)
+    out: dict[str, dict[int, Path]] = {}
+    for name, paths in by_article.items():
+        schema, files, writers = tables.TABLES[name].schema, {}, {}
+        try:
+            for path in paths:
+                for batch in _batches(path, UNIT_ROWS):
+                    t = pa.Table.from_batches([batch]).cast(schema)
+                    keys = np.array([chunk_of.get(a, -1) for a in t["article_id"].to_pylist()], dtype=np.int64)
+                    for c in (int(k) for k in np.unique(keys)):
+                        if c not in writers:
+                            files[c] = scratch / f"{name}-{c}.parquet"
+                            writers[c] = pq.ParquetWriter(files[c], schema, compression="none")
+                        writers[c].write_table(t.filter(pa.array(keys == c)))
+        finally:
+            for writer in writers.values():
+                writer.close()
+        out[name] = files
+    return out
+
+
+def _batches(path: Path, rows: int) -> Iterator[pa.RecordBatch]:
+    """A Parquet file's rows, at most ``rows`` and about ROW_GROUP_BYTES at a time (long
+    texts: 20,000 rows of 20 KB articles were 400 MB a batch), local or on an object store."""
+    from newsflow.rowgroups import ROW_GROUP_BYTES
+
+    f = path.open("rb") if not is_local(path) else None
+    try:
+        pf = pq.ParquetFile(f or path)
+        meta = pf.metadata
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if meta.num_rows and size:
+            rows = max(1, min(rows, int(ROW_GROUP_BYTES * meta.num_rows / size)))
+        yield from pf.iter_batches(batch_size=rows)
+    finally:
+        if f is not None:
+            f.close()
 
 
 def _row_batches(parts: dict[str, list[Path]], rows: int) -> Iterator[dict[str, pa.Table]]:
@@ -131,21 +166,22 @@ def _row_batches(parts: dict[str, list[Path]], rows: int) -> Iterator[dict[str, 
     for name, paths in parts.items():
         schema = tables.TABLES[name].schema
         for path in paths:
-            f = path.open("rb") if not is_local(path) else None
-            try:
-                for batch in pq.ParquetFile(f or path).iter_batches(batch_size=rows):
-                    yield {name: pa.Table.from_batches([batch]).cast(schema)}
-            finally:
-                if f is not None:
-                    f.close()
+            for batch in _batches(path, rows):
+                yield {name: pa.Table.from_batches([batch]).cast(schema)}
 
 
-def units(area: StagingArea, articles: int | None = None, size: int | None = None) -> Iterator[dict[str, pa.Table]]:
+def units(area: StagingArea, articles: int | None = None, size: int | None = None,
+          scratch: Path | None = None) -> Iterator[dict[str, pa.Table]]:
     """The run's staged rows as units, in the order of :meth:`StagingArea.parts`: consecutive
     processed batches joined until a unit holds about ``articles`` articles or ``size`` bytes
     (pandas' cost per frame is then paid per thousand articles, not per batch, while a unit's
     size stays the same at any run size); the carried rows by chunks of articles; each other
-    staging folder (quarantine, copies) by chunks of rows."""
+    staging folder (quarantine, copies) by chunks of rows. ``scratch``: where the carried rows
+    are split (default: a temporary folder)."""
+    if scratch is None:
+        with tempfile.TemporaryDirectory(prefix="newsflow-units-") as tmp:
+            yield from units(area, articles, size, Path(tmp))
+        return
     articles, size = articles or UNIT_ARTICLES, size or UNIT_BYTES
     grouped: dict[Path, dict[str, list[Path]]] = {}
     for name in PROCESSED_TABLES:
@@ -154,11 +190,12 @@ def units(area: StagingArea, articles: int | None = None, size: int | None = Non
     unit: dict[str, list[Path]] = {}
     held = weight = 0
     for folder, parts in grouped.items():
-        if folder.parent.name != "out":
+        if folder.parent != area.root / "out":  # not a processed batch (a run may be called "out")
             if unit:
                 yield {name: _read(paths, name) for name, paths in unit.items()}
                 unit, held, weight = {}, 0, 0
-            yield from (_carried(parts, articles) if folder.name == "carried" else _row_batches(parts, UNIT_ROWS))
+            yield from (_carried(parts, articles, scratch / "carried") if folder.name == "carried"
+                        else _row_batches(parts, UNIT_ROWS))
             continue
         for name, paths in parts.items():
             unit.setdefault(name, []).extend(paths)
@@ -209,7 +246,7 @@ def check_unit(unit: dict[str, pa.Table], run_time: datetime | None, out: Path, 
 def check_units(area: StagingArea, run: RunInfo, scratch: Path) -> Checked:
     """Every unit of the run through :func:`check_unit`, one at a time."""
     checked, run_time = Checked(CheckDB(scratch), run_id=run.run_id), run.logical_time
-    for i, unit in enumerate(units(area)):
+    for i, unit in enumerate(units(area, scratch=scratch / "units")):
         check_unit(unit, run_time, scratch / f"unit-{i:05d}", checked)
         checked.units += 1
         del unit
@@ -261,8 +298,12 @@ def validate_staged(lake: Lake, run: RunInfo, docs: Path | None) -> tuple[Any, d
 
     started = time.perf_counter()
     area = lake.staging(run)
-    # scratch inside the run's staging on a local lake: a crashed attempt's is cleared with it
-    with tempfile.TemporaryDirectory(prefix="check-", dir=area.root if is_local(area.root) else None) as tmp:
+    # scratch inside the run's staging on a local lake (cleared with it); an object-store lake's
+    # in the system's temporary folder, named by the run. A killed attempt's is removed here.
+    where, prefix = (area.root, "check-") if is_local(area.root) else (None, f"newsflow-check-{safe_key(run.run_id)}-")
+    for old in Path(where or tempfile.gettempdir()).glob(f"{prefix}*"):
+        shutil.rmtree(old, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=where) as tmp:
         checked = check_units(area, run, Path(tmp))
         url = checked.db.close()
         loaded = time.perf_counter() - started
@@ -272,6 +313,7 @@ def validate_staged(lake: Lake, run: RunInfo, docs: Path | None) -> tuple[Any, d
         if report.critical_failures:
             return report, None
         counts = write_validated(lake, run, checked, report.results_rows(run.run_id))
-    log.info("run %s: checked %d units in %.1f s (%d rows quarantined), validated and wrote in %.1f s",
-             run.run_id, checked.units, loaded, checked.quarantined, time.perf_counter() - started - loaded)
+    log.info("run %s: checked %d units in %.1f s (%d rows quarantined), validated and wrote in %.1f s "
+             "(Arrow allocator: %s)", run.run_id, checked.units, loaded, checked.quarantined,
+             time.perf_counter() - started - loaded, pa.default_memory_pool().backend_name)
     return report, counts
