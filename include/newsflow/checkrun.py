@@ -34,6 +34,7 @@ from newsflow.lake import (
     Lake,
     StagingArea,
     is_local,
+    read_metadata,
     read_parquet,
     read_parquet_many,
     sort_rows,
@@ -71,7 +72,7 @@ class Checked:
 
 def _rows(path: Path) -> int:
     """A Parquet file's row count, from its footer."""
-    return _metadata(path).num_rows
+    return read_metadata(path).num_rows
 
 
 def staged_rows(area: StagingArea) -> int:
@@ -81,15 +82,8 @@ def staged_rows(area: StagingArea) -> int:
 
 def _size(path: Path) -> int:
     """A Parquet file's uncompressed size, from its footer."""
-    meta = _metadata(path)
+    meta = read_metadata(path)
     return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-
-
-def _metadata(path: Path) -> pq.FileMetaData:
-    if is_local(path):
-        return pq.read_metadata(path)
-    with path.open("rb") as f:
-        return pq.read_metadata(f)
 
 
 def _read(paths: list[Path], name: str) -> pa.Table:

@@ -202,6 +202,14 @@ def read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
     return pq.read_table(path, columns=columns)
 
 
+def read_metadata(path: Path) -> pq.FileMetaData:
+    """A Parquet file's footer (row counts and sizes), local or on an object store."""
+    if not is_local(path):
+        with path.open("rb") as f:
+            return pq.read_metadata(f)
+    return pq.read_metadata(path)
+
+
 def read_parquet_many(paths: list[Path], schema: pa.Schema) -> pa.Table:
     """Many files of one table as one table, in the order given, cast to ``schema``.
 

@@ -80,19 +80,12 @@ def _rows_per_slice(parts: Sequence[Path]) -> int:
     articles holds a few thousand texts, one of entities the full ROW_GROUP_SIZE rows."""
     rows = size = 0
     for path in parts:
-        meta = _metadata(path)
+        meta = lakeio.read_metadata(path)
         rows += meta.num_rows
         size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if not rows or not size:
         return CHUNK_ROWS
     return max(1, int(rowgroups.ROW_GROUP_BYTES * rows / size))
-
-
-def _metadata(path: Path) -> pq.FileMetaData:
-    if lakeio.is_local(path):
-        return pq.read_metadata(path)
-    with path.open("rb") as f:
-        return pq.read_metadata(f)
 
 
 def _read_rows(path: Path, rows: pa.Array) -> pa.Table:
