@@ -40,7 +40,7 @@ from newsflow.lake import (
     sort_rows,
     write_parquet,
 )
-from newsflow.partwrite import sort_part, write_parts
+from newsflow.partwrite import rows_of_bytes, sort_part, write_parts
 from newsflow.runs import RunInfo, safe_key
 
 log = logging.getLogger(__name__)
@@ -139,16 +139,10 @@ def _shard(by_article: dict[str, list[Path]], chunk_of: dict[str, int], scratch:
 def _batches(path: Path, rows: int) -> Iterator[pa.RecordBatch]:
     """A Parquet file's rows, at most ``rows`` and about ROW_GROUP_BYTES at a time (long
     texts: 20,000 rows of 20 KB articles were 400 MB a batch), local or on an object store."""
-    from newsflow.rowgroups import ROW_GROUP_BYTES
-
     f = path.open("rb") if not is_local(path) else None
     try:
         pf = pq.ParquetFile(f or path)
-        meta = pf.metadata
-        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if meta.num_rows and size:
-            rows = max(1, min(rows, int(ROW_GROUP_BYTES * meta.num_rows / size)))
-        yield from pf.iter_batches(batch_size=rows)
+        yield from pf.iter_batches(batch_size=min(rows, rows_of_bytes([pf.metadata]) or rows))
     finally:
         if f is not None:
             f.close()

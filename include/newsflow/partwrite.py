@@ -75,17 +75,17 @@ def _order(parts: Sequence[Path], keys: list[str]) -> tuple[pa.Array, pa.Array]:
     return t["_part"].combine_chunks(), t["_row"].combine_chunks()
 
 
+def rows_of_bytes(metas: Sequence[pq.FileMetaData]) -> int | None:
+    """Rows of about ROW_GROUP_BYTES, from files' footers (their uncompressed sizes); None for
+    files without rows. The one recipe for how many rows to hold at once when reading parts."""
+    rows = sum(m.num_rows for m in metas)
+    size = sum(m.row_group(i).total_byte_size for m in metas for i in range(m.num_row_groups))
+    return max(1, int(rowgroups.ROW_GROUP_BYTES * rows / size)) if rows and size else None
+
+
 def _rows_per_slice(parts: Sequence[Path]) -> int:
-    """Rows of about ROW_GROUP_BYTES, from the parts' own sizes (their footers): a slice of
-    articles holds a few thousand texts, one of entities the full ROW_GROUP_SIZE rows."""
-    rows = size = 0
-    for path in parts:
-        meta = lakeio.read_metadata(path)
-        rows += meta.num_rows
-        size += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    if not rows or not size:
-        return CHUNK_ROWS
-    return max(1, int(rowgroups.ROW_GROUP_BYTES * rows / size))
+    """A slice of articles holds a few thousand texts, one of entities the full ROW_GROUP_SIZE rows."""
+    return rows_of_bytes([lakeio.read_metadata(p) for p in parts]) or CHUNK_ROWS
 
 
 def _read_rows(path: Path, rows: pa.Array) -> pa.Table:
