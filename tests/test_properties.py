@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from newsflow import numbers
 from newsflow.clean import clean_text, strip_boilerplate
 from newsflow.segment import segment
+from newsflow.staging import batch_sizes
 
 # Pieces of news text that exercise the parsers' rules: digits with separators, currency
 # signs and codes, scales, units, ranges, dashes, abbreviations, quotes, odd spaces.
@@ -102,3 +103,15 @@ def test_the_docs_sentences_are_the_segmenters(nlp, text):
         token_starts = {t.idx for t in doc}
         expected = {s.start for s in segment(text) if s.start in token_starts} | {0}
         assert {s.start_char for s in doc.sents} == expected
+
+
+@given(st.integers(0, 5000), st.integers(1, 200), st.integers(1, 16))
+def test_batch_sizes_cover_every_article_once_in_batches_no_bigger_than_asked(articles, size, workers):
+    sizes = batch_sizes(articles, size, workers)
+    assert sum(sizes) == articles and all(0 < n <= size for n in sizes)
+    if workers == 1:  # one process: whole batches, only the last one short
+        assert sizes[:-1] == [size] * (len(sizes) - 1)
+    else:  # several: the batches only shrink towards the end, and the last ones are half size
+        assert sizes == sorted(sizes, reverse=True)
+        tail = max(1, size // 2)
+        assert all(n <= tail for n in sizes[-min(len(sizes), workers):])
