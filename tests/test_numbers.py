@@ -1054,3 +1054,37 @@ def test_an_abbreviation_defined_in_brackets_names_unit_and_scale():
         ("13.5 million metric tons", 13.5e6, "tonne"), ("up 0.9 mmt", 9e5, "tonne")]
     found = extract("Output is 13.5 million metric tons, up 0.9 from last month.")  # nothing defined
     assert [(a.value, a.unit) for a in found][1] == (0.9, None)
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("Air strikes kill at least 20 Palestinians in the south.", "at least 20 Palestinians", "Palestinian"),
+    ("The drill brings in 50,000 South Koreans.", "50,000 South Koreans", "South Korean"),
+    ("One Palestinian is killed in the attack.", "One Palestinian", "Palestinian"),
+    ("The floods took the lives of 8 Haitians last week.", "8 Haitians", "Haitian"),
+    ("The list includes two Canadians, officials say.", "two Canadians", "Canadian"),
+])
+def test_people_counted_by_nationality_take_the_singular_demonym(sentence, text, unit):
+    a = one(sentence)
+    assert (a.text, a.unit, a.kind) == (text, unit, "count")
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Troops raided 30 Chinese factories.", "factory"),  # a demonym before a noun counts the noun
+    ("Three Israeli soldiers were hurt.", "soldier"),
+])
+def test_a_demonym_before_a_noun_leaves_the_noun_counted(sentence, unit):
+    assert one(sentence).unit == unit
+
+
+def test_a_plural_only_noun_before_a_plural_noun_is_its_modifier():
+    assert one("Militants attacked at least 26 police posts overnight.").unit == "police post"
+    assert one("Four police were hurt.").unit == "police"
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Two Somali National Army airstrikes hit the town.", "airstrike"),  # a singular demonym is a modifier
+    ("It met 5 Israeli and Palestinian officials.", "official"),
+    ("Eleven European and Balkan leaders meet in Brussels.", "leader"),  # coordinated capitalised modifiers
+])
+def test_capitalised_modifiers_before_a_noun_leave_the_noun_counted(sentence, unit):
+    assert one(sentence).unit == unit

@@ -115,3 +115,23 @@ def test_batch_sizes_cover_every_article_once_in_batches_no_bigger_than_asked(ar
         assert sizes == sorted(sizes, reverse=True)
         tail = max(1, size // 2)
         assert all(n <= tail for n in sizes[-min(len(sizes), workers):])
+
+
+def _country_demonyms() -> list[tuple[str, str]]:
+    """(singular, plural) demonyms of the gazetteer's countries: data nobody here wrote per case."""
+    import json
+
+    from newsflow.gazetteer import GAZETTEER_FILE
+
+    pairs = []
+    for c in json.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))["countries"]:
+        forms = c.get("demonyms", [])
+        pairs += [(a, b) for a in forms for b in forms if b == a + "s" and " " not in a]
+    return pairs
+
+
+@given(st.sampled_from(_country_demonyms()), st.integers(2, 90_000))
+def test_any_country_s_people_counted_after_a_number_are_counted_by_their_demonym(pair, n):
+    one, many = pair
+    amounts = [a for a in numbers.extract(f"Officials said {n:,} {many} were evacuated.") if a.kind != "ordinal"]
+    assert [(a.value, a.unit, a.text) for a in amounts] == [(n, one, f"{n:,} {many}")]

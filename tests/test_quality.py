@@ -194,14 +194,15 @@ def test_real_dev3_numbers():
     assert rep.scores["exact"].f1 >= 0.69, rep.as_dict()
 
 
-# -- real news, amounts, sixth and seventh dev sets: wire news, public-body releases -------------
-# Measured first before any rule saw them (value+unit without ordinals 0.803 and 0.715), then tuned
-# on; pinned a little under the tuned figures (all amounts: dev6 0.966/0.854/0.727, dev7
-# 0.959/0.800/0.681).
+# -- real news, amounts, sixth to eighth dev sets: wire news, public-body releases, current events --
+# Measured first before any rule saw them (value+unit without ordinals 0.803, 0.715 and 0.795), then
+# tuned on; pinned a little under the tuned figures (all amounts: dev6 0.966/0.854/0.727, dev7
+# 0.959/0.800/0.681, dev8 0.976/0.848/0.657 after the demonym counts).
 
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev6", 0.96, 0.84, 0.71),
-                                                              ("real-dev7", 0.95, 0.79, 0.67)])
+                                                              ("real-dev7", 0.95, 0.79, 0.67),
+                                                              ("real-dev8", 0.97, 0.83, 0.64)])
 def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()

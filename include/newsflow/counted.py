@@ -96,6 +96,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
     if (om := _OR_MORE.match(s, end)) and (cn := count_noun(s, om.end(), value, value_max)):
         return cn  # "1,000 or more workers": one span, the bound inside it
+    if people := _demonym_count(s, end, value):
+        return people
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
         if not words and _CASUALTY_AFTER.match(s, pos):
@@ -123,7 +125,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((noun, nm.end()))  # "3,882 of his team's 3,890 minutes": an owner, not the noun
             pos = nm.end()
             continue
-        if noun in ("and", "or") and words and looks_adjective(words[-1][0]):
+        if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or words[-1][0][:1].isupper()):
             pos = nm.end()  # "130,000 low-income and social households": coordinated modifiers
             continue
         if noun in ONES or noun in TENS:
@@ -138,6 +140,10 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
         if (both := _BOTH_SEXES.match(s, nm.start("noun"))) and not words:
             return "person", both.end()  # "22.6 million men and women", "boys and girls"
+        if singular(noun) == noun and _plural_noun_after(s, nm.end()):
+            words.append((noun, nm.end()))  # "two police officers", "26 police posts": a modifier
+            pos = nm.end()
+            continue
         if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
                 noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
             return _compound(words, pos, singular(noun)), nm.end()
@@ -147,6 +153,52 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         head = next(((w, e) for w, e in words if not looks_adjective(w)), None)
         if head and head[0].islower():
             return head  # "one car", "one person dead", "one big problem"
+    return None
+
+
+def _plural_noun_after(s: str, end: int) -> bool:
+    """Whether a plural noun follows at ``end``: then a plural-only noun before it ("police",
+    "cattle") is that noun's modifier, not what is counted."""
+    nm = NOUN_AFTER.match(s, end)
+    if not nm or nm.group("sep") != " ":
+        return False
+    noun = nm.group("noun").lower()
+    return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
+
+
+_CAPITALISED_RUN = re.compile(r"(?:\s+[A-Z][a-z’']+(?:-[A-Z][a-z’']+)?){1,3}")
+
+
+def _demonym_count(s: str, end: int, value: float) -> tuple[str, int] | None:
+    """People counted by nationality: "20 Palestinians", "50,000 South Koreans", "One
+    Palestinian", "67 Palestinian and an Arab Israeli". The capitalised words right after the
+    number must be a demonym of the gazetteer (:mod:`newsflow.gazetteer`, the data that tags them
+    NORP) with no noun after it (that counts the noun: "three Israeli soldiers"); a plural one
+    counts people whatever word follows ("8 Haitians recede"). The unit is the singular demonym."""
+    from newsflow.gazetteer import load
+
+    run = _CAPITALISED_RUN.match(s, end)
+    if not run:
+        return None
+    aliases = load().aliases
+    words, ends = zip(*((m.group(), end + m.end()) for m in re.finditer(r"\S+", run.group())), strict=True)
+    for n in range(len(words), 0, -1):
+        name, stop = " ".join(words[:n]), ends[n - 1]
+        entry = aliases.get(name)
+        if entry is None or entry.label != "NORP" or entry.country_code is None:
+            continue
+        one = " ".join([*words[: n - 1], words[n - 1][:-1] if name.endswith("s") else words[n - 1]])
+        if name.endswith("s") and aliases.get(one) is None:
+            one = " ".join([*words[: n - 1], singular(words[n - 1].lower()).capitalize()])
+        if aliases.get(one) is None:
+            continue
+        if one != name:
+            return one, stop
+        # a singular one must end the phrase: not "Two Somali National Army airstrikes", not
+        # "five Israeli and Palestinian officials", but "67 Palestinian and an Arab Israeli"
+        nxt = NOUN_AFTER.match(s, stop)
+        ends = not nxt or (nxt.group("noun").lower() in NOT_NOUNS and not _CAPITALISED_RUN.match(s, nxt.end()))
+        return (one, stop) if n == len(words) and ends else None
     return None
 
 
