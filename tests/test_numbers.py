@@ -420,16 +420,17 @@ def test_article_dollar_default():
     """An article naming one non-US dollar country at least twice, and never the US, lends its
     dollar to sentences without a cue; rates change their prefix too."""
     from newsflow import numbers
+    from newsflow.units import article_dollar
 
     text = ("Manitoba announced a housing plan on Monday. The plan costs $40 million. "
             "Officials in Winnipeg said fuel would cost $1.50 per litre.")
-    cur = numbers.article_dollar(text)
+    cur = article_dollar(text)
     assert cur == "CAD"
     units = [a.unit for a in numbers.extract("Fuel would cost $1.50 per litre.", dollar=cur)]
     assert units == ["CAD per litre"]
-    american = numbers.article_dollar(text + " Washington objected.")  # names the US: USD everywhere
+    american = article_dollar(text + " Washington objected.")  # names the US: USD everywhere
     assert [a.unit for a in numbers.extract("Manitoba will pay $3 million.", dollar=american)] == ["USD"]
-    assert numbers.article_dollar("Manitoba has lakes. It cost $4.") == "USD"  # named once only
+    assert article_dollar("Manitoba has lakes. It cost $4.") == "USD"  # named once only
     assert [a.unit for a in numbers.extract("The U.S. paid $4.", dollar=cur)] == ["USD"]
 
 
@@ -513,7 +514,7 @@ def test_a_place_name_inside_a_team_company_person_or_us_town_keeps_the_dollar_a
 
 
 def test_in_an_american_article_a_bare_dollar_stays_usd_whatever_a_sentence_names():
-    from newsflow.numbers import article_dollar
+    from newsflow.units import article_dollar
 
     article = ("The U.S. will raise tariffs next month. The tariffs on Canada cover $400 billion of goods, "
                "and Ottawa said it would answer with $30 billion of its own.")
@@ -1088,3 +1089,26 @@ def test_a_plural_only_noun_before_a_plural_noun_is_its_modifier():
 ])
 def test_capitalised_modifiers_before_a_noun_leave_the_noun_counted(sentence, unit):
     assert one(sentence).unit == unit
+
+
+@pytest.mark.parametrize("url, dollar", [
+    ("https://www.abs.gov.au/statistics/latest-release", "AUD"),
+    ("https://www.stats.govt.nz/news/x", "NZD"),
+    ("https://www.canada.ca/en/news.html", "CAD"),
+    ("https://www.gov.uk/government/news/x", "USD"),  # not a dollar country: a bare "$" is USD
+    ("https://example.com/a", "USD"),
+    ("http://[not-a-url/x", "USD"),
+    (None, "USD"),
+])
+def test_a_bare_dollar_without_cues_takes_the_site_s_country(url, dollar):
+    from newsflow.units import article_dollar
+
+    assert article_dollar("Spending rose by $2.8 billion to $18.8 billion.", url) == dollar
+
+
+def test_the_article_s_own_words_win_over_its_site():
+    from newsflow.units import article_dollar
+
+    assert article_dollar("The U.S. Treasury paid $4 billion.", "https://www.abs.gov.au/x") == "USD (an American article)"
+    both = "Manitoba announced a plan. Winnipeg pays $4."
+    assert article_dollar(both, "https://www.abs.gov.au/x") == "CAD"

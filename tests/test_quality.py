@@ -149,11 +149,7 @@ def test_real_dev_numbers(real_numbers_report, metric, minimum):
 
 def test_real_dev_numbers_without_ordinals():
     """The issue's own definition leaves ordinals out of the amounts score."""
-    from newsflow import numbers
-
-    examples = [{**e, "numbers": [g for g in e["numbers"] if g["kind"] != "ordinal"]}
-                for e in evaluate.numbers_examples("real-dev")]
-    rep = evaluate.score_numbers(examples, extract=lambda s: [a for a in numbers.extract(s) if a.kind != "ordinal"])
+    rep = evaluate.score_numbers(evaluate.numbers_examples("real-dev"), ordinals=False)
     assert rep.scores["value"].f1 >= 0.94 and rep.scores["value+unit"].f1 >= 0.90, rep.as_dict()
 
 
@@ -168,14 +164,11 @@ def test_real_dev_numbers_without_ordinals():
 
 
 def test_real_dev2_numbers():
-    from newsflow import numbers
-
     examples = evaluate.load(evaluate.EVAL_DIR / "real_numbers_dev2.jsonl")
     rep = evaluate.score_numbers(examples)
     assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
     assert rep.scores["exact"].f1 >= 0.68, rep.as_dict()
-    no_ord = [{**e, "numbers": [g for g in e["numbers"] if g["kind"] != "ordinal"]} for e in examples]
-    rep = evaluate.score_numbers(no_ord, extract=lambda s: [a for a in numbers.extract(s) if a.kind != "ordinal"])
+    rep = evaluate.score_numbers(examples, ordinals=False)
     assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
 
 
@@ -209,14 +202,25 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
-@pytest.mark.parametrize("name", ["real-dev6", "real-dev7", "real-dev8"])
-def test_real_dev6_and_dev7_are_evaluated(name, capsys):
+@pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190)])
+def test_real_dev6_to_dev9_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
-    assert len(evaluate.numbers_examples(name)) > 200
+    assert len(evaluate.numbers_examples(name)) > size
     assert main(["eval", "--only", "numbers", "--set", name, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"value", "value+unit", "exact"} <= set(out["numbers"])
+
+
+# -- real news, amounts, ninth dev set: labelled after this round's rules, measured, not tuned on ---
+# First measurement without ordinals: 0.821 value+unit with the code before the round, 0.825 with
+# the demonym counts, 0.856 with the site's dollar (all amounts 0.942 / 0.862 / 0.688).
+
+
+def test_real_dev9_numbers_do_not_fall():
+    rep = evaluate.score_numbers(evaluate.numbers_examples("real-dev9"))
+    assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.85, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.67, rep.as_dict()
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------

@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--only", choices=("numbers", "entities", "quotes", "dates"), help="evaluate one extractor")
     ev.add_argument("--set", dest="eval_set", choices=("dev", "heldout", "quantulum", "real-dev", "real-dev2",
                                                             "real-dev3", "real-dev4", "real-dev5", "real-dev6",
-                                                            "real-dev7", "real-dev8", "real-heldout"),
+                                                            "real-dev7", "real-dev8", "real-dev9", "real-heldout"),
                     default="dev",
                     help="dev: the sets the rules were developed on; heldout: sets labelled independently, "
                          "never used to tune; quantulum: quantulum3's test sentences (numbers); real-dev: real "
@@ -310,9 +310,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     results, text = {}, []
     ents = evaluate.ENTITY_SETS.get(args.eval_set)
     if args.only in (None, "numbers") and args.eval_set in evaluate.NUMBERS_SETS:
-        rep = evaluate.score_numbers(evaluate.numbers_examples(args.eval_set))
+        examples = evaluate.numbers_examples(args.eval_set)
+        rep = evaluate.score_numbers(examples)
         results["numbers"] = rep.as_dict()
         text.append(evaluate.format_report("numbers (span overlap + value / + unit / exact)", rep))
+        no_ord = evaluate.score_numbers(examples, ordinals=False)  # the issue's definition
+        results["numbers_without_ordinals"] = no_ord.as_dict()
+        text.append("numbers without ordinals, F1: "
+                    + "  ".join(f"{m} {no_ord.scores[m].f1:.3f}" for m in ("value", "value+unit", "exact")))
         text += [f"  {e}" for e in rep.errors[: args.errors]]
     if args.only in (None, "entities") and ents is not None:
         examples = evaluate.load(ents)

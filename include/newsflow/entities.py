@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from newsflow import numbers, segment
+from newsflow import numbers, segment, units
 from newsflow.geo import add_places
 from newsflow.tables import ENTITY_LABELS
 
@@ -134,6 +134,16 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
 # --------------------------------------------------------------------------- numbers component
 
 _TEXT_KEY = ("newsflow", "text")
+URL_KEY = ("newsflow", "url")  # the article's address, set by the caller (see :func:`article_doc`)
+
+
+def article_doc(nlp, text: str, url: str | None = None) -> Doc:
+    """The article's tokens, ready for ``nlp.pipe``, knowing where the article comes from: the
+    numbers component reads a bare "$" by the site's country when the text does not say."""
+    doc = nlp.make_doc(text)
+    if url:
+        doc.user_data[URL_KEY] = url
+    return doc
 
 
 def doc_text(doc: Doc) -> str:
@@ -152,7 +162,8 @@ def numbers_component(doc: Doc) -> Doc:
     amounts of each sentence, so they share the ``sentences`` table's attribution."""
     text = doc_text(doc)
     sents = doc._.sentences or segment.segment(text)
-    dollar = numbers.article_dollar(text)  # a Canadian release's bare "$" is CAD in every sentence
+    # a Canadian release's bare "$" is CAD in every sentence (its words, else its site's country)
+    dollar = units.article_dollar(text, doc.user_data.get(URL_KEY))
     doc._.amounts = [
         (s.sentence_index, a)
         for s in sents

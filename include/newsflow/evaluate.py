@@ -54,12 +54,15 @@ NUMBERS_REAL_DEV5 = EVAL_DIR / "real_numbers_dev5.jsonl"
 NUMBERS_REAL_DEV6 = EVAL_DIR / "real_numbers_dev6.jsonl"
 NUMBERS_REAL_DEV7 = EVAL_DIR / "real_numbers_dev7.jsonl"
 NUMBERS_REAL_DEV8 = EVAL_DIR / "real_numbers_dev8.jsonl"
+# ninth: current events, statistics and budget releases, labelled after the rules it was first measured on
+NUMBERS_REAL_DEV9 = EVAL_DIR / "real_numbers_dev9.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "dev": NUMBERS_DEV, "heldout": NUMBERS_HELDOUT, "quantulum": lambda: quantulum_examples(),
     "real-dev": NUMBERS_REAL_DEV, "real-dev2": NUMBERS_REAL_DEV2, "real-dev3": NUMBERS_REAL_DEV3, "real-dev4": NUMBERS_REAL_DEV4, "real-dev5": NUMBERS_REAL_DEV5,
-    "real-dev6": NUMBERS_REAL_DEV6, "real-dev7": NUMBERS_REAL_DEV7, "real-dev8": NUMBERS_REAL_DEV8, "real-heldout": NUMBERS_REAL_HELDOUT,
+    "real-dev6": NUMBERS_REAL_DEV6, "real-dev7": NUMBERS_REAL_DEV7, "real-dev8": NUMBERS_REAL_DEV8,
+    "real-dev9": NUMBERS_REAL_DEV9, "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
 ENTITY_GROUPS = {
@@ -190,13 +193,24 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
+def as_published(text: str, source: str | None = None) -> list:
+    """The amounts of a sentence as ``newsflow process`` reads them in an article from
+    ``source`` (its address: a bare "$" on a site of a dollar country is that dollar)."""
+    from newsflow.units import article_dollar
+
+    return numbers.extract(text, dollar=article_dollar(text, source))
+
+
 def score_numbers(examples: Iterable[dict] | None = None,
-                  extract: Callable[[str], list] = numbers.extract) -> Report:
-    """Value F1 (span overlaps and value agrees) and value+unit F1, overall and per kind."""
+                  extract: Callable[[str], list] | None = None, ordinals: bool = True) -> Report:
+    """Value F1 (span overlaps and value agrees) and value+unit F1, overall and per kind.
+    ``extract`` replaces :func:`as_published` (given each example's ``source``); ``ordinals=False``
+    is the issue's definition, ordinals left out of gold and predictions alike."""
     report = Report()
     for ex in examples if examples is not None else load(NUMBERS_DEV):
-        gold = _locate(ex["text"], ex["numbers"])
-        pred = extract(ex["text"])
+        gold = _locate(ex["text"], [g for g in ex["numbers"] if ordinals or g["kind"] != "ordinal"])
+        pred = extract(ex["text"]) if extract is not None else as_published(ex["text"], ex.get("source"))
+        pred = [p for p in pred if ordinals or p.kind != "ordinal"]
         for metric, agree in (("value", lambda p, g: _same(p.value, g["value"])),
                               ("value+unit", lambda p, g: _same(p.value, g["value"]) and p.unit == g["unit"]),
                               ("exact", lambda p, g: _same(p.value, g["value"]) and p.unit == g["unit"]

@@ -229,12 +229,6 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
     return [_shift(a, offset) for a in share_context(race_times(out, sentence, Amount), sentence)]
 
 
-def article_dollar(text: str) -> str:
-    """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
-    country it names at least twice and never with the US (``Dollars.in_article``), else USD."""
-    return DOLLARS.in_article(text) or "USD"  # US_ARTICLE passes through: sentence cues then count for nothing
-
-
 def _shift(a: Amount, offset: int) -> Amount:
     return a if not offset else replace(a, start=a.start + offset, end=a.end + offset)
 

@@ -193,7 +193,7 @@ def _extract(articles: list[dict], settings: Settings):
     """
     if not articles:
         return
-    from newsflow.entities import load_nlp
+    from newsflow.entities import article_doc, load_nlp
 
     nlp = load_nlp(settings.spacy_model)
     nlp.max_length = max(nlp.max_length, settings.max_article_chars + 1)  # longer texts were refused
@@ -201,7 +201,7 @@ def _extract(articles: list[dict], settings: Settings):
     for i in range(0, len(articles), size):
         chunk = articles[i : i + size]
         try:
-            docs = list(nlp.pipe((a["text"] for a in chunk), batch_size=size))
+            docs = list(nlp.pipe((article_doc(nlp, a["text"], a.get("url")) for a in chunk), batch_size=size))
             results = [_rows_of(a, doc) for a, doc in zip(chunk, docs, strict=True)]
         except Exception:  # find the culprit one article at a time
             results = [_one_by_one(nlp, a) for a in chunk]
@@ -209,11 +209,13 @@ def _extract(articles: list[dict], settings: Settings):
 
 
 def _one_by_one(nlp, article: dict) -> dict[str, list[dict]] | _Failure:
+    from newsflow.entities import article_doc
+
     doc = None
     for name, component in [("tokenizer", nlp.tokenizer), *nlp.pipeline]:
         stage = "numbers" if "numbers" in name else "entities"
         try:
-            doc = component(article["text"]) if doc is None else component(doc)
+            doc = article_doc(nlp, article["text"], article.get("url")) if doc is None else component(doc)
         except Exception as exc:
             return _Failure(stage, exc)
     try:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from newsflow.numwords import MONTHS, NOT_NOUNS, ONES, SCALES, TENS, singular
 
@@ -392,6 +393,38 @@ class Dollars:
 
 
 US_ARTICLE = "USD (an American article)"  # Dollars.in_article: bare "$" is USD in every sentence
+
+
+def article_dollar(text: str, url: str | None = None) -> str:
+    """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
+    country it names at least twice and never with the US (``Dollars.in_article``), else the
+    dollar of the site's country (:func:`dollar_of_host`: an ABS release is in AUD even when its
+    text never says "Australia"), else USD."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # not a URL after all ("http://[x"): no site to go by
+        host = None
+    # US_ARTICLE passes through: sentence cues then count for nothing
+    return DOLLARS.in_article(text) or (dollar_of_host(host) if host else None) or "USD"
+
+
+@cache
+def dollar_of_host(host: str) -> str | None:
+    """The dollar a site's own text means by a bare "$": its country-code domain's currency
+    (Babel's CLDR: ``abs.gov.au`` AUD, ``stats.govt.nz`` NZD, ``canada.ca`` CAD) when that is one
+    of ``dollar_countries``; else None (``.com``, ``.uk``: a bare "$" there is USD)."""
+    from babel.core import UnknownLocaleError
+    from babel.numbers import get_territory_currencies
+
+    tld = host.rstrip(".").rsplit(".", 1)[-1].upper()
+    if len(tld) != 2 or not tld.isalpha():
+        return None
+    try:
+        current = get_territory_currencies("GB" if tld == "UK" else tld)
+    except (UnknownLocaleError, ValueError):
+        return None
+    code = current[0] if current else None
+    return code if code in _load(CURRENCY_CONVENTIONS)["dollar_countries"] else None
 
 
 @cache
