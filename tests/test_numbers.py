@@ -1112,3 +1112,18 @@ def test_the_article_s_own_words_win_over_its_site():
     assert article_dollar("The U.S. Treasury paid $4 billion.", "https://www.abs.gov.au/x") == "USD (an American article)"
     both = "Manitoba announced a plan. Winnipeg pays $4."
     assert article_dollar(both, "https://www.abs.gov.au/x") == "CAD"
+
+
+@pytest.mark.parametrize("sentence, unit, pair", [
+    ("After a tight game the home side came out victorious, 58-50.", "point", (58, 50)),
+    ("They won again, defeating the visitors 88-79 in the final.", "point", (88, 79)),
+    ("The Marines took the title with a 73-71 overtime victory over Navy.", "point", (73, 71)),
+    ("Air Force edge Army 1-0 in the championship match.", "goal", (1, 0)),
+    ("The women were up 17-14 at halftime.", "point", (17, 14)),
+])
+def test_more_result_words_make_a_pair_a_score_of_two_counts(sentence, unit, pair):
+    assert [(a.value, a.unit, a.kind) for a in extract(sentence)] == [(pair[0], unit, "count"), (pair[1], unit, "count")]
+
+
+def test_a_pair_without_a_result_word_is_still_no_score():
+    assert extract("Junctions 10-11 of the motorway are closed.") == []

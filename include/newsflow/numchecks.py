@@ -99,12 +99,13 @@ def ranked_label(s: str, start: int) -> int | None:
 # A pair "2-1" is a score (two counts, as the real-news sets label it) only where the sentence
 # says so: a result verb or a score word before it, a result noun after it, or a results line
 # between two names.
-_SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|defeat|lost|loses|losing|drew|draws|trailed|led|leads|"
-                           r"tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|rout(?:ed|ing)|edg(?:ed|ing)|"
-                           r"thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|overcame|blank(?:ed|ing))\b\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
+_SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|defeat|defeating|lost|loses|losing|drew|"
+                           r"draws|trailed|led|leads|tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|"
+                           r"rout(?:ed|ing)|edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
+                           r"overcame|blank(?:ed|ing))\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
 _SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
-                          r"series|aggregate|result)\b", re.I)
+                          r"series|aggregate|result|overtime|at\s+half-?time|after\s+extra\s+time)\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
 _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|polls?|court|justices|judges|ruling|approval|backing|senate|"
