@@ -1127,3 +1127,12 @@ def test_more_result_words_make_a_pair_a_score_of_two_counts(sentence, unit, pai
 
 def test_a_pair_without_a_result_word_is_still_no_score():
     assert extract("Junctions 10-11 of the motorway are closed.") == []
+
+
+@pytest.mark.parametrize("sentence, values", [
+    ("The limits will increase from 26 percent to 49 percent.", [(26, None), (49, None)]),
+    ("Prices rose from $3 to $4 a gallon.", [(3, None), (4, None)]),
+    ("Temperatures will range from 5 to 10 degrees.", [(5, 10)]),  # no change verb: a range
+])
+def test_from_to_after_a_change_verb_is_two_levels_not_a_range(sentence, values):
+    assert [(a.value, a.value_max) for a in extract(sentence)] == values

@@ -111,6 +111,11 @@ _QUALIFIER_BEFORE = re.compile(
 _CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|rising|falling|"
                             r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", re.I)
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
+# "increase from 26 percent to 49 percent", "rose from $3 to $4": a level before and after, not a range
+_CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr[eo]w(?:s|n|ing)?|climb(?:ed|s|ing)?|"
+                           r"jump(?:ed|s|ing)?|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:e[sd]?|ing)|"
+                           r"decreas(?:e[sd]?|ing)|cut|cuts|rais(?:e[sd]?|ing)|reduc(?:e[sd]?|ing)|lower(?:ed|s|ing)?|"
+                           r"slid|slipped|soared|surged|plunged|tumbled)\s+(?:\S+\s+)?from\s+$", re.I)
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
@@ -433,7 +438,7 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40)) or before.endswith("+")
     bare_then_unit = r.currency is None and r.factor == 1.0 and _to_number_with_unit(s, r.end)
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
-    r.to_is_range = not change or bool(between or bare_then_unit)
+    r.to_is_range = not _CHANGED_FROM.search(before) and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
