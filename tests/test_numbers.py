@@ -1136,3 +1136,8 @@ def test_a_pair_without_a_result_word_is_still_no_score():
 ])
 def test_from_to_after_a_change_verb_is_two_levels_not_a_range(sentence, values):
     assert [(a.value, a.value_max) for a in extract(sentence)] == values
+
+
+def test_weather_text_writes_knots_as_kts():
+    a = one("Sarika had peak sustained winds of 115 kts (132 mph).")
+    assert (a.text, a.value, a.unit) == ("115 kts", 115, "knot")
