@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -408,7 +408,7 @@ def article_dollar(text: str, url: str | None = None) -> str:
     return DOLLARS.in_article(text) or (dollar_of_host(host) if host else None) or "USD"
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: a crawl meets ever more hosts
 def dollar_of_host(host: str) -> str | None:
     """The dollar a site's own text means by a bare "$": its country-code domain's currency
     (Babel's CLDR: ``abs.gov.au`` AUD, ``stats.govt.nz`` NZD, ``canada.ca`` CAD) when that is one
