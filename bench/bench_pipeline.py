@@ -109,6 +109,10 @@ def throughput(tmp: Path, n: int, results: dict, repeat: int = 2) -> None:
     results["pipeline_vs_ner_component_only"] = min(results["raw_ner_only_1proc_s"],
                                                     results["raw_ner_only_2proc_s"]) / best
     results["two_workers_speedup"] = results["pipeline_1worker_s"] / results["pipeline_2worker_s"]
+    # what the machine gives two processes of the model itself, in the same run: the ceiling the
+    # workers' speedup is read against (a shared 2-core VM gave 1.49 to 1.67 on the same day)
+    results["raw_ner_two_process_speedup"] = results["raw_ner_1proc_s"] / results["raw_ner_2proc_s"]
+    results["two_workers_vs_raw_ner_speedup"] = results["two_workers_speedup"] / results["raw_ner_two_process_speedup"]
     results["pipeline_words_per_s"] = results["throughput_words"] / best
     r = run_measured([*NEWSFLOW, "process", str(src), "--out", str(tmp / "lake2")])  # everything has landed
     results["noop_interval_s"] = r["seconds"]
@@ -160,6 +164,8 @@ TARGETS = [  # (figure, target, how it compares, what it is)
     ("pipeline_vs_ner_component_only", 0.80, ">=",
      "whole pipeline / the model's `ner` alone, without the `tok2vec` nothing reads (stricter)"),
     ("two_workers_speedup", 1.7, ">=", "2 workers / 1 worker"),
+    ("two_workers_vs_raw_ner_speedup", 1.0, ">=",
+     "2 workers' speedup / the raw model's own 2-process speedup in the same run (ours: what the machine allows)"),
     ("memory_ratio_tree", 1.15, "<=", "peak memory, large / small run (process and workers summed)"),
     ("memory_ratio_single", 1.15, "<=", "peak memory, large / small run (largest process)"),
     ("numbers_sentences_per_s", 5000, ">=", "numbers extraction, sentences/s, one core"),
