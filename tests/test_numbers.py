@@ -813,7 +813,11 @@ def test_a_rate_over_time_after_the_object(sentence, unit):
     [
         ("The number of people employed fell by 12,400 to 9,870,000 in May.",
          [(12400.0, "person"), (9870000.0, "person")]),
-        ("The death toll from the floods has risen to 41.", [(41.0, "death")]),
+        # a death toll counts the people killed: the conventions' elided noun ("person"), as six
+        # of the real-dev8 labeller's tolls and real-dev6's have it (real-dev4's two said "death")
+        ("The death toll from the floods has risen to 41.", [(41.0, "person")]),
+        ("The death toll in attacks by militants in the east of the country increases to 107 from violence.",
+         [(107.0, "person")]),
         ("Overall, 30 (12%) patients needed oxygen.", [(30.0, "patient")]),
         ("Overall, 30 patients needed oxygen.", [(30.0, "patient")]),
     ],

@@ -85,7 +85,8 @@ _OBJECT_STOP = frozenset(
     "over under since after before into its their his her".split()
 )
 _LABOUR_SUBJECT = re.compile(
-    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,40}}$", re.I)
+    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,40}}$"
+    r"|\bdeath\s+(?P<toll>tolls?)\b[^,;%]{0,100}$", re.I)  # "the death toll in ... attacks ... increases to 107"
 
 
 def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
@@ -289,7 +290,7 @@ def counted_before(s: str, start: int) -> str | None:
     clause = re.split(r"[;:]", s[:start])[-1]
     nm = _NUMBER_OF.search(clause)
     if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()):
-        return COUNTED_SUBJECTS[lm.group("noun").lower()]
+        return COUNTED_SUBJECTS[(lm.group("noun") or lm.group("toll")).lower()]
     m = _PLURAL_BEFORE_PAREN.search(clause) or nm or _PLURAL_SUBJECT.search(clause)
     if not m:
         return None

@@ -93,7 +93,7 @@ COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
 # "unemployment rose by 5,000" are people (the rate is a percent, and not counted).
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
-                    "toll": "death", "ridership": "passenger"}  # "the death toll rose to 95"
+                    "toll": "person", "tolls": "person", "ridership": "passenger"}  # "the death toll rose to 95": people
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
     """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills
