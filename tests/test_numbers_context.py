@@ -220,3 +220,13 @@ def test_compound_spans_and_race_times_in_marks():
 def test_magnitudes_written_with_m():
     assert found("A M 6.1 earthquake struck the coast at a depth of 35 km.")[0] == ("6.1", 6.1, "magnitude")
     assert found("Gate M 4.5 was closed for repairs.") == []
+
+
+def test_pay_per_period_also_rates_the_level_its_change_reached():
+    from newsflow.numbers import extract
+
+    found = [(a.value, a.unit) for a in extract(
+        "Average hourly earnings rose by 3 cents to $26.39, after rising by 9 cents in July.")]
+    assert found[:2] == [(0.03, "USD per hour"), (26.39, "USD per hour")]
+    assert [(a.value, a.unit) for a in extract("The hourly minimum wage rose to $15, costing employers $2 billion.")] \
+        == [(15, "USD per hour"), (2e9, "USD")]

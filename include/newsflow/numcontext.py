@@ -74,6 +74,8 @@ _ALTERNATIVE = re.compile(r"\s*[,(]?\s*(?:or\s+)?(?:about\s+|around\s+|roughly\s
 _NOT_PAY = re.compile(r"^\s*(?:schemes?|disputes?|reviews?|payments?|bills?|services?|programmes?|programs?|"
                       r"systems?|plans?|deals?|talks|caps?|freezes?|rules?|data|figures?)\b|"
                       r"\b(?:cost|costs|costing|totall?ed|brought|raised|which|that|revenue|budget)\b", re.I)
+# a change and the level it reached, of the same pay: "rose by 3 cents to $26.39", "(+$0.99 to $31.06)"
+_PAY_STEP = re.compile(r"\s*(?:to|from)\s+", re.I)
 _PERIOD_NOUN = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annual": "year"}
 
 
@@ -209,7 +211,8 @@ def _shared_rates(res: list[Any], s: str) -> list[Any]:
 def _periodic_pay(res: list[Any], s: str) -> list[Any]:
     """Money after pay that names its period is a rate: "raises the hourly minimum wage to $15"
     is USD per hour, "the average monthly income is around 300 US dollars" USD per month. Only
-    the first money amount after the words, in the same clause."""
+    the first money amount after the words, in the same clause, with its conversions and the
+    level a change reached ("hourly earnings rose by 3 cents to $26.39": both per hour)."""
     for i, a in enumerate(res):
         if a.kind != "money" or " per " in (a.unit or "") or a.unit is None:
             continue
@@ -219,7 +222,8 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
         if pay and not _CLAUSE_BREAK.search(window[pay.end():]) and not _NOT_PAY.search(window[pay.end():]):
             per = _PERIOD_NOUN[pay["period"].lower()]
             for j in range(i, len(res)):  # and its conversions: "300 US dollars or about 225 euros"
-                if j > i and not (res[j].kind == "money" and _ALTERNATIVE.fullmatch(s[res[j - 1].end:res[j].start])):
+                gap = s[res[j - 1].end:res[j].start] if j > i else ""
+                if j > i and not (res[j].kind == "money" and (_ALTERNATIVE.fullmatch(gap) or _PAY_STEP.fullmatch(gap))):
                     break
                 if " per " not in res[j].unit:
                     res[j] = replace(res[j], unit=f"{res[j].unit} per {per}",
