@@ -1145,3 +1145,13 @@ def test_from_to_after_a_change_verb_is_two_levels_not_a_range(sentence, values)
 def test_weather_text_writes_knots_as_kts():
     found = [(a.text, a.value, a.unit) for a in extract("Sarika had peak sustained winds of 115 kts (132 mph).")]
     assert found == [("115 kts", 115, "knot"), ("132 mph", 132, "mile per hour")]
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("A man weighing 300 pounds was arrested.", "pound"),
+    ("The bag weighs 20 pounds.", "pound"),
+    ("Placements of cattle weighing less than 600 pounds rose.", "pound"),
+    ("He paid 300 pounds for the ticket.", "GBP"),
+])
+def test_pounds_after_a_weight_verb_or_of_livestock_weigh(sentence, unit):
+    assert one(sentence).unit == unit

@@ -569,9 +569,11 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
 # acre": pounds are a weight
 _POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
                                  r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
-_POUND_WEIGHT_BEFORE = re.compile(r"(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(\s*(?:about\s+|some\s+)?$", re.I)
+_POUND_WEIGHT_BEFORE = re.compile(r"(?:(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(|\bweigh(?:s|ed|ing)?|\bweight\s+of)"
+                                  r"\s*(?:about\s+|some\s+|(?:less|more)\s+than\s+|up\s+to\s+|over\s+|under\s+)?$", re.I)
 # what farm and food reports weigh in pounds: "Milk production increased ... to 189,320 million pounds"
-_WEIGHED_GOODS = re.compile(r"\b(?:milk|beef|pork|poultry|meat|cheese|butter|lamb|turkey|chicken|broiler|catch|"
+_WEIGHED_GOODS = re.compile(r"\b(?:milk|beef|pork|poultry|meat|cheese|butter|lamb|turkey|chicken|broiler|catch|cattle|"
+                            r"calves|steers|heifers|hogs|"
                             r"(?:production|output|harvest|yields?|shipments)\s+(?:of\s+)?(?:milk|meat|beef|pork|cheese|fish))\b", re.I)
 _GOODS_MONEY = re.compile(r"\b(?:earn\w*|worth|cost\w*|paid|pay\w*|spen[dt]\w*|invest\w*|fund\w*|revenues?|sales|"
                           r"profits?|prices?|British|UK|Britain|England|Scotland|Wales)\b", re.I)
