@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsflow.numpounds import pound_weight
 from newsflow.numwords import MONTHS, NOT_NOUNS, ONES, SCALES, TENS, singular
 
 HERE = Path(__file__).resolve().parent
@@ -546,7 +547,7 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
     if (em := re.match(r"\s?€", s[end:])):
         return "EUR", 1.0, end + em.end()
     cw = _CUR_WORD_RE.match(s, end)
-    if cw and not (cw.group("word").lower() in ("pound", "pounds") and _pound_weight(s, end, cw.end())):
+    if cw and not (cw.group("word").lower() in ("pound", "pounds") and pound_weight(s, end, cw.end())):
         word = cw.group("word").lower()
         if word in CURRENCIES.minor:
             code, frac, default = CURRENCIES.minor[word]
@@ -563,32 +564,6 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
     if cc:
         return cc.group("code"), 1.0, cc.end()
     return None
-
-
-# "pounds of beef", "60,000 pounds (30 tons) of", "27 tonnes (60,000 pounds)", a yield "7,716 pounds per
-# acre": pounds are a weight
-_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
-                                 r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
-_POUND_WEIGHT_BEFORE = re.compile(r"(?:(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(|\bweigh(?:s|ed|ing)?|\bweight\s+of)"
-                                  r"\s*(?:about\s+|some\s+|(?:less|more)\s+than\s+|up\s+to\s+|over\s+|under\s+)?$", re.I)
-# what farm and food reports weigh in pounds: "Milk production increased ... to 189,320 million pounds"
-_WEIGHED_GOODS = re.compile(r"\b(?:milk|beef|pork|poultry|meat|cheese|butter|lamb|turkey|chicken|broiler|catch|cattle|"
-                            r"calves|steers|heifers|hogs|"
-                            r"(?:production|output|harvest|yields?|shipments)\s+(?:of\s+)?(?:milk|meat|beef|pork|cheese|fish))\b", re.I)
-_GOODS_MONEY = re.compile(r"\b(?:earn\w*|worth|cost\w*|paid|pay\w*|spen[dt]\w*|invest\w*|fund\w*|revenues?|sales|"
-                          r"profits?|prices?|British|UK|Britain|England|Scotland|Wales)\b", re.I)
-_NUMBER_END = re.compile(r"[\d.,]*$")
-_POUND_MONEY = re.compile(r"£|\bsterling\b|\bpence\b|\bGBP\b|\bpounds?\s+sterling\b", re.I)
-
-
-def _pound_weight(s: str, start: int, end: int) -> bool:
-    """Whether "pounds" after a number weighs rather than pays: "of" follows (past a bracketed
-    conversion) or a mass unit stands beside it in brackets, and no £/sterling/pence says money."""
-    start -= len(_NUMBER_END.search(s, max(0, start - 24), start).group())
-    if not (_POUND_WEIGHT_AFTER.match(s, end) or _POUND_WEIGHT_BEFORE.search(s, max(0, start - 40), start)
-            or (_WEIGHED_GOODS.search(s) and not _GOODS_MONEY.search(s))):
-        return False
-    return not _POUND_MONEY.search(s)
 
 
 def _minor_context(s: str, word: str, default: str, prev: str | None) -> str:
