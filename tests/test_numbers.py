@@ -1102,6 +1102,8 @@ def test_capitalised_modifiers_before_a_noun_leave_the_noun_counted(sentence, un
     ("https://www.gov.uk/government/news/x", "USD"),  # not a dollar country: a bare "$" is USD
     ("https://example.com/a", "USD"),
     ("http://[not-a-url/x", "USD"),
+    ("https://web.archive.org/web/2013/http://www.statcan.gc.ca/daily/x", "CAD"),  # an archive's copy: the site copied
+    ("https://example.com/share?u=https://www.abs.gov.au/x", "USD"),  # a query's redirect is not the site
     (None, "USD"),
 ])
 def test_a_bare_dollar_without_cues_takes_the_site_s_country(url, dollar):

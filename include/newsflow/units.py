@@ -396,13 +396,17 @@ class Dollars:
 US_ARTICLE = "USD (an American article)"  # Dollars.in_article: bare "$" is USD in every sentence
 
 
+_SCHEME = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://", re.I)  # where a URL (or one inside it) starts
+
+
 def article_dollar(text: str, url: str | None = None) -> str:
     """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
     country it names at least twice and never with the US (``Dollars.in_article``), else the
     dollar of the site's country (:func:`dollar_of_host`: an ABS release is in AUD even when its
     text never says "Australia"), else USD."""
-    try:
-        host = urlsplit(url).hostname if url else None
+    schemes = list(_SCHEME.finditer((url or "").split("?", 1)[0]))  # in the path, not a query's redirect
+    try:  # a web archive's copy names the site it copied: ".../web/2013/http://www.statcan.gc.ca/..."
+        host = urlsplit(url[schemes[-1].start():]).hostname if url and schemes else None
     except ValueError:  # not a URL after all ("http://[x"): no site to go by
         host = None
     # US_ARTICLE passes through: sentence cues then count for nothing
