@@ -1157,3 +1157,14 @@ def test_weather_text_writes_knots_as_kts():
 ])
 def test_pounds_after_a_weight_verb_or_of_livestock_weigh(sentence, unit):
     assert one(sentence).unit == unit
+
+
+@pytest.mark.parametrize("sentence, unit, pair", [
+    ("France may have beaten Switzerland 5-2 on Friday.", "goal", (5, 2)),
+    ("Brazil did not expect to get blown out 7-1 in their semifinal.", "goal", (7, 1)),
+    ("Klose scored in the 7-1 semifinal win over Brazil.", "goal", (7, 1)),
+    ("The Supreme Court votes 5–4 to overturn the limits.", "vote", (5, 4)),
+    ("The Senate, in a 92–5 vote, confirms the director.", "vote", (92, 5)),
+])
+def test_scores_after_more_result_words_and_vote_tallies_are_two_counts(sentence, unit, pair):
+    assert [(a.value, a.unit) for a in extract(sentence)] == [(pair[0], unit), (pair[1], unit)]

@@ -202,7 +202,8 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
-@pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190)])
+@pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190),
+                                        ("real-dev10", 190)])
 def test_real_dev6_to_dev9_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
@@ -222,6 +223,18 @@ def test_real_dev9_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.numbers_examples("real-dev9"))
     assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.85, rep.as_dict()
     assert rep.scores["exact"].f1 >= 0.67, rep.as_dict()
+
+
+# -- real news, amounts, tenth dev set: general news labelled after this round's rules -------------
+# First measurement without ordinals: 0.788 value+unit with the code before the round, 0.805 with
+# it; its errors then taught "beaten", "blown out", "semifinal win" and vote tallies (0.826; all
+# amounts 0.927 / 0.828 / 0.660). Pinned under the first measurement.
+
+
+def test_real_dev10_numbers_do_not_fall():
+    rep = evaluate.score_numbers(evaluate.numbers_examples("real-dev10"))
+    assert rep.scores["value"].f1 >= 0.90 and rep.scores["value+unit"].f1 >= 0.80, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.62, rep.as_dict()
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------

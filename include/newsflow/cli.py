@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--only", choices=("numbers", "entities", "quotes", "dates"), help="evaluate one extractor")
     ev.add_argument("--set", dest="eval_set", choices=("dev", "heldout", "quantulum", "real-dev", "real-dev2",
                                                             "real-dev3", "real-dev4", "real-dev5", "real-dev6",
-                                                            "real-dev7", "real-dev8", "real-dev9", "real-heldout"),
+                                                            "real-dev7", "real-dev8", "real-dev9", "real-dev10",
+                                                            "real-heldout"),
                     default="dev",
                     help="dev: the sets the rules were developed on; heldout: sets labelled independently, "
                          "never used to tune; quantulum: quantulum3's test sentences (numbers); real-dev: real "

@@ -102,14 +102,18 @@ def ranked_label(s: str, start: int) -> int | None:
 _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|defeat|defeating|lost|loses|losing|drew|"
                            r"draws|trailed|led|leads|tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|"
                            r"rout(?:ed|ing)|edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
+                           r"beaten|blown\s+out|hammer(?:ed|ing)|"
                            r"overcame|blank(?:ed|ing))\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
-_SCORE_AFTER = re.compile(r"\s+(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
+_SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
+                          r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
                           r"series|aggregate|result|overtime|at\s+half-?time|after\s+extra\s+time)\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
 _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|polls?|court|justices|judges|ruling|approval|backing|senate|"
                         r"council|jury|board|committee|referendum|survey|decision|majority|parliament)\b", re.I)
+_VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$", re.I)
+_VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
     (re.compile(r"\bseries\b|\bTests?\b"), "match"),
@@ -127,6 +131,8 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     if 1900 <= first < 2100 and second == (first + 1) % 100:
         return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
     before = s[max(0, start - 40):start]
+    if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
+        return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
     results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])
     verb = _SCORE_BEFORE.search(before)
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
