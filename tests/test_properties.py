@@ -135,3 +135,12 @@ def test_any_country_s_people_counted_after_a_number_are_counted_by_their_demony
     one, many = pair
     amounts = [a for a in numbers.extract(f"Officials said {n:,} {many} were evacuated.") if a.kind != "ordinal"]
     assert [(a.value, a.unit, a.text) for a in amounts] == [(n, one, f"{n:,} {many}")]
+
+
+@given(st.integers(1_000, 10**12), st.sampled_from(["\u00a0", "\u202f", " "]), st.sampled_from(["€", "EUR ", "$"]))
+def test_numbers_grouped_by_spaces_read_as_one_value(n, sep, currency):
+    grouped = f"{n:,}".replace(",", sep)
+    if sep == " " and grouped.count(" ") < 2:  # one plain-space group stays ambiguous ("2019 500")
+        return
+    found = [a for a in numbers.extract(f"The fine was {currency}{grouped} in total.") if a.kind == "money"]
+    assert [a.value for a in found] == [n]

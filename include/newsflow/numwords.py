@@ -149,6 +149,8 @@ def singular(noun: str) -> str:
 def parse_digits(s: str) -> float:
     if s[-1] in VULGAR:  # "2½", "⅓"
         return float(s[:-1] or 0) + VULGAR[s[-1]]
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?", s):  # "32 225 000" (SI grouping)
+        return float(re.sub(r"[ \u00a0\u202f\u2009]", "", s).replace(",", "."))
     if " " in s or "/" in s:  # "2 1/2", "4-1/2", "9/16"
         whole, frac = re.split(r"[\s-]", s) if re.search(r"[\s-]", s) else ("0", s)
         num, den = frac.split("/")
