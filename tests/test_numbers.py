@@ -1168,3 +1168,9 @@ def test_pounds_after_a_weight_verb_or_of_livestock_weigh(sentence, unit):
 ])
 def test_scores_after_more_result_words_and_vote_tallies_are_two_counts(sentence, unit, pair):
     assert [(a.value, a.unit) for a in extract(sentence)] == [(pair[0], unit), (pair[1], unit)]
+
+
+def test_minutes_and_seconds_are_one_race_time_in_seconds():
+    found = [(a.text, a.value, a.unit) for a in extract("Her time of 15 minutes, 41.40 seconds was slow.")]
+    assert found == [("15 minutes, 41.40 seconds", 941.4, "second")]
+    assert [a.unit for a in extract("It took 11 hours and 55 minutes.")] == ["hour"]  # hours keep the larger unit

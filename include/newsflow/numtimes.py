@@ -37,7 +37,8 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
 
 
 # one span in two units, the larger first: "11 hours and 55 minutes" is 11.92 hours, "26 miles,
-# 385 yards" 26.22 miles (the labels give the larger unit). Not years and months or days and
+# 385 yards" 26.22 miles (the labels give the larger unit); minutes and seconds, a race time, in
+# seconds ("15 minutes, 41.40 seconds" 941.4). Not years and months or days and
 # hours: quantulum's labels keep "twenty-one years and six months" as two amounts.
 _PARTS = {("hour", "minute"): 60, ("minute", "second"): 60, ("mile", "yard"): 1760, ("foot", "inch"): 12,
           ("pound", "ounce"): 16}
@@ -54,7 +55,10 @@ def compound_spans(res: list[Any], s: str) -> list[Any]:
         ratio = _PARTS.get((prev.unit, a.unit)) if prev else None
         if ratio and prev.value_max is None and a.value_max is None and prev.value == int(prev.value) \
                 and a.value < ratio and a.qualifier == "=" and _PART_GAP.fullmatch(s, prev.end, a.start):
-            out[-1] = replace(prev, value=prev.value + a.value / ratio, end=a.end, text=s[prev.start:a.end])
+            if (prev.unit, a.unit) == ("minute", "second"):  # a race time: in seconds, as "79h 33' 20\"" is
+                out[-1] = replace(a, value=prev.value * 60 + a.value, start=prev.start, text=s[prev.start:a.end])
+            else:
+                out[-1] = replace(prev, value=prev.value + a.value / ratio, end=a.end, text=s[prev.start:a.end])
         else:
             out.append(a)
     return out
