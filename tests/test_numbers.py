@@ -1174,3 +1174,15 @@ def test_minutes_and_seconds_are_one_race_time_in_seconds():
     found = [(a.text, a.value, a.unit) for a in extract("Her time of 15 minutes, 41.40 seconds was slow.")]
     assert found == [("15 minutes, 41.40 seconds", 941.4, "second")]
     assert [a.unit for a in extract("It took 11 hours and 55 minutes.")] == ["hour"]  # hours keep the larger unit
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("The 17 euro-using nations agreed.", "nation"),  # a currency word before a hyphen is an adjective
+    ("Up to 640,000 premises will be connected.", "premises"),
+    ("Two British service personnel were killed.", "service personnel"),
+    ("Two explosives factories blew up.", "factory"),
+    ("One person dies in the fire.", "person"),  # one noun and its verb, not "person dy"
+    ("Seven missing Japanese divers were found.", "diver"),
+])
+def test_counted_nouns_in_real_news_phrasings(sentence, unit):
+    assert one(sentence).unit == unit

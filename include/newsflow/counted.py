@@ -141,10 +141,13 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
         if (both := _BOTH_SEXES.match(s, nm.start("noun"))) and not words:
             return "person", both.end()  # "22.6 million men and women", "boys and girls"
-        if singular(noun) == noun and _plural_noun_after(s, nm.end()):
-            words.append((noun, nm.end()))  # "two police officers", "26 police posts": a modifier
+        if _plural_noun_after(s, nm.end()) and (singular(noun) == noun or noun.endswith("ives")):
+            words.append((noun, nm.end()))  # "two police officers", "two explosives factories": a modifier
             pos = nm.end()
             continue
+        if value == 1 and words and words[-1][1] == nm.start() and noun.endswith("s") and noun not in IRREGULAR_PLURALS \
+                and words[-1][0].islower() and not looks_adjective(words[-1][0]) and singular(words[-1][0]) == words[-1][0]:
+            return _compound(words[:-1], words[-1][1] - len(words[-1][0]) - 1, words[-1][0]), words[-1][1]  # "One person dies"
         if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
                 noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
             return _compound(words, pos, singular(noun)), nm.end()
@@ -219,7 +222,7 @@ def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:
     if not words or words[-1][1] != head_start:
         return head
     word = words[-1][0]
-    if len(words) > 1 and looks_adjective(words[-2][0]):
+    if len(words) > 1 and looks_adjective(words[-2][0]) and words[-2][0].islower():
         return head  # "80 low income families", "eight high monthly temperature records": an adjective phrase
     if (not word.isalpha() or not word.islower() or looks_adjective(word) or word in COUNT_MODIFIERS
             or word in NOT_NOUNS or word in ONES or word in TENS or singular(word) != word):
@@ -341,6 +344,8 @@ def _elided_noun(s: str, word: str, end: int) -> str | None:
     if word in ELIDED_NOUNS:
         return ELIDED_NOUNS[word]
     nxt = NOUN_AFTER.match(s, end)
+    if (cap := _CAPITALISED_RUN.match(s, end)) and _plural_noun_after(s, cap.end()):
+        return None  # "seven missing Japanese divers" counts divers
     if word in CASUALTY_WORDS and (not nxt or nxt.group("noun") in NOT_NOUNS):
         return "person"
     return None

@@ -74,6 +74,7 @@ IRREGULAR_PLURALS = {
     "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
     "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff member",
     "innings": "innings", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
+    "premises": "premises", "personnel": "personnel",
 }
 
 

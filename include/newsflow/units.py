@@ -469,7 +469,7 @@ TIME_NAMES = frozenset(TIME_UNITS.values())
 RATE_NOUNS = rate_nouns()
 
 _CUR_WORD = (rf"(?:(?P<adj>{_alt(CURRENCIES.adjectives)})\s+)?"
-             rf"(?P<word>{_alt([*CURRENCIES.words, *CURRENCIES.minor])})\b")
+             rf"(?P<word>{_alt([*CURRENCIES.words, *CURRENCIES.minor])})\b(?!-\w)")  # not "euro-using nations"
 # "50 euros", and hyphenated before a noun: "a 25-franc coin", "a 5-dollar bill" (not "a 5-pound bag")
 _CUR_WORD_RE = re.compile(r"(?:\s+|-(?!pounds?\b))" + _CUR_WORD, re.IGNORECASE)
 _CUR_WORD_AT = re.compile(_CUR_WORD, re.IGNORECASE)
