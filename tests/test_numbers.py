@@ -1186,3 +1186,47 @@ def test_minutes_and_seconds_are_one_race_time_in_seconds():
 ])
 def test_counted_nouns_in_real_news_phrasings(sentence, unit):
     assert one(sentence).unit == unit
+
+
+# -- a reviewer's reproducers for this round's rules ---------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The race has 12 Republican and 9 Democratic candidates.", [(12, "candidate"), (9, "candidate")]),
+    ("The strike killed 40 Friday and wounded dozens more.", [(40, "person")]),
+    ("Gunmen killed 4 police hours after the vote.", [(4, "police")]),
+    ("Five Danes and two Swedes were rescued.", [(5, "Dane"), (2, "Swede")]),
+    ("Three Americans and two Britons were freed.", [(3, "American"), (2, "Briton")]),
+])
+def test_coordination_time_nouns_and_listed_plural_demonyms(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Analysts expect declines ranging from 3 to 5 percent.",
+    "Prices increased anywhere from 5 to 10 percent.",
+    "Costs rose from 5 to 10 percent.",  # a bare first number shares the second's unit: a range
+])
+def test_from_to_stays_a_range_unless_a_change_verb_gives_two_levels_with_units(sentence):
+    assert [(a.value, a.value_max, a.unit) for a in extract(sentence)] == [
+        (float(sentence.split("from ")[1].split()[0]), float(sentence.split(" to ")[1].split()[0]), "percent")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Democrats have an edge 52-48 among likely voters.",
+    "The company edges out rivals with a 60-40 split of profits.",
+    "Lawmakers passed the bill, defeating an amendment 220-205.",
+])
+def test_result_words_outside_sport_make_no_score(sentence):
+    assert [a for a in extract(sentence) if a.unit in ("point", "goal")] == []
+
+
+def test_halftime_makes_a_lead_a_score():
+    assert [(a.value, a.unit) for a in extract("Fiji led 17-14 at halftime.")] == [(17, "point"), (14, "point")]
+
+
+@pytest.mark.parametrize("url", ["https://twitch.tv/a", "https://foo.nu/x", 12, b"https://www.abs.gov.au/"])
+def test_generic_country_domains_and_non_text_urls_keep_usd(url):
+    from newsflow.units import article_dollar
+
+    assert article_dollar("It cost $4.", url) == "USD"

@@ -76,6 +76,26 @@ def test_the_workers_model_loads_while_a_big_run_stages_and_never_for_a_run_with
     assert later["counts"]["articles"] == 0 and calls == []
 
 
+def test_a_parallel_run_ends_in_half_size_batches_and_a_small_run_keeps_whole_ones(tmp_path, monkeypatch):
+    """The batch layout follows what process_batches will do: half-size last batches only when
+    the run will have several workers (a run under MIN_PARALLEL_ARTICLES stays in one process)."""
+    sizes: dict[int, list[int]] = {}
+    monkeypatch.setattr(pipeline, "process_batches", lambda *a, **k: [])
+    real_write = pipeline.staging.write_batches
+
+    def spy(lake, area, fresh, batch_size, workers=1):
+        sizes[len(sizes)] = [len(fresh), workers]
+        return real_write(lake, area, fresh, batch_size, workers)
+
+    monkeypatch.setattr(pipeline.staging, "write_batches", spy)
+    monkeypatch.setattr(pipeline, "validate_run", lambda lake, run: (_ for _ in ()).throw(RuntimeError("staged")))
+    for i, minimum in enumerate((1, 10_000)):
+        monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", minimum)
+        with pytest.raises(RuntimeError, match="staged"):
+            run(Lake(tmp_path / f"l{i}"), [SAMPLES_DIR], settings=Settings(batch_size=3, workers=2))
+    assert sizes[0][1] == 2 and sizes[1][1] == 1, sizes  # parallel: tapered; small: whole batches
+
+
 def test_small_runs_stay_in_one_process_and_workers_never_outnumber_batches():
     settings = Settings(workers=8)
     assert pipeline.worker_count(settings, batches=40, articles=pipeline.MIN_PARALLEL_ARTICLES - 1) == 1

@@ -312,10 +312,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     ents = evaluate.ENTITY_SETS.get(args.eval_set)
     if args.only in (None, "numbers") and args.eval_set in evaluate.NUMBERS_SETS:
         examples = evaluate.numbers_examples(args.eval_set)
-        rep = evaluate.score_numbers(examples)
+        found = {ex["text"]: evaluate.as_published(ex["text"], ex.get("source")) for ex in examples}  # read once
+        rep = evaluate.score_numbers(examples, extract=found.__getitem__)
         results["numbers"] = rep.as_dict()
         text.append(evaluate.format_report("numbers (span overlap + value / + unit / exact)", rep))
-        no_ord = evaluate.score_numbers(examples, ordinals=False)  # the definition
+        no_ord = evaluate.score_numbers(examples, extract=found.__getitem__, ordinals=False)  # the definition
         results["numbers_without_ordinals"] = no_ord.as_dict()
         text.append("numbers without ordinals, F1: "
                     + "  ".join(f"{m} {no_ord.scores[m].f1:.3f}" for m in ("value", "value+unit", "exact")))

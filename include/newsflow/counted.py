@@ -126,7 +126,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((noun, nm.end()))  # "3,882 of his team's 3,890 minutes": an owner, not the noun
             pos = nm.end()
             continue
-        if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or words[-1][0][:1].isupper()):
+        if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or _capitalised_pair(words[-1][0], s, nm.end())):
             pos = nm.end()  # "130,000 low-income and social households": coordinated modifiers
             continue
         if noun in ONES or noun in TENS:
@@ -160,16 +160,33 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     return None
 
 
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_WHEN_AFTER = re.compile(r"\s+(?:after|before|ago|earlier|later)\b", re.I)
+
+
+def _capitalised_pair(word: str, s: str, end: int) -> bool:
+    """"European and Balkan leaders": a capitalised modifier, "and", and another one (not a day,
+    a month or a number: "40 Friday and wounded", "12 Republican and 9 Democratic")."""
+    nxt = _MODIFIER.match(s, end)
+    other = nxt.group("w") if nxt else ""
+    return (word[:1].isupper() and other[:1].isupper() and other.isalpha()
+            and other.lower() not in _DAYS and other.lower() not in MONTHS and word.lower() not in _DAYS)
+
+
 def _plural_noun_after(s: str, end: int) -> bool:
     """Whether a plural noun follows at ``end``: then a plural-only noun before it ("police",
-    "cattle") is that noun's modifier, not what is counted."""
+    "cattle") is that noun's modifier, not what is counted. Not a span of time ("4 police hours
+    after the vote": the hours say when)."""
     nm = NOUN_AFTER.match(s, end)
     if not nm or nm.group("sep") != " ":
         return False
     noun = nm.group("noun").lower()
+    if noun in TIME_UNITS or noun in MONTHS or _WHEN_AFTER.match(s, nm.end()):
+        return False
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
+_NUMBER_NEXT = re.compile(r"\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few)\b)", re.I)
 _CAPITALISED_RUN = re.compile(r"(?:\s+[A-Z][a-z’']+(?:-[A-Z][a-z’']+)?){1,3}")
 
 
@@ -192,16 +209,16 @@ def _demonym_count(s: str, end: int, value: float) -> tuple[str, int] | None:
         if entry is None or entry.label != "NORP" or entry.country_code is None:
             continue
         one = " ".join([*words[: n - 1], words[n - 1][:-1] if name.endswith("s") else words[n - 1]])
-        if name.endswith("s") and aliases.get(one) is None:
+        if name.endswith("s") and aliases.get(one) is None:  # "Danes", "Britons": the gazetteer lists the plural
             one = " ".join([*words[: n - 1], singular(words[n - 1].lower()).capitalize()])
-        if aliases.get(one) is None:
-            continue
         if one != name:
             return one, stop
         # a singular one must end the phrase: not "Two Somali National Army airstrikes", not
-        # "five Israeli and Palestinian officials", but "67 Palestinian and an Arab Israeli"
+        # "five Israeli and Palestinian officials" or "40 Filipino and 12 Indonesian crew", but
+        # "67 Palestinian and an Arab Israeli"
         nxt = NOUN_AFTER.match(s, stop)
-        ends = not nxt or (nxt.group("noun").lower() in NOT_NOUNS and not _CAPITALISED_RUN.match(s, nxt.end()))
+        ends = not nxt or (nxt.group("noun").lower() in NOT_NOUNS and not _CAPITALISED_RUN.match(s, nxt.end())
+                           and not _NUMBER_NEXT.match(s, nxt.end()))
         return (one, stop) if n == len(words) and ends else None
     return None
 

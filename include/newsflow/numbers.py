@@ -115,7 +115,8 @@ _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE
 _CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr[eo]w(?:s|n|ing)?|climb(?:ed|s|ing)?|"
                            r"jump(?:ed|s|ing)?|fell|fall(?:s|en|ing)?|drop(?:ped|s|ping)?|declin(?:e[sd]?|ing)|"
                            r"decreas(?:e[sd]?|ing)|cut|cuts|rais(?:e[sd]?|ing)|reduc(?:e[sd]?|ing)|lower(?:ed|s|ing)?|"
-                           r"slid|slipped|soared|surged|plunged|tumbled)\s+(?:\S+\s+)?from\s+$", re.I)
+                           r"slid|slip(?:s|ped)|soar(?:s|ed)|surge[sd]|plunge[sd]|tumble[sd]|dip(?:s|ped)|ease[sd]|"
+                           r"double[sd])\s+from\s+$", re.I)
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
@@ -438,7 +439,10 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     change = _CHANGE_BEFORE.search(before, max(0, len(before) - 40)) or before.endswith("+")
     bare_then_unit = r.currency is None and r.factor == 1.0 and _to_number_with_unit(s, r.end)
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
-    r.to_is_range = not _CHANGED_FROM.search(before) and (not change or bool(between or bare_then_unit))
+    # "increase from 26 percent to 49 percent": two levels when the first names its own unit; a
+    # bare first number shares the second's ("rose from 5 to 10 percent" stays one range)
+    levels = _CHANGED_FROM.search(before) and not bare_then_unit and (r.currency or UNITS.match(s, r.end))
+    r.to_is_range = not levels and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range

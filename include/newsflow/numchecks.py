@@ -101,7 +101,7 @@ def ranked_label(s: str, start: int) -> int | None:
 # between two names.
 _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|defeats|defeat|defeating|lost|loses|losing|drew|"
                            r"draws|trailed|led|leads|tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|"
-                           r"rout(?:ed|ing)|edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
+                           r"rout(?:ed|ing)|(?<!an\s)(?<!the\s)(?<!point\s)edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
                            r"beaten|blown\s+out|hammer(?:ed|ing)|"
                            r"overcame|blank(?:ed|ing))\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
@@ -110,8 +110,10 @@ _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|
                           r"series|aggregate|result|overtime|at\s+half-?time|after\s+extra\s+time)\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
-_NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|polls?|court|justices|judges|ruling|approval|backing|senate|"
-                        r"council|jury|board|committee|referendum|survey|decision|majority|parliament)\b", re.I)
+_NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|voters?|polls?|court|justices|judges|ruling|approval|backing|senate|"
+                        r"council|jury|board|committee|referendum|survey|decision|majority|parliament|amendments?|"
+                        r"motions?|bills?|split|profits?)\b", re.I)
+_SPORT_AFTER = re.compile(r"\s+(?:at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time)\b", re.I)
 _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$", re.I)
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
@@ -137,7 +139,7 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     verb = _SCORE_BEFORE.search(before)
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
-    sport = _SPORT.search(s)
+    sport = _SPORT.search(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
     if not sport and (_NOT_SPORT.search(s) or (verb and verb.group(1).lower() in ("led", "leads", "trailed"))):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
     for pattern, unit in _SPORT_UNITS:

@@ -201,7 +201,10 @@ def fetch_and_stage(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequ
             except Exception as exc:  # only a head start: the pool starts the server itself
                 log.warning("could not start the worker server early: %s: %s", type(exc).__name__, exc)
 
-    return staging.stage(lake, run, settings, on_fresh, workers=settings.workers or usable_cores())
+    def workers(articles: int) -> int:  # as process_batches will decide: one for a small run
+        return worker_count(settings, -(-articles // max(1, settings.batch_size)), articles)
+
+    return staging.stage(lake, run, settings, on_fresh, workers=workers)
 
 
 def stage_batches(lake: Lake, run: RunInfo, settings: Settings) -> dict[str, Any]:

@@ -307,11 +307,12 @@ def merge_http_cache(lake: Lake, area: StagingArea) -> None:
 
 
 def stage(lake: Lake, run: RunInfo, settings: Settings,
-          on_fresh: Callable[[int], None] | None = None, workers: int = 1) -> dict[str, Any]:
+          on_fresh: Callable[[int], None] | None = None,
+          workers: Callable[[int], int] = lambda articles: 1) -> dict[str, Any]:
     """Everything fetched, minus what landed or repeats a story, in raw batches for processing.
     ``on_fresh(n)`` hears the count of fresh articles as it grows (the CLI starts its workers
-    early once a run is big enough); ``workers``: the processes that will share the batches (the
-    CLI's pool; Airflow's mapped tasks keep whole batches: each task loads the model)."""
+    early once a run is big enough); ``workers(n)``: the processes that will share n articles'
+    batches (the CLI's pool; Airflow's mapped tasks keep whole batches: each task loads the model)."""
     area = lake.staging(run)
     index = LandedIndex.load(lake, run)
     triage = Triage(run, settings, *index.versions(), index.duplicate_finder())
@@ -320,7 +321,7 @@ def stage(lake: Lake, run: RunInfo, settings: Settings,
         triage.admit(a)
         if on_fresh is not None and len(triage.fresh) > before:
             on_fresh(len(triage.fresh))
-    batches = write_batches(lake, area, triage.fresh, settings.batch_size, workers)
+    batches = write_batches(lake, area, triage.fresh, settings.batch_size, workers(len(triage.fresh)))
     write_parquet(quarantine_table(triage.rejected, run), area.staging_rejects, sort_by=None)
     write_parquet(tables.DUPLICATES.from_rows(triage.copies), area.copies)
     write_parquet(raw_table(triage.copied), area.copy_inputs, sort_by=None)

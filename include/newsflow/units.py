@@ -404,6 +404,7 @@ def article_dollar(text: str, url: str | None = None) -> str:
     country it names at least twice and never with the US (``Dollars.in_article``), else the
     dollar of the site's country (:func:`dollar_of_host`: an ABS release is in AUD even when its
     text never says "Australia"), else USD."""
+    url = url if isinstance(url, str) else None  # a malformed eval set or feed: no site to go by
     schemes = list(_SCHEME.finditer((url or "").split("?", 1)[0]))  # in the path, not a query's redirect
     try:  # a web archive's copy names the site it copied: ".../web/2013/http://www.statcan.gc.ca/..."
         host = urlsplit(url[schemes[-1].start():]).hostname if url and schemes else None
@@ -417,7 +418,8 @@ def article_dollar(text: str, url: str | None = None) -> str:
 def dollar_of_host(host: str) -> str | None:
     """The dollar a site's own text means by a bare "$": its country-code domain's currency
     (Babel's CLDR: ``abs.gov.au`` AUD, ``stats.govt.nz`` NZD, ``canada.ca`` CAD) when that is one
-    of ``dollar_countries``; else None (``.com``, ``.uk``: a bare "$" there is USD)."""
+    of ``dollar_countries`` and the domain is that currency's own country; else None (``.com``,
+    ``.uk``: a bare "$" there is USD)."""
     from babel.core import UnknownLocaleError
     from babel.numbers import get_territory_currencies
 
@@ -429,7 +431,9 @@ def dollar_of_host(host: str) -> str | None:
     except (UnknownLocaleError, ValueError):
         return None
     code = current[0] if current else None
-    return code if code in _load(CURRENCY_CONVENTIONS)["dollar_countries"] else None
+    # the dollar's own country only (ISO 4217 codes start with it): ".tv" and ".nu" are used the
+    # world over, not by Tuvalu's or Niue's news
+    return code if code in _load(CURRENCY_CONVENTIONS)["dollar_countries"] and code[:2] == tld else None
 
 
 @cache
