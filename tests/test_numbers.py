@@ -1230,3 +1230,12 @@ def test_generic_country_domains_and_non_text_urls_keep_usd(url):
     from newsflow.units import article_dollar
 
     assert article_dollar("It cost $4.", url) == "USD"
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Four missing Americans were found.", "American"),  # a casualty adjective before a demonym
+    ("Crews found 2 missing US sailors.", "sailor"),  # before an abbreviation and a noun
+    ("It left 20 dead.", "person"),
+])
+def test_casualty_adjectives_before_who_is_counted(sentence, unit):
+    assert one(sentence).unit == unit

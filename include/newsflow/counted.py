@@ -120,6 +120,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
                 continue
             break
         noun = nm.group("noun").lower().strip("'’")
+        if not words and noun in CASUALTY_WORDS and (people := _demonym_count(s, nm.end(), value)):
+            return people  # "four missing Americans", "12 dead Israelis"
         if not words and (elided := _elided_noun(s, noun, nm.end())):
             return elided, nm.end()
         if noun.endswith(("'s", "’s")):
@@ -361,8 +363,8 @@ def _elided_noun(s: str, word: str, end: int) -> str | None:
     if word in ELIDED_NOUNS:
         return ELIDED_NOUNS[word]
     nxt = NOUN_AFTER.match(s, end)
-    if (cap := _CAPITALISED_RUN.match(s, end)) and _plural_noun_after(s, cap.end()):
-        return None  # "seven missing Japanese divers" counts divers
+    if (cap := _CAPITALISED_RUN.match(s, end) or _MODIFIER.match(s, end)) and _plural_noun_after(s, cap.end()):
+        return None  # "seven missing Japanese divers", "2 missing US sailors" count what follows
     if word in CASUALTY_WORDS and (not nxt or nxt.group("noun") in NOT_NOUNS):
         return "person"
     return None
