@@ -11,6 +11,7 @@ builds amounts.
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from newsflow.numwords import (
@@ -162,7 +163,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     return None
 
 
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_DAYS = frozenset(d.lower() for d in calendar.day_name)
 _WHEN_AFTER = re.compile(r"\s+(?:after|before|ago|earlier|later)\b", re.I)
 
 
@@ -188,7 +189,7 @@ def _plural_noun_after(s: str, end: int) -> bool:
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
-_NUMBER_NEXT = re.compile(r"\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few)\b)", re.I)
+_NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{'|'.join([*ONES, *TENS])}|a\s+few)\b)", re.I)
 _CAPITALISED_RUN = re.compile(r"(?:\s+[A-Z][a-z’']+(?:-[A-Z][a-z’']+)?){1,3}")
 
 
