@@ -105,15 +105,16 @@ _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|de
                            r"beaten|blown\s+out|hammer(?:ed|ing)|"
                            r"overcame|blank(?:ed|ing))\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
+_GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
                           r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
-                          r"series|aggregate|result|overtime|at\s+half-?time|after\s+extra\s+time)\b", re.I)
+                          rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
 _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|voters?|polls?|court|justices|judges|ruling|approval|backing|senate|"
                         r"council|jury|board|committee|referendum|survey|decision|majority|parliament|amendments?|"
                         r"motions?|bills?|split|profits?)\b", re.I)
-_SPORT_AFTER = re.compile(r"\s+(?:at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time)\b", re.I)
+_SPORT_AFTER = re.compile(rf"\s+(?:{_GAME_TIME})\b", re.I)
 _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$", re.I)
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"

@@ -191,18 +191,17 @@ def fetch_and_stage(lake: Lake, run: RunInfo, settings: Settings, fetchers: Sequ
 
     warmed = False
 
+    def workers(articles: int) -> int:  # as process_batches will decide: one for a small run
+        return worker_count(settings, -(-articles // max(1, settings.batch_size)), articles)
+
     def on_fresh(count: int) -> None:  # a parallel run after all: load the workers' model meanwhile
         nonlocal warmed
-        batches = -(-count // max(1, settings.batch_size))
-        if not warmed and count >= MIN_PARALLEL_ARTICLES and worker_count(settings, batches, count) > 1:
+        if not warmed and workers(count) > 1:
             warmed = True
             try:
                 warm_worker_server()
             except Exception as exc:  # only a head start: the pool starts the server itself
                 log.warning("could not start the worker server early: %s: %s", type(exc).__name__, exc)
-
-    def workers(articles: int) -> int:  # as process_batches will decide: one for a small run
-        return worker_count(settings, -(-articles // max(1, settings.batch_size)), articles)
 
     return staging.stage(lake, run, settings, on_fresh, workers=workers)
 
