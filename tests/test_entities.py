@@ -223,7 +223,8 @@ def test_dropping_the_unread_tok2vec_leaves_the_entities_unchanged(nlp, seed_tex
 
     import spacy
 
-    from newsflow.entities import _DISABLED, _MODEL_FALLBACKS, load_raw_nlp
+    from newsflow.entities import _DISABLED, load_raw_nlp
+    from newsflow.lexicon import MODEL_PACKAGES
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import corpus  # real published text: State of the Union addresses
@@ -231,7 +232,7 @@ def test_dropping_the_unread_tok2vec_leaves_the_entities_unchanged(nlp, seed_tex
     texts = [seed_text, *(a["text"] for a in corpus.window_articles(12))]
     raw = load_raw_nlp()
     assert "tok2vec" not in raw.pipe_names and "tok2vec" not in nlp.pipe_names
-    name = next(n for n in _MODEL_FALLBACKS["en_core_web_sm"] if spacy.util.is_package(n))
+    name = next(n for n in MODEL_PACKAGES["en_core_web_sm"] if spacy.util.is_package(n))
     with_tok2vec = spacy.load(name, exclude=list(_DISABLED))
     assert "tok2vec" in with_tok2vec.pipe_names
 

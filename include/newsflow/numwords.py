@@ -11,6 +11,8 @@ import math
 import re
 from decimal import Decimal
 
+from newsflow.lexicon import adjective_only
+
 SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12,
@@ -107,7 +109,7 @@ _SINGULAR_MEN = frozenset("specimen abdomen regimen acumen omen stamen hymen ame
 _ADJECTIVES = frozenset(
     """new old big small large high low top major minor young dark few many much key main full
     real same own last next first long short hot cold free open rare wild dry wet green red black
-    white blue poor rich good bad great huge tiny vast senior junior prime daily weekly joint fresh
+    white blue poor rich good bad great huge tiny little vast senior junior prime daily weekly joint fresh
     net gross former private foreign overseas more other extra further additional separate
     different various several numerous certain entire whole total average remaining hungry
     newborn recent current potential possible similar known unknown midget angry fake such pregnant
@@ -119,14 +121,20 @@ _ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "less", "able", "ible", "
 
 
 def looks_adjective(word: str) -> bool:
-    """Whether a word before a counted noun is more likely an adjective than a noun: a cheap test
-    (endings and a short list) that keeps the scanner free of a tagger."""
+    """Whether a word before a counted noun is more likely an adjective than a noun. The short list
+    below first (news uses "rival", "key", "top" as adjectives), then WordNet's answer when it
+    knows only one of the two (:mod:`newsflow.lexicon`: "two frozen bodies", "one building"), else
+    endings: a cheap test that keeps the scanner free of a tagger."""
     w = word.lower()
+    if w in _ADJECTIVES or "-" in w:
+        return True
     for suffix in ("er", "est"):
         stem = w.removesuffix(suffix)
         if stem not in (w, "own") and {stem, stem + "e", stem[:-1] if stem[-2:-1] == stem[-1:] else stem} & _ADJECTIVES:
             return True  # "smaller", "larger", "biggest": comparatives of the words below
-    return w in _ADJECTIVES or "-" in w or (len(w) > 4 and w.endswith(_ADJECTIVE_ENDINGS))
+    if (known := adjective_only(w)) is not None:
+        return known
+    return len(w) > 4 and w.endswith(_ADJECTIVE_ENDINGS)
 
 
 def singular(noun: str) -> str:
