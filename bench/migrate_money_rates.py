@@ -1,7 +1,13 @@
-"""Relabel money rates in the project's own numbers sets: "$82 a barrel" becomes "USD per barrel".
+"""Relabel rates in the project's own numbers sets: "$82 a barrel" becomes "USD per barrel".
 
     .venv/bin/python bench/migrate_money_rates.py            # dry run: print what would change
     .venv/bin/python bench/migrate_money_rates.py --write    # rewrite the two files in place
+    .venv/bin/python bench/migrate_money_rates.py --counts   # counts per span of time too
+
+Counts (``--counts``, run once in session 21): every real-news set labels a count per span of time
+as one unit ("50 lashes a week", "2 million trips a year", "13 million passengers a day": ten
+labels in six sets, none the other way), so "4,000 steps a day" in the project's sets becomes
+"step per day" by the same rule, for time denominators only ("12 people per car" stays apart).
 
 Why: issue 10 asks for "per X" rates as one unit ("USD per barrel"), and the real-news sets label
 them so; the project's dev and held-out sets were written earlier with the ISO code alone. This
@@ -31,7 +37,7 @@ NAMES = {"kg": "kilogram", "lb": "pound", "lbs": "pound", "gal": "gallon", "doll
 PHRASES = ("kilowatt hour", "megawatt hour", "gigawatt hour", "us dollar", "u.s. dollar")
 NOT_NOUNS = {"million", "billion", "thousand", "hundred", "trillion", "year-on-year", "further",
              "record", "total", "few", "lot", "bit", "week-earlier", "day-earlier"}
-RATE = re.compile(r"\s*(?:(?P<art>a|an)\s+|per\s+|/\s*)(?P<den>(?:u\.s\.\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?)", re.I)
+RATE = re.compile(r"\s*(?:(?P<art>a|an|every)\s+|per\s+|/\s*)(?P<den>(?:u\.s\.\s+)?[A-Za-z]+(?:\s+[A-Za-z]+)?)", re.I)
 # Time words are rates after "a" whatever follows ("₹1,600 a month now reaches ...").
 TIME = {"year", "month", "week", "fortnight", "day", "hour", "minute", "second", "quarter", "night"}
 COMPARISON = re.compile(r"\s+(?:earlier|ago|before|later)\b", re.I)
@@ -75,8 +81,9 @@ def denominator(text: str, end: int) -> tuple[str | None, str]:
     return NAMES.get(noun, noun), seen
 
 
-def migrate(path: Path, write: bool) -> int:
-    """Relabel one file; print every change and every skipped candidate; return the changes."""
+def migrate(path: Path, write: bool, kinds: tuple[str, ...] = ("money",)) -> int:
+    """Relabel one file; print every change and every skipped candidate; return the changes.
+    A count is relabelled only per span of time."""
     lines, changed = path.read_text(encoding="utf-8").splitlines(), 0
     out = []
     for line in lines:
@@ -87,9 +94,11 @@ def migrate(path: Path, write: bool) -> int:
         cursor: dict[str, int] = {}
         for mention in ex["numbers"]:
             span = span_of(ex["text"], mention, cursor)
-            if mention["kind"] != "money" or span is None or " per " in (mention["unit"] or ""):
+            if mention["kind"] not in kinds or span is None or " per " in (mention["unit"] or ""):
                 continue
             den, seen = denominator(ex["text"], span[1])
+            if mention["kind"] == "count" and den not in TIME:
+                den = None
             if den is None:
                 if seen:
                     print(f"  skip {path.stem} {ex['id']}: {mention['text']!r} then {seen!r}")
@@ -107,8 +116,10 @@ def migrate(path: Path, write: bool) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="rewrite the files (default: dry run)")
+    ap.add_argument("--counts", action="store_true", help="relabel counts per span of time too")
     args = ap.parse_args()
-    total = sum(migrate(path, args.write) for path in FILES)
+    kinds = ("money", "count") if args.counts else ("money",)
+    total = sum(migrate(path, args.write, kinds) for path in FILES)
     print(f"{total} labels {'changed' if args.write else 'would change'}")
 
 

@@ -535,8 +535,8 @@ def _read_rate(s: str, r: _Reading) -> None:
     rate = rate_after(s, r.end, article_ok=r.kind in ARTICLE_RATES)
     if rate and " per " in r.unit and rate[0] not in TIME_NAMES:
         return  # "1.6 ppm per year", "2 mph per second": a unit that is a rate changes over time only
-    if rate is None and r.unit in TIME_NAMES:  # "24 hours a day": a span of time per span of time
-        rate = rate_after(s, r.end, article_ok=True)
+    if rate is None and (r.unit in TIME_NAMES or r.kind == "count"):  # "24 hours a day", "35,000 people a day":
+        rate = rate_after(s, r.end, article_ok=True)  # a span or a count per span of time
         rate = rate if rate and rate[0] in TIME_NAMES and rate[0] != r.unit else None
     if rate:
         den, dim, r.end = rate
