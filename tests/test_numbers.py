@@ -1,6 +1,7 @@
 import pytest
 
-from newsflow.numbers import extract, parse_words, singular
+from newsflow.numbers import extract, singular
+from newsflow.numwords import parse_words
 
 
 def one(sentence):
@@ -1262,3 +1263,54 @@ def test_generic_country_domains_and_non_text_urls_keep_usd(url):
 ])
 def test_casualty_adjectives_before_who_is_counted(sentence, unit):
     assert one(sentence).unit == unit
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Output averaged 111.5 Bcf/d in 2019.", [("111.5 Bcf/d", 1.115e11, "cubic foot per day")]),
+    ("Proved reserves rose to 12 Tcf.", [("12 Tcf", 1.2e13, "cubic foot")]),
+    ("Pipeline flows hit 30 bcm.", [("30 bcm", 3e10, "cubic metre")]),
+    ("Production grew by 9.8 billion cubic feet per day.", [("9.8 billion cubic feet per day", 9.8e9, "cubic foot per day")]),
+    ("The plan returns 450GL to the river.", [("450GL", 450.0, "gigalitre")]),
+    ("Dams released 120 ML overnight.", [("120 ML", 120.0, "megalitre")]),
+])
+def test_volumes_of_gas_and_water_and_symbols_that_carry_their_own_scale(sentence, expected):
+    assert [(a.text.split("by ")[-1], a.value, a.unit) for a in extract(sentence)] == [
+        (t, pytest.approx(v), u) for t, v, u in expected]
+
+
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("The economy will shrink by eight-tenths of a percent in 2015.", 0.8, "percent"),
+    ("Growth slowed to six-tenths of one percent.", 0.6, "percent"),
+    ("The sector will plant half a billion trees.", 5e8, "tree"),
+])
+def test_spelled_fractions_of_a_percent_and_half_a_scale(sentence, value, unit):
+    assert [(a.value, a.unit) for a in extract(sentence)] == [(pytest.approx(value), unit)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The auction follows the high band 5G auction.",
+    "Operators will switch off their 3G networks.",
+])
+def test_mobile_network_generations_are_names(sentence):
+    assert extract(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Djokovic defeats Murray 6–4, 6–2, 6–3", [(6, "game"), (4, "game"), (6, "game"), (2, "game"), (6, "game"), (3, "game")]),
+    ("Federer defeats Tsonga 6–3, 6–7, 6–3.", [(6, "game"), (3, "game"), (6, "game"), (7, "game"), (6, "game"), (3, "game")]),
+    ("Li Na defeats Schiavone 6–4, 7–6(7–0)", [(6, "game"), (4, "game"), (7, "game"), (6, "game"), (7, "point"), (0, "point")]),
+    ("Nadal won the tennis final 3-1.", [(3, "set"), (1, "set")]),  # one pair in sets: the match score
+    ("Leeds beat Hull 6-2, a record win.", [(6, "goal"), (2, "goal")]),  # one pair alone: no sets
+    ("Expect 6-7 degrees, 8-9 degrees tomorrow.", [(6, "degree"), (8, "degree")]),  # ranges stay ranges
+])
+def test_tennis_set_scores_in_a_row_count_games_and_the_tiebreak_points(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Other reports say that the magnitude was 5.7.", "magnitude was 5.7"),
+    ("It registered 7.6 on the Richter scale.", "7.6 on the Richter scale"),
+    ("A magnitude 6.6 quake hit the coast.", "magnitude 6.6"),
+])
+def test_magnitudes_named_before_or_on_a_scale_after(sentence, text):
+    assert [(a.text, a.unit) for a in extract(sentence)] == [(text, "magnitude")]

@@ -15,24 +15,23 @@ import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
-from newsflow.numchecks import MONTH_NEAR, plausible_cardinal, ranked_label, score_unit
+from newsflow.numchecks import (
+    MONTH_NEAR,
+    plausible_cardinal,
+    ranked_label,
+    score_unit,
+    set_score_at,
+)
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
+from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
-    BIG_SCALES,
-    DIGIT_WORDS,
-    MONEY_ONLY_SCALES,
     MONTHS,
     NOT_NOUNS,
-    ONES,
     ORDINAL_WORDS,
     QUALIFIERS,
-    SCALES,
     TENS,
-    parse_digits,
-    parse_fraction,
-    parse_words,
     scaled,
     singular,  # noqa: F401  re-exported: callers and tests read it from here
 )
@@ -58,50 +57,10 @@ _UNIT_BEFORE, _UNIT_BEFORE_FORMS = unit_before()
 
 # --------------------------------------------------------------------------- patterns
 
-def _alt(keys: list[str] | dict) -> str:
-    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-
-
-_WORD_NUM = _alt([*ONES, *TENS, "hundred", "dozen"])
-_DIGITS = r"\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?(?!\d)|\d{1,3}(?: \d{3}){2,}(?:[.,]\d+)?(?![\d,])|\d+[\s-]\d/\d{1,2}(?![\d/])|\d{1,2}/\d{1,2}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
-# A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
-_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
-_UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
-_PERIODS = "year|month|week|fortnight|day|hour|minute|decade|century"
-# Spelled-out numbers as VOA writes them: "two-million-one-hundred-sixty-thousand",
-# "one-hundred-and-ten", "four-point-four".
-_BIG = _alt(BIG_SCALES)
-_AFTER_BIG = "(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
-_DIGIT_WORD = _alt(DIGIT_WORDS)
-_BIG_INSIDE = re.compile(rf"(?:{_BIG})[\s-]", re.I)
-_BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
-CORE = re.compile(
-    rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})"
-    rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
-    rf"|(?<=\s)(?P<half>half)\b(?!-)|(?<![\w-])(?P<twice>twice|thrice)\b"
-    rf"|(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
-    rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
-    rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
-    rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
-    rf"(?:[\s-]+point(?:[\s-]+(?:{_DIGIT_WORD}))+"
-    rf"|\s+and\s+(?:a\s+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"
-    rf"(?![\s-](?:{_alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
-    rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
-    rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at
-    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|(?:{_alt(TENS)})[\s-](?:{_alt(_UNIT_ORDINALS)})|{_alt(ORDINAL_WORDS)})\b",
-    re.IGNORECASE,
-)
-# The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.
-_CORE_PLAIN = re.compile(
-    rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
-    # CORE's other groups, never matching: _amount_at reads them by name
-    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?(?P<twice>(?!))?", re.I)
-_SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{_alt(SCALES)})\b\.?", re.IGNORECASE)
-_SCALE_ATTACHED = re.compile(rf"(?P<scale>{_alt(SCALES)})\b", re.IGNORECASE)
 # "1.0-to-1.25 percent", "8- to 16-metre": a dash before "to" holds the unit back for both numbers
 _RANGE_SEP = re.compile(r"\s*(?:-to-|-\s+to|-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−+])|^)(?P<cur>{_alt(CURRENCY_PREFIX)})\s?$")
-_CURRENCY_PREFIX_AT = re.compile(rf"(?:{_alt(CURRENCY_PREFIX)})\s?")
+_CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−+])|^)(?P<cur>{alt(CURRENCY_PREFIX)})\s?$")
+_CURRENCY_PREFIX_AT = re.compile(rf"(?:{alt(CURRENCY_PREFIX)})\s?")
 _QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
 # One pattern for all qualifiers; on overlap the order of QUALIFIERS decides (">" before "~" ...).
 _QUALIFIER_BEFORE = re.compile(
@@ -162,54 +121,6 @@ class Amount:
     dimension: str | None = None  # what the unit measures: currency, length, mass, power, ...
 
 
-@dataclass
-class _Core:
-    start: int
-    end: int
-    value: float
-    is_words: bool
-
-
-def _read_core(text: str, m: re.Match) -> _Core | None:
-    if m.groupdict().get("half"):
-        return _Core(m.start(), m.end(), 0.5, True)
-    if m.groupdict().get("twice"):
-        return _Core(m.start(), m.end(), 2.0 if m.group("twice").lower() == "twice" else 3.0, True)
-    if m.groupdict().get("fraction"):
-        v = parse_fraction(m.group("fraction"))
-        return None if v is None else _Core(m.start(), m.end(), v, True)
-    if m.group("digits"):
-        return _Core(m.start(), m.end(), parse_digits(m.group("digits")), False)
-    if m.group("words"):
-        run, end = m.group("words"), m.end()
-        if _BIG_INSIDE.search(run) and (tail := _BIG_TAIL.match(text, end)):
-            run, end = run + tail.group(), tail.end()  # "...-one-hundred-sixty-thousand": the tail is inside
-        v = parse_words(run)
-        return None if v is None else _Core(m.start(), end, v, True)
-    if m.group("article"):
-        return _Core(m.start(), m.end(), 0.5 if m.group("article").lower().startswith("half") else 1.0, True)
-    if m.group("period"):
-        return _Core(m.start(), m.end(), 1.0, True)
-    return None
-
-
-def _read_scale_words(text: str, pos: int, money: bool) -> tuple[float, int]:
-    """Multiply by any scale words after pos ("million", "bn", "half a million")."""
-    factor = 1.0
-    while True:
-        m = _SCALE_ATTACHED.match(text, pos) if pos < len(text) and text[pos - 1].isdigit() else None
-        m = m or _SCALE_RE.match(text, pos)
-        if not m:
-            return factor, pos
-        word = m.group("scale").lower()
-        if word in MONEY_ONLY_SCALES and not money:
-            return factor, pos
-        if word == "hundred" and factor != 1.0:
-            return factor, pos
-        factor *= SCALES[word]
-        pos = m.end()
-
-
 # --------------------------------------------------------------------------- extraction
 
 def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]:
@@ -239,7 +150,7 @@ def _shift(a: Amount, offset: int) -> Amount:
     return a if not offset else replace(a, start=a.start + offset, end=a.end + offset)
 
 
-def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | None,
+def _read_range(s: str, end: int, core: Core, factor: float, currency: str | None,
                 allow_to: bool, between: re.Match | None):
     """A second number after "-", "to" or "and": returns (value, value_max, factor, end) or None."""
     rs = _RANGE_SEP.match(s, end)
@@ -252,11 +163,11 @@ def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | No
     cm2 = _CURRENCY_PREFIX_AT.match(s, after) if currency else None
     if cm2:
         after = cm2.end()
-    m2 = _CORE_PLAIN.match(s, after)
-    core2 = _read_core(s, m2) if m2 else None
+    m2 = CORE_PLAIN.match(s, after)
+    core2 = read_core(s, m2) if m2 else None
     if core2 is None or core2.is_words != core.is_words:
         return None
-    factor2, end2 = _read_scale_words(s, core2.end, money=currency is not None)
+    factor2, end2 = read_scale_words(s, core2.end, money=currency is not None)
     if factor2 != 1.0 and factor == 1.0 and core.value <= core2.value:
         factor = factor2  # "$5-6 billion": the scale belongs to both
     value = scaled(core.value, factor)
@@ -264,15 +175,16 @@ def _read_range(s: str, end: int, core: _Core, factor: float, currency: str | No
     return (value, value_max, factor, end2) if value_max > value else None
 
 
-def _unit_after(s: str, end: int, core: _Core) -> tuple[str, str, int, str | None] | None:
-    """(kind, unit, end, dimension) for a percent or measurement unit right after a number."""
+def _unit_after(s: str, end: int, core: Core) -> tuple[str, str, int, str | None, float] | None:
+    """(kind, unit, end, dimension, factor) for a percent or measurement unit right after a
+    number; the factor is a scale the symbol carries ("Bcf": a billion cubic feet)."""
     um = UNITS.match(s, end)
     if um:
         unit, uend = um
-        return unit.kind, unit.name, uend, unit.dimension
+        return unit.kind, unit.name, uend, unit.dimension, unit.factor
     if not core.is_words and end == core.end and (cf := _CELSIUS_ATTACHED.match(s, end)):
         name = "degree Celsius" if cf.group("u") == "C" else "degree Fahrenheit"
-        return "quantity", name, cf.end(), "temperature"
+        return "quantity", name, cf.end(), "temperature", 1.0
     return None
 
 
@@ -281,7 +193,7 @@ class _Reading:
     """An amount being read: each step of :func:`_amount_at` fills in more of it."""
 
     m: re.Match
-    core: _Core
+    core: Core
     start: int
     end: int
     value: float
@@ -370,7 +282,7 @@ def _read_number(s: str, m: re.Match, at_sentence_start: bool) -> _Reading | Non
     if m.group("half") and not re.search(
             r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", _tail(s, m.start())[0], re.I):
         return None
-    core = _read_core(s, m)
+    core = read_core(s, m)
     if core is None:
         return None
     if core.is_words and s[core.start].isupper() and not at_sentence_start:
@@ -413,7 +325,7 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
                       s[r.end:], re.I)
         if of:
             r.end += of.end() - 1
-    r.factor, r.end = _read_scale_words(s, r.end, money=r.currency is not None)
+    r.factor, r.end = read_scale_words(s, r.end, money=r.currency is not None)
     r.value = scaled(r.core.value, r.factor)
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
             or re.search(r"\bage[sd]?\s+(?:of\s+|under\s+|over\s+|from\s+|\d+\s?[-–]\s?)?$|\bpeople\s+(?:over|under|aged)\s+$",
@@ -423,8 +335,8 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     if r.value >= 2 and (tm := _TIME_MULTIPLIER.match(s, r.end)):
         r.unit, r.end = "times", tm.end()  # "a four-time champion": a multiplier, like "four times"
     elif r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):
-        # "a 720-km cable" measures; "a 150-member house", "a 24-storey tower", "a 12-year high"
-        # count; "a 60-day state", "10-year bonds", "one-time", "30-odd" describe
+        # "a 720-km cable" measures; "a 150-member house", "a 24-storey tower", "a 12-year high",
+        # "a 60-day state" count; "10-year bonds", "one-time", "30-odd" describe
         um = UNITS.match(s, r.end)
         if not (um and um[0].name != "degree") and not counted.hyphen_counts(s, r.end, r.value):
             return False
@@ -444,6 +356,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     levels = _CHANGED_FROM.search(before) and not bare_then_unit and (r.currency or UNITS.match(s, r.end))
     r.to_is_range = not levels and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
+    if rng and r.currency is None and set_score_at(s, r.start, r.value, rng[1], rng[3]):
+        rng = None  # "6–3, 6–7, 6–3": a set's score, not six to seven
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
     if rng and _BASE_YEAR.fullmatch(s[r.core.start:r.core.end]) and _YEAR_BEFORE.search(before):
@@ -480,7 +394,10 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
     elif r.unit == "times" or r.m.group("twice"):
         r.unit = "times"
     elif (u := _unit_after(s, r.end, r.core)):
-        r.kind, r.unit, r.end, r.dimension = u
+        r.kind, r.unit, r.end, r.dimension, factor = u
+        if factor != 1.0:
+            r.value = scaled(r.value, factor)
+            r.value_max = scaled(r.value_max, factor) if r.value_max is not None else None
         if r.unit == "inch" and out and out[-1].unit == "millibar" and r.start - out[-1].end <= 8:
             r.unit = "inch of mercury"  # "947 MB...27.96 INCHES", "1002 mb (29.59 in)": a pressure
     elif (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)):
@@ -516,7 +433,7 @@ def _read_repeated_unit(s: str, r: _Reading) -> None:
     at = r.end + rm.end()
     if r.currency and (cm := _CURRENCY_PREFIX_AT.match(s, at)):
         at = cm.end()  # "$2.65/MMBtu to $9.86/MMBtu"
-    m2 = CORE.match(s, at) or _CORE_PLAIN.match(s, at)
+    m2 = CORE.match(s, at) or CORE_PLAIN.match(s, at)
     if not (m2 and m2.groupdict().get("digits")):
         return
     nxt, _ = _amount_at(s, m2, [], r.dollar)

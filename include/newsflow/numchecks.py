@@ -30,6 +30,7 @@ MAGNITUDE_BEFORE = re.compile(r"(?:^|[\s(])M\s?$")  # "a M 7.7 earthquake": the 
 QUAKE_WORD = re.compile(r"quake|tremor|temblor|seismic", re.I)
 ENUMERATOR_AFTER = re.compile(r"\)\s+[a-z]")
 PERIOD_CODE_AFTER = re.compile(r"[QH]\d{2}(?:\d{2})?\b")
+GENERATION_AFTER = re.compile(r"G\b")  # "5G", "the 4G network": a mobile generation's name
 DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
 
 
@@ -75,6 +76,8 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
         if (re.search(r"(?:^|\s)\($", before) and len(digits) == 1 and ENUMERATOR_AFTER.match(s, end)) or PERIOD_CODE_AFTER.match(s, core_end):
             return False  # "(2) large volume changes": an item's number; "4Q23", "2H24": a period's name
+        if len(digits) == 1 and GENERATION_AFTER.match(s, core_end):
+            return False  # "5G", "a 4G phone"
         nm = None if MAGNITUDE_BEFORE.search(before) and re.fullmatch(r"\d\.\d", digits) \
             and QUAKE_WORD.search(s) else NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
@@ -126,6 +129,32 @@ _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence nam
 )
 
 
+# Tennis: a set's score is games ("6–4", "7–6", "7–5") and its tiebreak's points ("7–6(7–0)"),
+# read as such where set scores follow one another ("defeats Murray 6–4, 6–2, 6–3").
+_SET = r"\d{1,2}\s?[-–]\s?\d{1,2}(?:\s?\(\d{1,2}(?:\s?[-–]\s?\d{1,2})?\))?"
+_SET_BEFORE = re.compile(rf"(?:^|\s){_SET},?\s+$")
+_SET_AFTER = re.compile(rf"(?:\s?\(\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?\))?,?\s+{_SET}")
+_TIEBREAK_BEFORE = re.compile(r"\d\s?[-–]\s?\d\s?\($")
+
+
+def _last_pair(before: str) -> tuple[float, float]:
+    """The numbers of the pair "a-b(" that ``before`` ends with."""
+    a, b = re.findall(r"\d+", before[-8:])[-2:]
+    return float(a), float(b)
+
+
+def _set_score(first: float, second: float) -> bool:
+    high, low = max(first, second), min(first, second)
+    return (high == 6 and low <= 4) or (high == 7 and low in (5, 6))
+
+
+def set_score_at(s: str, start: int, first: float, second: float, end: int) -> bool:
+    """Whether "first-second" at ``start``..``end`` is one of several tennis set scores in a
+    row: then "6–7" is a set lost in a tiebreak, not the range six to seven."""
+    return _set_score(first, second) and bool(
+        _SET_BEFORE.search(s[max(0, start - 40):start]) or _SET_AFTER.match(s, end))
+
+
 def score_unit(s: str, start: int, first: float, second: float, end: int) -> str | None:
     """The unit of the score "first-second" at ``start``..``end`` ("won 3-1", "a 2-2 draw",
     "Peñarol 2–1 Godoy Cruz", "by a score of 93 to 39"), or None when the context does not make
@@ -134,6 +163,10 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     if 1900 <= first < 2100 and second == (first + 1) % 100:
         return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
     before = s[max(0, start - 40):start]
+    if _TIEBREAK_BEFORE.search(before) and max(first, second) >= 7 and _set_score(*_last_pair(before)):
+        return "point"  # "7–6(7–0)": the tiebreak of the set before
+    if set_score_at(s, start, first, second, end):
+        return "game"  # "6–4, 6–2, 6–3": sets, each counted in games
     if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
         return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
     results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])

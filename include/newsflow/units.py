@@ -39,6 +39,7 @@ class Unit:
     name: str
     dimension: str | None
     kind: str = "quantity"  # or "percent"
+    factor: float = 1.0  # a symbol with its own scale: "Bcf" is 1e9 cubic feet
 
 
 def quantulum_file(*parts: str) -> Path:
@@ -200,6 +201,9 @@ def unit_matcher() -> UnitMatcher:
         for sym in e["symbols"]:
             if sym not in skip_symbols and (len(sym) > 1 or sym in keep) and (sym not in symbols or name in own):
                 symbols[sym] = name
+    for sym, (name, factor) in ((k, v) for k, v in conv["scaled_symbols"].items() if not k.startswith("_")):
+        units[sym] = Unit(name, units[name].dimension, factor=float(factor))
+        symbols[sym] = sym
     caps = {sym.upper(): name for sym, name in symbols.items() if sym.islower() and sym.upper() not in symbols}
     caps.update({k: v for k, v in conv["caps_symbols"].items() if not k.startswith("_")})
     return UnitMatcher(units, words, symbols, caps)

@@ -1,0 +1,115 @@
+"""The numeric core of an amount: where a number starts and ends in text (digits in any
+grouping, number words as news and VOA Special English spell them, fractions, "half a",
+ordinals) and its value, with the scale words after it ("million", "bn").
+
+Split out of :mod:`newsflow.numbers`, which reads the context around a core (currency,
+qualifier, range, unit, counted noun); this module reads no context beyond the core and its scale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsflow.numwords import (
+    BIG_SCALES,
+    DIGIT_WORDS,
+    MONEY_ONLY_SCALES,
+    ONES,
+    ORDINAL_WORDS,
+    SCALES,
+    TENS,
+    parse_digits,
+    parse_fraction,
+    parse_words,
+)
+
+
+def alt(keys: list[str] | dict) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
+_WORD_NUM = alt([*ONES, *TENS, "hundred", "dozen"])
+_DIGITS = r"\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?(?!\d)|\d{1,3}(?: \d{3}){2,}(?:[.,]\d+)?(?![\d,])|\d+[\s-]\d/\d{1,2}(?![\d/])|\d{1,2}/\d{1,2}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|\.\d+"
+# A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
+_FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
+_UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
+_PERIODS = "year|month|week|fortnight|day|hour|minute|decade|century"
+# Spelled-out numbers as VOA writes them: "two-million-one-hundred-sixty-thousand",
+# "one-hundred-and-ten", "four-point-four".
+_BIG = alt(BIG_SCALES)
+_AFTER_BIG = "(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
+_DIGIT_WORD = alt(DIGIT_WORDS)
+_BIG_INSIDE = re.compile(rf"(?:{_BIG})[\s-]", re.I)
+_BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
+CORE = re.compile(
+    rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:{_FRACTION_WORDS})"
+    rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
+    rf"|(?<=\s)(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
+    rf"|(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
+    rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
+    rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
+    rf"(?:[\s-]+point(?:[\s-]+(?:{_DIGIT_WORD}))+"
+    rf"|\s+and\s+(?:a\s+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"
+    rf"(?![\s-](?:{alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
+    rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
+    rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at
+    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|(?:{alt(TENS)})[\s-](?:{alt(_UNIT_ORDINALS)})|{alt(ORDINAL_WORDS)})\b",
+    re.IGNORECASE,
+)
+# The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.
+CORE_PLAIN = re.compile(
+    rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
+    # CORE's other groups, never matching: _amount_at reads them by name
+    r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?(?P<twice>(?!))?", re.I)
+SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{alt(SCALES)})\b\.?", re.IGNORECASE)
+SCALE_ATTACHED = re.compile(rf"(?P<scale>{alt(SCALES)})\b", re.IGNORECASE)
+
+
+@dataclass
+class Core:
+    start: int
+    end: int
+    value: float
+    is_words: bool
+
+
+def read_core(text: str, m: re.Match) -> Core | None:
+    if m.groupdict().get("half"):
+        return Core(m.start(), m.end(), 0.5, True)
+    if m.groupdict().get("twice"):
+        return Core(m.start(), m.end(), 2.0 if m.group("twice").lower() == "twice" else 3.0, True)
+    if m.groupdict().get("fraction"):
+        v = parse_fraction(m.group("fraction"))
+        return None if v is None else Core(m.start(), m.end(), v, True)
+    if m.group("digits"):
+        return Core(m.start(), m.end(), parse_digits(m.group("digits")), False)
+    if m.group("words"):
+        run, end = m.group("words"), m.end()
+        if _BIG_INSIDE.search(run) and (tail := _BIG_TAIL.match(text, end)):
+            run, end = run + tail.group(), tail.end()  # "...-one-hundred-sixty-thousand": the tail is inside
+        v = parse_words(run)
+        return None if v is None else Core(m.start(), end, v, True)
+    if m.group("article"):
+        return Core(m.start(), m.end(), 0.5 if m.group("article").lower().startswith("half") else 1.0, True)
+    if m.group("period"):
+        return Core(m.start(), m.end(), 1.0, True)
+    return None
+
+
+def read_scale_words(text: str, pos: int, money: bool) -> tuple[float, int]:
+    """Multiply by any scale words after pos ("million", "bn", "half a million")."""
+    factor = 1.0
+    while True:
+        m = SCALE_ATTACHED.match(text, pos) if pos < len(text) and text[pos - 1].isdigit() else None
+        m = m or SCALE_RE.match(text, pos)
+        if not m:
+            return factor, pos
+        word = m.group("scale").lower()
+        if word in MONEY_ONLY_SCALES and not money:
+            return factor, pos
+        if word == "hundred" and factor != 1.0:
+            return factor, pos
+        factor *= SCALES[word]
+        pos = m.end()
