@@ -203,8 +203,8 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
 
 
 @pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190),
-                                        ("real-dev10", 190)])
-def test_real_dev6_to_dev9_are_evaluated(name, size, capsys):
+                                        ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190)])
+def test_real_dev6_to_dev12_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -236,6 +236,24 @@ def test_real_dev10_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.numbers_examples("real-dev10"))
     assert rep.scores["value"].f1 >= 0.90 and rep.scores["value+unit"].f1 >= 0.80, rep.as_dict()
     assert rep.scores["exact"].f1 >= 0.62, rep.as_dict()
+
+
+# -- real news, amounts, eleventh and twelfth dev sets (session 21): general news and sport; ------
+# business, statistics and energy releases. First measurement without ordinals, with the code before
+# the session: dev11 0.719 value+unit (value 0.924), dev12 0.823 (0.949); with the session's first
+# rules (WordNet adjectives, compound durations, counts per day; written before either set existed)
+# 0.728 and 0.820. Their errors then taught tennis set scores, magnitudes named before the number,
+# gas and water volumes ("Bcf/d", "GL"), "eight-tenths of a percent", "half a billion", "5G" as a
+# name (all amounts dev11 0.943 / 0.818 / 0.674, dev12 0.974 / 0.868 / 0.678). Pinned under the
+# tuned figures, above the first measurement.
+
+
+@pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev11", 0.93, 0.80, 0.66),
+                                                              ("real-dev12", 0.96, 0.85, 0.66)])
+def test_real_dev11_and_dev12_numbers_do_not_fall(name, value, unit, exact):
+    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
+    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
+    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------

@@ -58,13 +58,18 @@ NUMBERS_REAL_DEV8 = EVAL_DIR / "real_numbers_dev8.jsonl"
 NUMBERS_REAL_DEV9 = EVAL_DIR / "real_numbers_dev9.jsonl"
 # tenth: general news (politics, disasters, economy, science, sport), measured before any rule saw it
 NUMBERS_REAL_DEV10 = EVAL_DIR / "real_numbers_dev10.jsonl"
+# eleventh and twelfth: general news and sport; business, statistics and energy releases,
+# both measured before any rule saw them
+NUMBERS_REAL_DEV11 = EVAL_DIR / "real_numbers_dev11.jsonl"
+NUMBERS_REAL_DEV12 = EVAL_DIR / "real_numbers_dev12.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "dev": NUMBERS_DEV, "heldout": NUMBERS_HELDOUT, "quantulum": lambda: quantulum_examples(),
     "real-dev": NUMBERS_REAL_DEV, "real-dev2": NUMBERS_REAL_DEV2, "real-dev3": NUMBERS_REAL_DEV3, "real-dev4": NUMBERS_REAL_DEV4, "real-dev5": NUMBERS_REAL_DEV5,
     "real-dev6": NUMBERS_REAL_DEV6, "real-dev7": NUMBERS_REAL_DEV7, "real-dev8": NUMBERS_REAL_DEV8,
-    "real-dev9": NUMBERS_REAL_DEV9, "real-dev10": NUMBERS_REAL_DEV10, "real-heldout": NUMBERS_REAL_HELDOUT,
+    "real-dev9": NUMBERS_REAL_DEV9, "real-dev10": NUMBERS_REAL_DEV10, "real-dev11": NUMBERS_REAL_DEV11,
+    "real-dev12": NUMBERS_REAL_DEV12, "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
 ENTITY_GROUPS = {
