@@ -1314,3 +1314,17 @@ def test_tennis_set_scores_in_a_row_count_games_and_the_tiebreak_points(sentence
 ])
 def test_magnitudes_named_before_or_on_a_scale_after(sentence, text):
     assert [(a.text, a.unit) for a in extract(sentence)] == [(text, "magnitude")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It is the strongest hurricane in a decade.", [("a decade", "decade")]),
+    ("The worst flooding in a decade has killed 24 people.", [("a decade", "decade"), ("24 people", "person")]),
+    ("It hit China, the third storm there in a week.", [("third", None), ("a week", "week")]),
+    # not a span since something happened: a time to come, a noun phrase, the period of a change
+    ("We will know in a week's time.", []),
+    ("It came in a year of drought.", []),
+    ("A pint costs £6.16, up 31p in a year.", [("£6.16", "GBP"), ("up 31p", "GBP")]),
+    ("Prices rose 5% in a year.", [("rose 5%", "percent")]),
+])
+def test_in_a_period_is_the_span_since_something_last_happened(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected

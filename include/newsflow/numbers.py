@@ -222,8 +222,9 @@ def _amount_at(s: str, m: re.Match, out: list[Amount], dollar: str = "USD") -> t
         return _ordinal(s, m, at_sentence_start), m.end()
     if m.group("fraction") and (o := _fraction_as_ordinal(s, m)):
         return o, m.end()
-    if m.group("period") and not _hedged(s, m.start()):
-        return None, m.end()  # "a day" is a duration only when hedged: "less than a month", "up to a year"
+    if m.group("period") and not (_hedged(s, m.start()) or _span_since(s, m)):
+        return None, m.end()  # "a day" is a duration only when hedged ("less than a month", "up to a
+        # year") or as the span a record is set in ("the worst flooding in a decade")
     r = _read_number(s, m, at_sentence_start)
     if r is None:
         return None, m.end()
@@ -252,6 +253,20 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
         *tens, unit = re.split(r"[\s-]", tok.lower())
         val = float(ORDINAL_WORDS[unit] + sum(TENS[t] for t in tens))
     return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None)
+
+
+_IN_BEFORE = re.compile(r"(?P<w>\S+)\s+in\s+$")
+_CHANGE_WORD = re.compile(r"\d|%|(?:percent|cents?|points?|pence)$", re.I)  # "up 31p in a year": the change's period
+_NOT_SPAN_AFTER = re.compile(r"\s+\w+(?:['’]s\b|-)|\s+\w+\s+(?:of|when|where|that|which|in\s+which|time)\b", re.I)
+
+
+def _span_since(s: str, m: re.Match) -> bool:
+    """"in a decade", "in a week" as how long since something last happened (what the real-news
+    labellers label: "for the first time in a decade", "the third storm there in a week"); not "in
+    a year's time", "in a week of talks", "in a year when prices fell" or the period of a change
+    ("up 31p in a year")."""
+    ib = _IN_BEFORE.search(s, max(0, m.start() - 24), m.start())
+    return bool(ib and not _CHANGE_WORD.search(ib.group("w")) and not _NOT_SPAN_AFTER.match(s, m.end()))
 
 
 def _hedged(s: str, start: int) -> bool:
