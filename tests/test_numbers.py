@@ -1328,3 +1328,18 @@ def test_magnitudes_named_before_or_on_a_scale_after(sentence, text):
 ])
 def test_in_a_period_is_the_span_since_something_last_happened(sentence, expected):
     assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("CDC: 83 Million Adults Tested for HIV", [(83e6, "adult")]),
+    ("Floods Kill 30 Villagers In Northern India", [(30.0, "villager")]),
+    ("Energy Office: 19 Advanced PV Technologies Win Grants", [(19.0, "technology")]),
+    ("Polls show 50 Democrats backing the bill.", [(50.0, None)]),  # a name's capital in running text
+])
+def test_a_title_case_headline_counts_its_capitalised_noun(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+def test_kilowatt_hours_in_any_case():
+    assert [a.unit for a in extract("Prices were €0.276 per KWh and 300 kwh a month.")] == [
+        "EUR per kilowatt-hour", "kilowatt-hour"]

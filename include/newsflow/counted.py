@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from newsflow.lexicon import adjective_only
+from newsflow.lexicon import adjective_only, word_classes
 from newsflow.numwords import (
     CASUALTY_WORDS,
     COUNT_MODIFIERS,
@@ -158,6 +158,32 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         head = next(((w, e) for w, e in words if not looks_adjective(w)), None)
         if head and head[0].islower():
             return head  # "one car", "one person dead", "one big problem"
+    return _capitalised_head(s, pos, words)
+
+
+def _title_case(s: str) -> bool:
+    """Whether a sentence is written in title case, as headlines are: most of its words of four
+    letters or more start with a capital."""
+    long = re.findall(r"\b[A-Za-z][a-z]{3,}\b", s)
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+
+
+def _capitalised_head(s: str, pos: int, words: list[tuple[str, int]]) -> tuple[str, int] | None:
+    """The counted noun of a headline in title case: "83 Million Adults Tested", "446 Soldiers",
+    "19 Advanced PV Technologies"; the first capitalised plural of a common noun (WordNet's,
+    :mod:`newsflow.lexicon`) after capitalised words only, not a known name."""
+    from newsflow.gazetteer import load
+
+    if not _title_case(s):
+        return None  # "50 Democrats backing it": a name's capital, not a headline's
+    if (last := _CAPITALISED_WORD.match(s, pos)) is not None:
+        words = [*words, (last.group(1), last.end())]
+    for word, end in words:
+        if not (word[:1].isupper() or word[:1].isdigit()):
+            return None
+        one = singular(word.lower())
+        if one != word.lower() and one in word_classes().get("noun", ()) and word not in load().aliases:
+            return one, end
     return None
 
 
@@ -187,6 +213,7 @@ def _plural_noun_after(s: str, end: int) -> bool:
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
+_CAPITALISED_WORD = re.compile(r"\s+([A-Z][a-z]+)\b(?![-’'])")
 _NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{'|'.join([*ONES, *TENS])}|a\s+few)\b)", re.I)
 _CAPITALISED_RUN = re.compile(r"(?:\s+[A-Z][a-z’']+(?:-[A-Z][a-z’']+)?){1,3}")
 
