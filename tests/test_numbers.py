@@ -931,7 +931,7 @@ def test_a_glued_m_before_a_counted_noun_is_millions(sentence, expected):
      [(5e5, "hundredweight", "quantity"), (25.5e6, "hundredweight", "quantity")]),
     ("The price was raised to $11.50 per cwt.", [(11.5, "USD per hundredweight", "money")]),
     ("Bread rose by 6pc last year.", [(6.0, "percent", "percent")]),
-    ("The school bought 5 PCs.", [(5.0, None, "cardinal")]),  # capital PC is a computer, not percent
+    ("The school bought 5 PCs.", [(5.0, "PC", "count")]),  # capital PC is a computer (an acronym plural), not percent
 ])
 def test_hundredweight_and_pc(sentence, expected):
     assert [(a.value, a.unit, a.kind) for a in extract(sentence)] == expected
@@ -1343,3 +1343,39 @@ def test_a_title_case_headline_counts_its_capitalised_noun(sentence, expected):
 def test_kilowatt_hours_in_any_case():
     assert [a.unit for a in extract("Prices were €0.276 per KWh and 300 kwh a month.")] == [
         "EUR per kilowatt-hour", "kilowatt-hour"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Ukraine frees nine Russian POWs.", [(9.0, "POW")]),
+    ("Troops found 40 IEDs near 3 UN bases.", [(40.0, "IED"), (3.0, "base")]),
+    ("The vote elected 50 MPs.", [(50.0, "MP")]),
+    ("Two presumed people smugglers are arrested.", [(2.0, "smuggler")]),
+    ("A plane carrying five people crashes.", [(5.0, "person")]),  # a verb after "people", not a noun
+    ("The blast injured two passersby.", [(2.0, "passerby")]),
+    ("Police arrest four without charges.", [(4.0, "person")]),  # a preposition is no counted noun
+    ("It pledged CAN$1 billion in aid.", [(1e9, "CAD")]),
+])
+def test_acronym_plurals_and_other_counted_nouns(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Australia lost Sunday night to Canada 50–57 in wheelchair basketball.", [(50, "point"), (57, "point")]),
+    ("She extended her team's lead to 47–43 in the final quarter.", [(47, "point"), (43, "point")]),
+    ("The Gliders ran out the winners, 52–50.", [(52, "point"), (50, "point")]),
+    ("Williams won in straight sets (6-4, 6-4) on Saturday.", [(6, "game"), (4, "game"), (6, "game"), (4, "game")]),
+    ("The win pushed his record at the French Open to 66-1.", [(66, "win"), (1, "loss")]),
+    ("The Jets finished with a 10-6 record.", [(10, "win"), (6, "loss")]),
+    ("The IAEA passes a resolution 25-3 condemning Iran.", [(25, "vote"), (3, "vote")]),
+    ("The Senate passed it by a record 92-5 vote.", [(92, "vote"), (5, "vote")]),
+    # still ranges: a counted noun or a unit after, no score's context, or a date
+    ("The party won 10-15 seats.", [(10, "seat")]),
+    ("Clinton holds a lead 52-48 among voters.", []),
+    ("From 28 to 30 January, it was hot.", []),
+])
+def test_scores_records_and_tallies_that_look_like_ranges(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+def test_a_hyphenated_magnitude():
+    assert [(a.text, a.unit) for a in extract("A magnitude-8.3 quake hit the region.")] == [("magnitude-8.3", "magnitude")]

@@ -109,6 +109,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((cm.group("w"), cm.end()))  # "4,300 low-income, off-gas grid households"
             pos = cm.end()
             continue
+        if not nm and (acronym := _ACRONYM_AFTER.match(s, pos)):
+            return acronym.group("w"), acronym.end()  # "50 MPs", "nine Russian POWs": the acronym is the noun
         if not nm:
             mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
             if mod and mod.group("w")[0].isdigit() and words and words[-1][0].islower():
@@ -142,8 +144,9 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return TIME_UNITS[noun], nm.end()  # "3 hrs", "two years", "19 more weeks"
         if (both := _BOTH_SEXES.match(s, nm.start("noun"))) and not words:
             return "person", both.end()  # "22.6 million men and women", "boys and girls"
-        if _plural_noun_after(s, nm.end()) and (singular(noun) == noun or noun.endswith("ives")):
-            words.append((noun, nm.end()))  # "two police officers", "two explosives factories": a modifier
+        if _plural_noun_after(s, nm.end()) and (singular(noun) == noun or noun.endswith("ives") or (
+                noun == "people" and not _verb_after(s, nm.end()))):
+            words.append((noun, nm.end()))  # "two police officers", "two explosives factories", "people smugglers"
             pos = nm.end()
             continue
         if value == 1 and words and words[-1][1] == nm.start() and noun.endswith("s") and noun not in IRREGULAR_PLURALS \
@@ -200,6 +203,12 @@ def _capitalised_pair(word: str, s: str, end: int) -> bool:
             and other.lower() not in _DAYS and other.lower() not in MONTHS and word.lower() not in _DAYS)
 
 
+def _verb_after(s: str, end: int) -> bool:
+    """Whether the word at ``end`` may be a verb ("carrying five people crashes"), by WordNet."""
+    nm = NOUN_AFTER.match(s, end)
+    return bool(nm and singular(nm.group("noun").lower()) in word_classes().get("verb", ()))
+
+
 def _plural_noun_after(s: str, end: int) -> bool:
     """Whether a plural noun follows at ``end``: then a plural-only noun before it ("police",
     "cattle") is that noun's modifier, not what is counted. Not a span of time ("4 police hours
@@ -213,6 +222,7 @@ def _plural_noun_after(s: str, end: int) -> bool:
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
+_ACRONYM_AFTER = re.compile(r"\s+(?P<w>[A-Z]{2,})s\b")  # "MPs", "POWs", "SUVs", "IEDs"
 _CAPITALISED_WORD = re.compile(r"\s+([A-Z][a-z]+)\b(?![-’'])")
 _NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{'|'.join([*ONES, *TENS])}|a\s+few)\b)", re.I)
 _CAPITALISED_RUN = re.compile(r"(?:\s+[A-Z][a-z’']+(?:-[A-Z][a-z’']+)?){1,3}")
@@ -245,8 +255,9 @@ def _demonym_count(s: str, end: int, value: float) -> tuple[str, int] | None:
         # "five Israeli and Palestinian officials" or "40 Filipino and 12 Indonesian crew", but
         # "67 Palestinian and an Arab Israeli"
         nxt = NOUN_AFTER.match(s, stop)
-        ends = not nxt or (nxt.group("noun").lower() in NOT_NOUNS and not _CAPITALISED_RUN.match(s, nxt.end())
-                           and not _NUMBER_NEXT.match(s, nxt.end()))
+        ends = not _ACRONYM_AFTER.match(s, stop) and (not nxt or (
+            nxt.group("noun").lower() in NOT_NOUNS and not _CAPITALISED_RUN.match(s, nxt.end())
+            and not _NUMBER_NEXT.match(s, nxt.end())))
         return (one, stop) if n == len(words) and ends else None
     return None
 

@@ -19,7 +19,7 @@ from newsflow.numchecks import (
     MONTH_NEAR,
     plausible_cardinal,
     ranked_label,
-    score_unit,
+    score_units,
     set_score_at,
 )
 from newsflow.numchecks import tail as _tail
@@ -371,8 +371,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     levels = _CHANGED_FROM.search(before) and not bare_then_unit and (r.currency or UNITS.match(s, r.end))
     r.to_is_range = not levels and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
-    if rng and r.currency is None and set_score_at(s, r.start, r.value, rng[1], rng[3]):
-        rng = None  # "6–3, 6–7, 6–3": a set's score, not six to seven
+    if rng and r.currency is None and r.factor == 1.0 and _score_not_range(s, r, rng[1], rng[3]):
+        rng = None  # "6–3, 6–7, 6–3": a set's score; "lost to Canada 50–57": a game's, not fifty to 57
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
     if rng and _BASE_YEAR.fullmatch(s[r.core.start:r.core.end]) and _YEAR_BEFORE.search(before):
@@ -383,12 +383,23 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
             r.start = r.between_start
     elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
             and (" to " not in pair.group() or _SCORE_OF.search(before)) and not _unit_after(s, pair.end(), r.core):
-        if r.value == int(r.value) and (unit := score_unit(s, r.start, r.value, float(pair["b"]), pair.end())):
-            out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, unit, "=", None),
-                    Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, unit, "=", None)]
+        if r.value == int(r.value) and (units := score_units(s, r.start, r.value, float(pair["b"]), pair.end())):
+            out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, units[0], "=", None),
+                    Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, units[1], "=", None)]
         r.end = pair.end()
         return False  # a score ("won 3-1": two counts) or a label pair ("Junctions 10-11")
     return True
+
+
+def _score_not_range(s: str, r: _Reading, second: float, end: int) -> bool:
+    """Whether "a-b" read as a range is a score: tennis sets in a row, or a score's context with
+    nothing measured or counted after it ("lost to Canada 50–57", not "won 10-15 seats")."""
+    if set_score_at(s, r.start, r.value, second, end):
+        return True
+    pair = _PAIR.match(s, r.core.end)
+    if not pair or " to " in pair.group() or _unit_after(s, end, r.core) or counted.count_noun(s, end, second, None):
+        return False
+    return r.value == int(r.value) and score_units(s, r.start, r.value, second, end) is not None
 
 
 def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:

@@ -106,7 +106,7 @@ _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|de
                            r"draws|trailed|led|leads|tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|"
                            r"rout(?:ed|ing)|(?<!an\s)(?<!the\s)(?<!point\s)edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
                            r"beaten|blown\s+out|hammer(?:ed|ing)|"
-                           r"overcame|blank(?:ed|ing))\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
+                           r"overcame|blank(?:ed|ing)|lead|make\s+it|made\s+it|making\s+it|winners?|losers?)\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
 _GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
@@ -118,7 +118,9 @@ _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|voters?|polls?|court|justices
                         r"council|jury|board|committee|referendum|survey|decision|majority|parliament|amendments?|"
                         r"motions?|bills?|split|profits?)\b", re.I)
 _SPORT_AFTER = re.compile(rf"\s+(?:{_GAME_TIME})\b", re.I)
-_VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$", re.I)
+_VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$|"
+                          r"\b(?:pass|adopt|approv|reject)(?:e?s|e?d|ing)?\s+(?:an?|the)\s+(?:[\w-]+\s+)?"
+                          r"(?:resolution|bill|motion|measure|amendment)\s+(?:by\s+)?$", re.I)  # "passes a resolution 25-3"
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
@@ -132,7 +134,7 @@ _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence nam
 # Tennis: a set's score is games ("6–4", "7–6", "7–5") and its tiebreak's points ("7–6(7–0)"),
 # read as such where set scores follow one another ("defeats Murray 6–4, 6–2, 6–3").
 _SET = r"\d{1,2}\s?[-–]\s?\d{1,2}(?:\s?\(\d{1,2}(?:\s?[-–]\s?\d{1,2})?\))?"
-_SET_BEFORE = re.compile(rf"(?:^|\s){_SET},?\s+$")
+_SET_BEFORE = re.compile(rf"(?:^|[\s(]){_SET},?\s+$")
 _SET_AFTER = re.compile(rf"(?:\s?\(\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?\))?,?\s+{_SET}")
 _TIEBREAK_BEFORE = re.compile(r"\d\s?[-–]\s?\d\s?\($")
 
@@ -155,6 +157,21 @@ def set_score_at(s: str, start: int, first: float, second: float, end: int) -> b
         _SET_BEFORE.search(s[max(0, start - 40):start]) or _SET_AFTER.match(s, end))
 
 
+# A win-loss record: "his record at the French Open to 66-1", "a 10-2 record".
+_RECORD_BEFORE = re.compile(r"\brecord\b[^.;:!?]*$", re.I)
+_RECORD_AFTER = re.compile(r"\s+(?:(?:overall|season|win-loss|all-time)\s+)?record\b", re.I)
+
+
+def score_units(s: str, start: int, first: float, second: float, end: int) -> tuple[str, str] | None:
+    """The units of the two counts of a score pair: a record counts wins and losses ("a 66-1
+    record"), any other score one unit for both (:func:`score_unit`); None when it is no score."""
+    unit = score_unit(s, start, first, second, end)
+    record = _RECORD_BEFORE.search(s, max(0, start - 40), start) or _RECORD_AFTER.match(s, end)
+    if record and unit != "vote" and not _SCORE_AFTER.match(s, end) and not _NOT_SPORT.search(s):
+        return "win", "loss"
+    return (unit, unit) if unit else None
+
+
 def score_unit(s: str, start: int, first: float, second: float, end: int) -> str | None:
     """The unit of the score "first-second" at ``start``..``end`` ("won 3-1", "a 2-2 draw",
     "Peñarol 2–1 Godoy Cruz", "by a score of 93 to 39"), or None when the context does not make
@@ -174,7 +191,7 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
     sport = _SPORT.search(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
-    if not sport and (_NOT_SPORT.search(s) or (verb and verb.group(1).lower() in ("led", "leads", "trailed"))):
+    if not sport and (_NOT_SPORT.search(s) or (verb and verb.group(1).lower() in ("led", "leads", "lead", "trailed"))):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
     for pattern, unit in _SPORT_UNITS:
         if pattern.search(s):

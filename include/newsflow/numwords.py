@@ -67,6 +67,8 @@ NOT_NOUNS = frozenset(
     against between while when if but so than then also only just even still yet nor
     said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
     million billion trillion thousand hundred each apiece
+    without within among amongst across through throughout despite via amid amidst onto toward towards
+    upon beyond behind beneath beside besides alongside else
     """.split()
 )
 IRREGULAR_PLURALS = {
@@ -76,7 +78,7 @@ IRREGULAR_PLURALS = {
     "species": "species", "news": "news", "data": "data", "police": "police", "crises": "crisis",
     "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff member",
     "innings": "innings", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
-    "premises": "premises", "personnel": "personnel",
+    "premises": "premises", "personnel": "personnel", "passersby": "passerby", "passers-by": "passer-by",
 }
 
 
