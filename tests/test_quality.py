@@ -203,8 +203,9 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
 
 
 @pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190),
-                                        ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190)])
-def test_real_dev6_to_dev12_are_evaluated(name, size, capsys):
+                                        ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190),
+                                        ("real-dev13", 190), ("real-dev14", 180)])
+def test_real_dev6_to_dev14_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -251,6 +252,24 @@ def test_real_dev10_numbers_do_not_fall():
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev11", 0.93, 0.80, 0.66),
                                                               ("real-dev12", 0.96, 0.85, 0.66)])
 def test_real_dev11_and_dev12_numbers_do_not_fall(name, value, unit, exact):
+    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
+    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
+    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
+
+
+# -- real news, amounts, thirteenth and fourteenth dev sets (session 21): current-events items;
+# Wikinews and VOA news stories, the kinds of text the held-out set has. First measurement without
+# ordinals, with the code before the session: dev13 0.871 value+unit (value 0.973), dev14 0.767
+# (0.913); with the session's rules written before each existed: 0.880 and 0.835 (value 0.982,
+# 0.934). Their errors then taught acronym plurals ("nine Russian POWs"), "people smugglers",
+# "passersby", prepositions as no counted noun, "CAN$", game scores after "lead", "make it",
+# "winners" and not read as ranges ("lost to Canada 50–57"), win-loss records, "passes a resolution
+# 25-3", "magnitude-8.3" (all amounts dev13 0.987 / 0.906 / 0.724, dev14 0.944 / 0.859 / 0.708).
+
+
+@pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev13", 0.97, 0.89, 0.70),
+                                                              ("real-dev14", 0.93, 0.84, 0.69)])
+def test_real_dev13_and_dev14_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
