@@ -1379,3 +1379,14 @@ def test_scores_records_and_tallies_that_look_like_ranges(sentence, expected):
 
 def test_a_hyphenated_magnitude():
     assert [(a.text, a.unit) for a in extract("A magnitude-8.3 quake hit the region.")] == [("magnitude-8.3", "magnitude")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Attackers stab passers-by, killing two and injuring one; both are shot.", [(2.0, "person"), (1.0, "person")]),
+    ("As soon as the first one blew himself up, a second attacker came.", [(1.0, None), (2.0, None)]),  # ordinals
+    ("No one else was hurt.", []),
+    ("Only one person died.", [(1.0, "person")]),
+    ("Police seize three Islamic Revolutionary Guard Corps (IRGC) members.", [(3.0, "member")]),
+])
+def test_one_as_a_pronoun_a_casualty_or_a_count(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected

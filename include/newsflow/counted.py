@@ -100,6 +100,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         return people
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
+        if words and (paren := _PAREN_ACRONYM.match(s, pos)):
+            pos = paren.end()  # "three Islamic Revolutionary Guard Corps (IRGC) members": the acronym names them
         if not words and _CASUALTY_AFTER.match(s, pos):
             return "person", pos  # "four are dead"; "263 more are injured" counts what came before
         nm = NOUN_AFTER.match(s, pos)
@@ -166,9 +168,9 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
 
 def _title_case(s: str) -> bool:
     """Whether a sentence is written in title case, as headlines are: most of its words of four
-    letters or more start with a capital."""
+    letters or more start with a capital (a long name in running text is not enough)."""
     long = re.findall(r"\b[A-Za-z][a-z]{3,}\b", s)
-    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
 def _capitalised_head(s: str, pos: int, words: list[tuple[str, int]]) -> tuple[str, int] | None:
@@ -222,6 +224,7 @@ def _plural_noun_after(s: str, end: int) -> bool:
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
+_PAREN_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,7}\)(?=\s)")
 _ACRONYM_AFTER = re.compile(r"\s+(?P<w>[A-Z]{2,})s\b")  # "MPs", "POWs", "SUVs", "IEDs"
 _CAPITALISED_WORD = re.compile(r"\s+([A-Z][a-z]+)\b(?![-’'])")
 _NUMBER_NEXT = re.compile(rf"\s+(?:\d|(?:{'|'.join([*ONES, *TENS])}|a\s+few)\b)", re.I)

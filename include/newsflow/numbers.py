@@ -255,6 +255,9 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
     return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None)
 
 
+_PRONOUN_ONE = re.compile(r"\b(?:first|second|third|last|next|this|that|each|every|no|which|another|other|same|"
+                          r"right|wrong|best|worst|latest)\s+$", re.I)
+_PHRASE_END = re.compile(r"\s*(?:[.,;:!?)]|$|\s(?:and|or|but|in|on|at|after|before|when|while)\b)")
 _IN_BEFORE = re.compile(r"(?P<w>\S+)\s+in\s+$")
 _CHANGE_WORD = re.compile(r"\d|%|(?:percent|cents?|points?|pence)$", re.I)  # "up 31p in a year": the change's period
 _NOT_SPAN_AFTER = re.compile(r"\s+\w+(?:['’]s\b|-)|\s+\w+\s+(?:of|when|where|that|which|in\s+which|time)\b", re.I)
@@ -508,8 +511,12 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     if r.kind in ("cardinal", "count") and not plausible_cardinal(
             s, r.core.start, r.core.end, r.core.value, r.core.is_words, r.start, r.end, r.factor, r.kind):
         return None
+    if r.core.is_words and r.value == 1 and r.factor == 1.0 and _PRONOUN_ONE.search(before[-24:]):
+        return None  # "the first one blew himself up", "no one else": a pronoun
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
-        return None  # "one" alone is a pronoun more often than a number
+        if not (counted.counts_people(before) and _PHRASE_END.match(s, r.end)):
+            return None  # "one" alone is a pronoun more often than a number; not "injuring one."
+        r.kind, r.unit = "count", "person"
     if r.dimension == "time" and r.value_max is None and (ago := _AGO.match(s, r.end)) and (
             r.value == 1 or ago.group().split()[0].lower() in ("ago", "earlier", "later")):
         return None  # "one year ago", "six weeks later": when, not how long (as "a year ago")
