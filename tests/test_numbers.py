@@ -1390,3 +1390,22 @@ def test_a_hyphenated_magnitude():
 ])
 def test_one_as_a_pronoun_a_casualty_or_a_count(sentence, expected):
     assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Sun Bowl in El Paso, Texas: Notre Dame 33, Miami 17", [(33, "point"), (17, "point")]),
+    ("In Miami, Florida: Miami Heat 120, Boston Celtics 107.", [(120, "point"), (107, "point")]),
+    ("Cronulla 40 def. Melbourne 16 at Toyota Park, Sydney", [(40, "point"), (16, "point")]),
+    ("Final: Russia 5–6 (2OT) Sweden", [(5, "goal"), (6, "goal"), (2, None)]),  # not five to six
+    ("Group A: Zimbabwe 298/9 (50 overs); Canada 123 (42.1 overs).",
+     [(298, "run"), (9, "wicket"), (50, "over"), (123, "run"), (42.1, "over")]),
+    ("Australia got a five point lead of 44–39.", [(5, "point"), (44, "point"), (39, "point")]),
+    ("Labour won with a 10 seat majority.", [(10, "seat")]),
+    ("Clinton holds a lead of 52-48 among voters.", []),  # a poll's lead
+    ("Noosa beat Nambour in round 18 of the league.", []),  # a round's number is a label
+    ("Standings: (1) Vettel 240 points (2) Fernando Alonso (Ferrari) 227", [(240, "point"), (227, "point")]),  # places
+    # names with numbers in running text are no results line
+    ("Microsoft released Windows 10, Office 365 and more.", []),
+])
+def test_results_lines_cricket_innings_and_margins(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected

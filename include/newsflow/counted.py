@@ -98,6 +98,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         return cn  # "1,000 or more workers": one span, the bound inside it
     if people := _demonym_count(s, end, value):
         return people
+    if (margin := _MARGIN.match(s, end)) and value_max is None:
+        return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
     pos, words = end, []
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
@@ -224,6 +226,9 @@ def _plural_noun_after(s: str, end: int) -> bool:
     return noun not in NOT_NOUNS and noun not in NOT_PLURALS and (singular(noun) != noun or noun in IRREGULAR_PLURALS)
 
 
+# "a five point lead", "a one goal advantage", "a single seat majority": the tally a margin is in
+_MARGIN = re.compile(r"\s+(?P<u>point|goal|run|stroke|shot|seat|vote|game|wicket|length)\s+(?:lead|margin|win|victory|"
+                     r"defeat|deficit|advantage|gap|swing|majority|cushion|edge|loss)\b", re.I)
 _PAREN_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z]{1,7}\)(?=\s)")
 _ACRONYM_AFTER = re.compile(r"\s+(?P<w>[A-Z]{2,})s\b")  # "MPs", "POWs", "SUVs", "IEDs"
 _CAPITALISED_WORD = re.compile(r"\s+([A-Z][a-z]+)\b(?![-’'])")

@@ -25,6 +25,7 @@ from newsflow.numchecks import (
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
+from newsflow.numlists import cricket_innings, results_lines
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
     MONTHS,
@@ -80,7 +81,7 @@ _CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
     r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
-    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round\s+of|(?:in|for|of)\s+week)\s*$",
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round(?:\s+of)?|(?:in|for|of)\s+week)\s*$",
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
@@ -143,7 +144,8 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         else:  # a year is no label: "in 2004 and 22 in 2005" counts 22
             rejected_end = -1 if _BASE_YEAR.fullmatch(m.group()) else m.end()
         pos = max(end, m.end())
-    return [_shift(a, offset) for a in share_context(race_times(out, sentence, Amount), sentence)]
+    found = cricket_innings(results_lines(race_times(out, sentence, Amount), sentence, Amount), sentence, Amount)
+    return [_shift(a, offset) for a in share_context(found, sentence)]
 
 
 def _shift(a: Amount, offset: int) -> Amount:

@@ -28,7 +28,7 @@ YEAR_OF_REPORT = re.compile(r"(?:\s+[a-z][\w-]*){0,3}?\s+(?:data|figures|statist
 HARM_VERB = re.compile(r"(?:Kill|Injure|Wound|Hurt|Evacuate|Displace|Strand|Rescue)[sd]?", re.I)
 MAGNITUDE_BEFORE = re.compile(r"(?:^|[\s(])M\s?$")  # "a M 7.7 earthquake": the USGS writes magnitudes so
 QUAKE_WORD = re.compile(r"quake|tremor|temblor|seismic", re.I)
-ENUMERATOR_AFTER = re.compile(r"\)\s+[a-z]")
+ENUMERATOR_AFTER = re.compile(r"\)\s+[A-Za-z]")  # "(2) large volume changes", "(2) Fernando Alonso": an item, a place
 PERIOD_CODE_AFTER = re.compile(r"[QH]\d{2}(?:\d{2})?\b")
 GENERATION_AFTER = re.compile(r"G\b")  # "5G", "the 4G network": a mobile generation's name
 DESIGNATION_BEFORE = re.compile(r"\b[A-Z]+\d+[+−]$")  # catalogue names: "B1257+12", "J0830+2837"
@@ -117,6 +117,7 @@ _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|cham
 _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|voters?|polls?|court|justices|judges|ruling|approval|backing|senate|"
                         r"council|jury|board|committee|referendum|survey|decision|majority|parliament|amendments?|"
                         r"motions?|bills?|split|profits?)\b", re.I)
+_LEAD_OF = re.compile(r"\blead\s+(?:of|to)\s+$", re.I)  # "a lead of 44–39": a game's (a poll's says "poll", "voters")
 _SPORT_AFTER = re.compile(rf"\s+(?:{_GAME_TIME})\b", re.I)
 _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$|"
                           r"\b(?:pass|adopt|approv|reject)(?:e?s|e?d|ing)?\s+(?:an?|the)\s+(?:[\w-]+\s+)?"
@@ -127,7 +128,7 @@ _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence nam
     (re.compile(r"\bseries\b|\bTests?\b"), "match"),
     (re.compile(r"\b(?:innings?|baseball|MLB|home\s+runs?)\b", re.I), "run"),
     (re.compile(r"\b(?:tennis|volleyball)\b", re.I), "set"),
-    (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b", re.I), "point"),
+    (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b|\bBowl\b", re.I), "point"),
 )
 
 
@@ -186,14 +187,22 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
         return "game"  # "6–4, 6–2, 6–3": sets, each counted in games
     if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
         return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
-    results_line = _RESULTS_LINE.search(before) and re.match(r"\s+[A-Z]", s[end:])
+    results_line = _RESULTS_LINE.search(before) and re.match(r"\s+(?:\([^()]{1,12}\)\s+)?[A-Z]", s[end:])  # "5–6 (2OT) Sweden"
     verb = _SCORE_BEFORE.search(before)
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
     sport = _SPORT.search(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
-    if not sport and (_NOT_SPORT.search(s) or (verb and verb.group(1).lower() in ("led", "leads", "lead", "trailed"))):
+    leading = verb and verb.group(1).lower() in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
+    if not sport and (_NOT_SPORT.search(s) or leading):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
-    for pattern, unit in _SPORT_UNITS:
+    return sport_unit(s, first, second)
+
+
+def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
+    """What a score in sentence ``s`` counts: the unit of the sport it names, else points above
+    15 and goals below. ``series``: whether "series" means matches ("won the series 3-1"); not in
+    a results line ("Japan Series: Fighters 7, Giants 3" counts runs)."""
+    for pattern, unit in _SPORT_UNITS[0 if series else 1:]:
         if pattern.search(s):
             return unit
     return "point" if max(first, second) > 15 else "goal"
