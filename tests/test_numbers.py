@@ -1409,3 +1409,16 @@ def test_one_as_a_pronoun_a_casualty_or_a_count(sentence, expected):
 ])
 def test_results_lines_cricket_innings_and_margins(sentence, expected):
     assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("There were 12 named storms, and 6 become hurricanes.", [(12, "storm"), (6, "storm")]),  # a verb ends the phrase
+    ("The US had 279 weather and climate disasters.", [(279, "disaster")]),  # coordinated modifiers
+    ("He counted two men and three women.", [(2, "man"), (3, "woman")]),
+    ("Adults should be tested about 20 times a year.", [(20, "times per year")]),
+    ("Trains run four times an hour.", [(4, "times per hour")]),
+    ("The figure is final for 2016 whereas the first was higher.", []),  # a year, then a conjunction
+    ("A time near closest approach, 2200 Universal Time, is late.", []),
+])
+def test_verbs_conjunctions_and_coordinated_modifiers_end_or_join_a_noun_phrase(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence)] == expected

@@ -100,7 +100,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         return people
     if (margin := _MARGIN.match(s, end)) and value_max is None:
         return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
-    pos, words = end, []
+    pos, words, coordinated = end, [], False
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
             pos = paren.end()  # "three Islamic Revolutionary Guard Corps (IRGC) members": the acronym names them
@@ -133,9 +133,13 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((noun, nm.end()))  # "3,882 of his team's 3,890 minutes": an owner, not the noun
             pos = nm.end()
             continue
-        if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or _capitalised_pair(words[-1][0], s, nm.end())):
-            pos = nm.end()  # "130,000 low-income and social households": coordinated modifiers
-            continue
+        if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or _capitalised_pair(words[-1][0], s, nm.end())
+                                                or _modifier_pair(s, nm.end())):
+            pos, coordinated = nm.end(), True  # "130,000 low-income and social households", "279 weather
+            continue  # and climate disasters": the modifiers are coordinated, the head alone is counted
+        if adjective_only(noun) is None and noun in word_classes().get("verb", ()) and \
+                noun not in word_classes().get("noun", ()):
+            break  # "6 become hurricanes": a verb ends the noun phrase
         if noun in ONES or noun in TENS:
             break  # "From 1991 ten points": a number word starts an amount of its own
         if noun in COUNT_MODIFIERS or noun in NOT_PLURALS:
@@ -158,7 +162,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return _compound(words[:-1], words[-1][1] - len(words[-1][0]) - 1, words[-1][0]), words[-1][1]  # "One person dies"
         if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
                 noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
-            return _compound(words, pos, singular(noun)), nm.end()
+            return singular(noun) if coordinated else _compound(words, pos, singular(noun)), nm.end()
         words.append((noun, nm.end()))
         pos = nm.end()
     if words and value == 1 and value_max is None:
@@ -211,6 +215,14 @@ def _verb_after(s: str, end: int) -> bool:
     """Whether the word at ``end`` may be a verb ("carrying five people crashes"), by WordNet."""
     nm = NOUN_AFTER.match(s, end)
     return bool(nm and singular(nm.group("noun").lower()) in word_classes().get("verb", ()))
+
+
+def _modifier_pair(s: str, end: int) -> bool:
+    """After "and": one lower-case noun, then a plural one ("weather and climate disasters"): the
+    second half of coordinated modifiers, not a second counted thing ("two men and three women")."""
+    nm = NOUN_AFTER.match(s, end)
+    return bool(nm and nm.group("sep") == " " and singular(nm.group("noun")) == nm.group("noun")
+                and nm.group("noun") not in NOT_NOUNS and _plural_noun_after(s, nm.end()))
 
 
 def _plural_noun_after(s: str, end: int) -> bool:

@@ -450,7 +450,7 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
         return False  # "9/16 inch" measures; "9/11 attacks", "24/7 coverage" are names
     if r.value_max is None and r.kind in ("percent", "quantity", "money"):
         _read_repeated_unit(s, r)
-    if r.kind in ("quantity", "count") or (r.kind == "money" and MONEY_RATES):
+    if r.kind in ("quantity", "count") or (r.kind == "money" and MONEY_RATES) or r.unit == "times":
         _read_rate(s, r)
     return True
 
@@ -483,8 +483,8 @@ def _read_rate(s: str, r: _Reading) -> None:
     rate = rate_after(s, r.end, article_ok=r.kind in ARTICLE_RATES)
     if rate and " per " in r.unit and rate[0] not in TIME_NAMES:
         return  # "1.6 ppm per year", "2 mph per second": a unit that is a rate changes over time only
-    if rate is None and (r.unit in TIME_NAMES or r.kind == "count"):  # "24 hours a day", "35,000 people a day":
-        rate = rate_after(s, r.end, article_ok=True)  # a span or a count per span of time
+    if rate is None and (r.unit in TIME_NAMES or r.kind == "count" or r.unit == "times"):  # "24 hours a day",
+        rate = rate_after(s, r.end, article_ok=True)  # "35,000 people a day", "20 times a year": per span of time
         rate = rate if rate and rate[0] in TIME_NAMES and rate[0] != r.unit else None
     if rate:
         den, dim, r.end = rate

@@ -10,7 +10,7 @@ from newsflow.numwords import MONTHS, NOT_NOUNS, QUALIFIERS
 MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
 MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
 TIME_AFTER = re.compile(r"(?::\d{2})|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|BST\b|ET\b|UTC\b|Z\b|"
-                        r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|o['’]clock\b)", re.IGNORECASE)
+                        r"[ECMP][SD]T\b|CET\b|CEST\b|JST\b|local\s+time\b|Universal\s+Time\b|UT\b|o['’]clock\b)", re.IGNORECASE)
 CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
 NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#|(?<![\w.])[A-Z]{2,4}\.)\s?$")  # "SA. 57372" too
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())

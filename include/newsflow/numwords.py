@@ -68,7 +68,8 @@ NOT_NOUNS = frozenset(
     said says say told according compared versus vs am pm a.m. p.m. gmt utc bst est
     million billion trillion thousand hundred each apiece
     without within among amongst across through throughout despite via amid amidst onto toward towards
-    upon beyond behind beneath beside besides alongside else
+    upon beyond behind beneath beside besides alongside else whereas unless although though whether because
+    until whilst could would should might may must can will shall
     """.split()
 )
 IRREGULAR_PLURALS = {
