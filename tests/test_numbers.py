@@ -1417,7 +1417,7 @@ def test_results_lines_cricket_innings_and_margins(sentence, expected):
     ("He counted two men and three women.", [(2, "man"), (3, "woman")]),
     ("Adults should be tested about 20 times a year.", [(20, "times per year")]),
     ("Trains run four times an hour.", [(4, "times per hour")]),
-    ("The figure is final for 2016 whereas the first was higher.", []),  # a year, then a conjunction
+    ("The figure is final for 2016 whereas the earlier one was higher.", []),  # a year, then a conjunction
     ("A time near closest approach, 2200 Universal Time, is late.", []),
 ])
 def test_verbs_conjunctions_and_coordinated_modifiers_end_or_join_a_noun_phrase(sentence, expected):

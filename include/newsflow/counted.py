@@ -134,7 +134,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             pos = nm.end()
             continue
         if noun in ("and", "or") and words and (looks_adjective(words[-1][0]) or _capitalised_pair(words[-1][0], s, nm.end())
-                                                or _modifier_pair(s, nm.end())):
+                                                or (words[-1][0].islower() and _modifier_pair(s, nm.end()))):
             pos, coordinated = nm.end(), True  # "130,000 low-income and social households", "279 weather
             continue  # and climate disasters": the modifiers are coordinated, the head alone is counted
         if adjective_only(noun) is None and noun in word_classes().get("verb", ()) and \
@@ -221,8 +221,11 @@ def _modifier_pair(s: str, end: int) -> bool:
     """After "and": one lower-case noun, then a plural one ("weather and climate disasters"): the
     second half of coordinated modifiers, not a second counted thing ("two men and three women")."""
     nm = NOUN_AFTER.match(s, end)
-    return bool(nm and nm.group("sep") == " " and singular(nm.group("noun")) == nm.group("noun")
-                and nm.group("noun") not in NOT_NOUNS and _plural_noun_after(s, nm.end()))
+    if not nm or nm.group("sep") != " " or looks_adjective(nm.group("noun")) or nm.group("noun") in NOT_NOUNS:
+        return False  # "40 Friday and wounded dozens more": a clause, not a modifier
+    after = NOUN_AFTER.match(s, nm.end())
+    return singular(nm.group("noun")) == nm.group("noun") and _plural_noun_after(s, nm.end()) and bool(
+        after and singular(after.group("noun")) not in SCALES and after.group("noun") not in SCALES)
 
 
 def _plural_noun_after(s: str, end: int) -> bool:
