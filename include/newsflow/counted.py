@@ -92,14 +92,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     """The counted noun after a number and where it ends, skipping modifiers ("three equal
     instalments", "Two Somali National Army airstrikes", "nine major grain-producing states",
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
-    if (share := _PAREN_SHARE.match(s, end)) and (cn := count_noun(s, share.end(), value, value_max)):
-        return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
-    if (om := _OR_MORE.match(s, end)) and (cn := count_noun(s, om.end(), value, value_max)):
-        return cn  # "1,000 or more workers": one span, the bound inside it
-    if people := _demonym_count(s, end, value):
-        return people
-    if (margin := _MARGIN.match(s, end)) and value_max is None:
-        return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
+    if opening := _counted_opening(s, end, value, value_max):
+        return opening
     pos, words, coordinated = end, [], False
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
@@ -137,8 +131,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
                                                 or (words[-1][0].islower() and _modifier_pair(s, nm.end()))):
             pos, coordinated = nm.end(), True  # "130,000 low-income and social households", "279 weather
             continue  # and climate disasters": the modifiers are coordinated, the head alone is counted
-        if adjective_only(noun) is None and noun in word_classes().get("verb", ()) and \
-                noun not in word_classes().get("noun", ()):
+        if _only_verb(noun):
             break  # "6 become hurricanes": a verb ends the noun phrase
         if noun in ONES or noun in TENS:
             break  # "From 1991 ten points": a number word starts an amount of its own
@@ -170,6 +163,26 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         if head and head[0].islower():
             return head  # "one car", "one person dead", "one big problem"
     return _capitalised_head(s, pos, words)
+
+
+def _counted_opening(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
+    """What is counted when the words right after the number say it at once: a share in brackets
+    before the noun, "or more", a nationality, a margin's tally."""
+    if (share := _PAREN_SHARE.match(s, end)) and (cn := count_noun(s, share.end(), value, value_max)):
+        return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
+    if (om := _OR_MORE.match(s, end)) and (cn := count_noun(s, om.end(), value, value_max)):
+        return cn  # "1,000 or more workers": one span, the bound inside it
+    if people := _demonym_count(s, end, value):
+        return people
+    if (margin := _MARGIN.match(s, end)) and value_max is None:
+        return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
+    return None
+
+
+def _only_verb(word: str) -> bool:
+    """Whether WordNet lists a word as a verb and never as a noun or an adjective ("become")."""
+    classes = word_classes()
+    return word in classes.get("verb", ()) and word not in classes.get("noun", ()) and word not in classes.get("adj", ())
 
 
 def _title_case(s: str) -> bool:
