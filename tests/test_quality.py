@@ -204,8 +204,9 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
 
 @pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190),
                                         ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190),
-                                        ("real-dev13", 190), ("real-dev14", 180)])
-def test_real_dev6_to_dev14_are_evaluated(name, size, capsys):
+                                        ("real-dev13", 190), ("real-dev14", 180),
+                                        ("real-dev15", 190), ("real-dev16", 200)])
+def test_real_dev6_to_dev16_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -270,6 +271,23 @@ def test_real_dev11_and_dev12_numbers_do_not_fall(name, value, unit, exact):
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev13", 0.97, 0.89, 0.70),
                                                               ("real-dev14", 0.93, 0.84, 0.69)])
 def test_real_dev13_and_dev14_numbers_do_not_fall(name, value, unit, exact):
+    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
+    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
+    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
+
+
+# -- real news, amounts, fifteenth and sixteenth dev sets (session 21): VOA news and US federal
+# releases; current-events items and Wikipedia sports pages. First measurement without ordinals,
+# with the code before the session: dev15 0.855 value+unit (value 0.981), dev16 0.683 (0.840); with
+# the session's rules written before each existed: 0.863 and 0.705 (value 0.983, 0.859). Their
+# errors then taught results lines ("Miami Heat 120, Boston Celtics 107"), cricket innings, margins
+# ("a five point lead"), verbs ending a noun phrase, coordinated modifiers, "20 times a year"
+# (all amounts dev15 0.981 / 0.875 / 0.715, dev16 0.926 / 0.794 / 0.646).
+
+
+@pytest.mark.parametrize(("name", "value", "unit", "exact"), [("real-dev15", 0.97, 0.86, 0.70),
+                                                              ("real-dev16", 0.91, 0.78, 0.63)])
+def test_real_dev15_and_dev16_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
