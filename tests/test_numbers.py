@@ -1422,3 +1422,19 @@ def test_results_lines_cricket_innings_and_margins(sentence, expected):
 ])
 def test_verbs_conjunctions_and_coordinated_modifiers_end_or_join_a_noun_phrase(sentence, expected):
     assert [(a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Hampshire (385 & 388 for 7) beat Gloucestershire (363 & 232) by 178 runs.",
+     [(385, "run"), (388, "run"), (7, "wicket"), (363, "run"), (232, "run"), (178, "run")]),
+    ("West Indies (226 for 7) beat Sri Lanka (193) by 33 runs.", [(226, "run"), (7, "wicket"), (193, "run"), (33, "run")]),
+    ("The NBA Finals series is tied 2–2.", [(2, "game"), (2, "game")]),
+    ("England lead 5-match series 3–1.", [(5, "match"), (3, "match"), (1, "match")]),
+    ("South Africa defeat New Zealand 32-29 to win the Tri Nations Series.", [(32, "point"), (29, "point")]),
+    ("Australia had a loss to Canada 50–57.", [(50, "point"), (57, "point")]),
+    ("They defeated the USA on Thursday in a 40–39 thriller.", [(40, "point"), (39, "point")]),
+    ("The Springboks (South Africa) upset the All Blacks (New Zealand) 22–16.", [(22, "point"), (16, "point")]),
+    ("The firm (Acme) was sold for 5 million.", [(5e6, None)]),  # no cricket: brackets are no scorecard
+])
+def test_cricket_scorecards_series_and_more_score_words(sentence, expected):
+    assert [(a.value, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected

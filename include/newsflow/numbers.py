@@ -25,7 +25,7 @@ from newsflow.numchecks import (
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
-from newsflow.numlists import cricket_innings, results_lines
+from newsflow.numlists import cricket_innings, cricket_scorecards, results_lines
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
     MONTHS,
@@ -144,7 +144,8 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         else:  # a year is no label: "in 2004 and 22 in 2005" counts 22
             rejected_end = -1 if _BASE_YEAR.fullmatch(m.group()) else m.end()
         pos = max(end, m.end())
-    found = cricket_innings(results_lines(race_times(out, sentence, Amount), sentence, Amount), sentence, Amount)
+    found = results_lines(race_times(out, sentence, Amount), sentence, Amount)
+    found = cricket_scorecards(cricket_innings(found, sentence, Amount), sentence, Amount)
     return [_shift(a, offset) for a in share_context(found, sentence)]
 
 

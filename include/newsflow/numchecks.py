@@ -106,11 +106,11 @@ _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|de
                            r"draws|trailed|led|leads|tied?|ties|tying|score|scoreline|trounc(?:ed|ing|es)|topp(?:ed|ing)|"
                            r"rout(?:ed|ing)|(?<!an\s)(?<!the\s)(?<!point\s)edges?|edg(?:ed|ing)|victorious|thrash(?:ed|ing)|crush(?:ed|ing)|down(?:ed|ing)|"
                            r"beaten|blown\s+out|hammer(?:ed|ing)|"
-                           r"overcame|blank(?:ed|ing)|lead|make\s+it|made\s+it|making\s+it|winners?|losers?)\b,?\s+(?:[\w'’.-]+,?\s+){0,5}$", re.I)
+                           r"overcame|blank(?:ed|ing)|lead|make\s+it|made\s+it|making\s+it|winners?|losers?|upset|loss\s+to)\b,?\s+(?:[\w'’.()-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
 _GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
-                          r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|"
+                          r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|thriller|"
                           rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
@@ -124,8 +124,11 @@ _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)
                           r"(?:resolution|bill|motion|measure|amendment)\s+(?:by\s+)?$", re.I)  # "passes a resolution 25-3"
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
+_SERIES = re.compile(r"\bseries\b|^Series\b")  # not a competition's name: "the Tri Nations Series"
+# a series of games where the sport plays them ("the NBA Finals series", "Game 4"), else of matches
+_GAME_SERIES = re.compile(r"\b(?:NBA|MLB|NHL|WNBA|baseball|basketball|hockey|playoffs?|Game\s+\d|World\s+Series|Stanley\s+Cup)\b")
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
-    (re.compile(r"\bseries\b|\bTests?\b"), "match"),
+    (re.compile(r"\bTests?\b"), "match"),
     (re.compile(r"\b(?:innings?|baseball|MLB|home\s+runs?)\b", re.I), "run"),
     (re.compile(r"\b(?:tennis|volleyball)\b", re.I), "set"),
     (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b|\bBowl\b", re.I), "point"),
@@ -200,8 +203,10 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
 
 def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
     """What a score in sentence ``s`` counts: the unit of the sport it names, else points above
-    15 and goals below. ``series``: whether "series" means matches ("won the series 3-1"); not in
-    a results line ("Japan Series: Fighters 7, Giants 3" counts runs)."""
+    15 and goals below. ``series``: whether a series counts its games or matches ("the Heat lead the
+    NBA series 3–1", "England lead 5-match series 3–1"); not in a results line ("Japan Series: ...")."""
+    if series and _SERIES.search(s):
+        return "game" if _GAME_SERIES.search(s) else "match"  # "the Heat lead the NBA series 3–1"; "won the Test series 4–0"
     for pattern, unit in _SPORT_UNITS[0 if series else 1:]:
         if pattern.search(s):
             return unit

@@ -76,3 +76,23 @@ def cricket_innings(res: list[Any], s: str, make: Any) -> list[Any]:
             added.append(make(m.start("w"), m.end("w"), m["w"], "count", float(m["w"]), None, "wicket", "=", None))
     return sorted(res + added, key=lambda b: b.start) if added else res
 
+
+# A county or Test scorecard in brackets after a team: "Hampshire (385 & 388 for 7)", "Sri Lanka
+# (193)": runs, and the wickets after "for". Only in a sentence that says it is cricket.
+_CRICKET = re.compile(r"\b(?:runs?|wickets?|overs?|innings|Tests?|ODIs?|T20s?|cricket)\b")
+_SCORECARD = re.compile(r"(?<=[A-Za-z]\s)\((?P<body>\d{1,3}(?:\s+for\s+\d{1,2})?(?:\s*&\s*\d{1,3}(?:\s+for\s+\d{1,2})?)?)\)")
+
+
+def cricket_scorecards(res: list[Any], s: str, make: Any) -> list[Any]:
+    """Set or add the runs and wickets of bracketed scorecards; ``make`` builds an amount."""
+    if not _CRICKET.search(s):
+        return res
+    res = list(res)
+    for card in _SCORECARD.finditer(s):
+        for n in re.finditer(r"(?P<for>for\s+)?(?P<n>\d+)", card["body"]):
+            start, end = card.start("body") + n.start("n"), card.start("body") + n.end("n")
+            unit = "wicket" if n["for"] else "run"
+            res = [a for a in res if not (a.start < end and start < a.end)]
+            res.append(make(start, end, n["n"], "count", float(n["n"]), None, unit, "=", None))
+    return sorted(res, key=lambda b: b.start)
+
