@@ -12,6 +12,7 @@ builds amounts.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 from newsflow.lexicon import adjective_only, word_classes
@@ -46,10 +47,11 @@ _HYPHEN_NOT_NOUNS = frozenset(
     "odd plus something somethings fold strong old long wide based like ish ever time off on up way "
     "run high low minded sided party".split())
 # After "N-year": what is not a span of that length but a name for something ("a 10-year bond").
-_NOT_SPANS = frozenset("old bond bonds note notes treasury treasuries gilt gilts bund bunds yield yields "
-                       "maturity flood floods".split())
-_TWO_WORDS = re.compile(r"\s*([\w.]*)\s*([\w.]*)")
-_SPAN_ADJECTIVES = frozenset("benchmark government treasury us u.s".split())  # "10-year benchmark bond"
+_NOT_SPANS = frozenset("old bond bonds note notes t-note t-notes treasury treasuries gilt gilts bund bunds yield "
+                       "yields maturity bill bills t-bill t-bills libor euribor sofr swap swaps jgb jgbs oat btp cds "
+                       "anniversary".split())
+_RETURN_PERIOD = frozenset("flood floods storm storms event events drought droughts".split())  # "a 100-year flood"
+_TWO_WORDS = re.compile(r"\s*([\w.-]*)\s*([\w.-]*)")
 _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
@@ -107,7 +109,7 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((cm.group("w"), cm.end()))  # "4,300 low-income, off-gas grid households"
             pos = cm.end()
             continue
-        if not nm and (acronym := _ACRONYM_AFTER.match(s, pos)):
+        if not nm and (acronym := _ACRONYM_AFTER.match(s, pos)) and acronym.group("w") not in UNITS.symbols:
             return acronym.group("w"), acronym.end()  # "50 MPs", "nine Russian POWs": the acronym is the noun
         if not nm:
             mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
@@ -185,6 +187,7 @@ def _only_verb(word: str) -> bool:
     return word in classes.get("verb", ()) and word not in classes.get("noun", ()) and word not in classes.get("adj", ())
 
 
+@functools.lru_cache(maxsize=256)
 def _title_case(s: str) -> bool:
     """Whether a sentence is written in title case, as headlines are: most of its words of four
     letters or more start with a capital (a long name in running text is not enough)."""
@@ -362,15 +365,18 @@ def times_after(s: str, end: int) -> int | None:
 def hyphen_counts(s: str, end: int, value: float) -> bool:
     """Whether "N-noun" counts the noun: any noun ("193-vehicle pileup"), a time unit as the span
     it names ("a 12-year high", "the 3-month timescale", "a two-day backlog": the real-news
-    annotators label compound durations), but not a bond's maturity ("10-year Treasury note"), a
-    return period ("100-year flood") or an age ("17-year old"); never "one-" ("one-time")."""
+    annotators label compound durations), but not a bond's or a rate's maturity ("10-year Treasury
+    note", "6-month Euribor"), a return period ("100-year flood"), an anniversary or an age ("17-year
+    old"); never "one-" ("one-time")."""
     hm = _HYPHEN_NOUN.match(s, end)
     if not hm or value == 1 or hm.group("noun").lower() in _HYPHEN_NOT_NOUNS:
         return False
     if hm.group("noun").lower() not in TIME_UNITS:
         return True
     nxt = [w.lower().rstrip(".") for w in _TWO_WORDS.match(s, hm.end("noun")).group(1, 2)]
-    return nxt[0] not in _NOT_SPANS and not (nxt[0] in _SPAN_ADJECTIVES and nxt[1] in _NOT_SPANS)
+    if hm.group("noun").lower() in ("year", "years") and _RETURN_PERIOD.intersection(nxt):
+        return False  # "a 100-year flood" is how rare it is; "a two-day storm" lasts
+    return not _NOT_SPANS.intersection(nxt)  # "10-year JGB yield", "10-year German Bund", "3-month bills"
 
 
 def counts_people(before: str) -> bool:

@@ -25,9 +25,9 @@ PARTS = ("adj", "noun", "verb", "adv")
 
 def _lookups_dir(package: str) -> Path | None:
     """The installed package's lemmatizer lookups folder, or None when it is not installed."""
-    import spacy.util
-
     try:
+        import spacy.util
+
         root = spacy.util.get_package_path(package)
     except (ImportError, ModuleNotFoundError):
         return None
@@ -39,12 +39,19 @@ def _lookups_dir(package: str) -> Path | None:
 def word_classes(model: str = "en_core_web_sm") -> dict[str, frozenset[str]]:
     """WordNet's words by part of speech (``adj``, ``noun``, ``verb``, ``adv``; lower case, single
     words only), read once per process; empty when no package of the model is installed."""
-    from spacy.lookups import Lookups
-
-    for package in MODEL_PACKAGES.get(model, (model,)):
+    try:
+        from spacy.lookups import Lookups
+    except ImportError:
+        packages: tuple[str, ...] = ()
+    else:
+        packages = MODEL_PACKAGES.get(model, (model,))
+    for package in packages:
         if (folder := _lookups_dir(package)) is None:
             continue
-        index = Lookups().from_disk(folder).get_table("lemma_index")
+        lookups = Lookups().from_disk(folder)
+        if not lookups.has_table("lemma_index"):
+            continue
+        index = lookups.get_table("lemma_index")
         return {part: frozenset(w for w in index.get(part, ()) if "_" not in w) for part in PARTS}
     log.warning("no %s package installed: counted nouns fall back to guessing adjectives by their endings", model)
     return {}

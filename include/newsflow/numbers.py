@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
+from newsflow.lexicon import word_classes
 from newsflow.numchecks import (
     MONTH_NEAR,
+    QUAKE_WORD,
     plausible_cardinal,
     ranked_label,
     score_units,
@@ -258,9 +260,12 @@ def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
     return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None)
 
 
-_PRONOUN_ONE = re.compile(r"\b(?:first|second|third|last|next|this|that|each|every|no|which|another|other|same|"
-                          r"right|wrong|best|worst|latest)\s+$", re.I)
+_PRONOUN_ONE = re.compile(r"\b(?:first|second|third|each|every|no|which|another|same|right|wrong|best|worst|latest)\s+$",
+                          re.I)
 _PHRASE_END = re.compile(r"\s*(?:[.,;:!?)]|$|\s(?:and|or|but|in|on|at|after|before|when|while)\b)")
+_RECORD_SINCE = re.compile(r"\b(?:\w{3,}est|most|least|first|second|third|fourth|fifth|only|record|worst|best)\b[^,;:.]*$",
+                           re.I)
+_VERB_FORMS = frozenset("was is at to".split())  # "the magnitude was 5.7": in a quake's sentence or as "d.d"
 _IN_BEFORE = re.compile(r"(?P<w>\S+)\s+in\s+$")
 _CHANGE_WORD = re.compile(r"\d|%|(?:percent|cents?|points?|pence)$", re.I)  # "up 31p in a year": the change's period
 _NOT_SPAN_AFTER = re.compile(r"\s+\w+(?:['’]s\b|-)|\s+\w+\s+(?:of|when|where|that|which|in\s+which|time)\b", re.I)
@@ -269,10 +274,13 @@ _NOT_SPAN_AFTER = re.compile(r"\s+\w+(?:['’]s\b|-)|\s+\w+\s+(?:of|when|where|t
 def _span_since(s: str, m: re.Match) -> bool:
     """"in a decade", "in a week" as how long since something last happened (what the real-news
     labellers label: "for the first time in a decade", "the third storm there in a week"); not "in
-    a year's time", "in a week of talks", "in a year when prices fell" or the period of a change
-    ("up 31p in a year")."""
+    a year's time", "in a week of talks", "in a year when prices fell", a time to come ("will retire
+    in a year") or the period of a change ("up 31p in a year", "doubled in a year"): a superlative, an
+    ordinal or "first time" must come before it in the clause."""
     ib = _IN_BEFORE.search(s, max(0, m.start() - 24), m.start())
-    return bool(ib and not _CHANGE_WORD.search(ib.group("w")) and not _NOT_SPAN_AFTER.match(s, m.end()))
+    if not ib or _CHANGE_WORD.search(ib.group("w")) or _NOT_SPAN_AFTER.match(s, m.end()):
+        return False
+    return bool(_RECORD_SINCE.search(_tail(s, ib.start(), 80)[0]))  # not "He will retire in a year"
 
 
 def _hedged(s: str, start: int) -> bool:
@@ -432,7 +440,9 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
             r.value_max = scaled(r.value_max, factor) if r.value_max is not None else None
         if r.unit == "inch" and out and out[-1].unit == "millibar" and r.start - out[-1].end <= 8:
             r.unit = "inch of mercury"  # "947 MB...27.96 INCHES", "1002 mb (29.59 in)": a pressure
-    elif (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)):
+    elif (ub := _UNIT_BEFORE.search(s, max(0, r.start - 24), r.start)) and (
+            ub.group("u").lower().split()[-1] not in _VERB_FORMS or QUAKE_WORD.search(s)
+            or re.fullmatch(r"\d\.\d", s[r.core.start:r.core.end])):  # "the magnitude was 5.7", not "is 3 times"
         unit = UNITS.units[_UNIT_BEFORE_FORMS[ub.group("u").lower()]]  # "a magnitude of 5.4", "magnitude seven"
         r.kind, r.unit, r.dimension, r.start = unit.kind, unit.name, unit.dimension, ub.start("u")
     elif not r.m.group("half") and (um := counted.unit_after_modifiers(s, r.end)):
@@ -514,8 +524,9 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     if r.kind in ("cardinal", "count") and not plausible_cardinal(
             s, r.core.start, r.core.end, r.core.value, r.core.is_words, r.start, r.end, r.factor, r.kind):
         return None
-    if r.core.is_words and r.value == 1 and r.factor == 1.0 and _PRONOUN_ONE.search(before[-24:]):
-        return None  # "the first one blew himself up", "no one else": a pronoun
+    if r.core.is_words and r.value == 1 and r.factor == 1.0 and _PRONOUN_ONE.search(before[-24:]) and (
+            r.kind == "cardinal" or (r.kind == "count" and r.unit not in word_classes().get("noun", ()))):
+        return None  # "the first one blew himself up", "no one else": a pronoun; not "said that one person"
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
         if not (counted.counts_people(before) and _PHRASE_END.match(s, r.end)):
             return None  # "one" alone is a pronoun more often than a number; not "injuring one."

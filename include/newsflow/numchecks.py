@@ -3,6 +3,7 @@ a name, an age or a phone number rather than an amount (split out of :mod:`newsf
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newsflow.numwords import MONTHS, NOT_NOUNS, QUALIFIERS
@@ -27,7 +28,7 @@ YEAR_OF_REPORT = re.compile(r"(?:\s+[a-z][\w-]*){0,3}?\s+(?:data|figures|statist
 # a headline verb is no name: "Typhoon Kills 10 in Philippines"
 HARM_VERB = re.compile(r"(?:Kill|Injure|Wound|Hurt|Evacuate|Displace|Strand|Rescue)[sd]?", re.I)
 MAGNITUDE_BEFORE = re.compile(r"(?:^|[\s(])M\s?$")  # "a M 7.7 earthquake": the USGS writes magnitudes so
-QUAKE_WORD = re.compile(r"quake|tremor|temblor|seismic", re.I)
+QUAKE_WORD = re.compile(r"quake|tremor|temblor|seismic|aftershock|Richter", re.I)
 ENUMERATOR_AFTER = re.compile(r"\)\s+[A-Za-z]")  # "(2) large volume changes", "(2) Fernando Alonso": an item, a place
 PERIOD_CODE_AFTER = re.compile(r"[QH]\d{2}(?:\d{2})?\b")
 GENERATION_AFTER = re.compile(r"G\b")  # "5G", "the 4G network": a mobile generation's name
@@ -113,10 +114,12 @@ _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|
                           r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|thriller|"
                           rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
-                    r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?)\b", re.I)
+                    r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?|fouls?|free\s+throws?|"
+                    r"three-pointers?|touchdowns?|wickets?|half-?time)\b", re.I)
 _NOT_SPORT = re.compile(r"\b(?:votes?|voted|voting|voters?|polls?|court|justices|judges|ruling|approval|backing|senate|"
                         r"council|jury|board|committee|referendum|survey|decision|majority|parliament|amendments?|"
                         r"motions?|bills?|split|profits?)\b", re.I)
+_NEEDS_SPORT = frozenset(("winners", "winner", "losers", "loser", "make it", "made it", "making it"))  # "making it 218-217"
 _LEAD_OF = re.compile(r"\blead\s+(?:of|to)\s+$", re.I)  # "a lead of 44–39": a game's (a poll's says "poll", "voters")
 _SPORT_AFTER = re.compile(rf"\s+(?:{_GAME_TIME})\b", re.I)
 _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$|"
@@ -143,6 +146,19 @@ _SET_AFTER = re.compile(rf"(?:\s?\(\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?\))?,?\s+{
 _TIEBREAK_BEFORE = re.compile(r"\d\s?[-–]\s?\d\s?\($")
 
 
+def _first_pair(text: str) -> tuple[float, float]:
+    """The two numbers of the first pair "a-b" in ``text``, a tiebreak in brackets left out."""
+    a, b = re.findall(r"\d+", re.sub(r"\([^()]*\)", "", text))[:2]
+    return float(a), float(b)
+
+
+@functools.lru_cache(maxsize=256)
+def _not_sport(s: str) -> bool:
+    """Whether the sentence is about votes, courts, polls or profits (once per sentence: a long
+    text with many pairs must not scan itself once per pair)."""
+    return bool(_NOT_SPORT.search(s))
+
+
 def _last_pair(before: str) -> tuple[float, float]:
     """The numbers of the pair "a-b(" that ``before`` ends with."""
     a, b = re.findall(r"\d+", before[-8:])[-2:]
@@ -157,21 +173,29 @@ def _set_score(first: float, second: float) -> bool:
 def set_score_at(s: str, start: int, first: float, second: float, end: int) -> bool:
     """Whether "first-second" at ``start``..``end`` is one of several tennis set scores in a
     row: then "6–7" is a set lost in a tiebreak, not the range six to seven."""
-    return _set_score(first, second) and bool(
-        _SET_BEFORE.search(s[max(0, start - 40):start]) or _SET_AFTER.match(s, end))
+    if not _set_score(first, second) or _not_sport(s):
+        return False  # "The board voted 6-3, 7-2": tallies
+    nxt = _SET_AFTER.match(s, end)
+    prev = _SET_BEFORE.search(s[max(0, start - 40):start])
+    return any(m is not None and _set_score(*_first_pair(m.group())) for m in (nxt, prev))
 
 
 # A win-loss record: "his record at the French Open to 66-1", "a 10-2 record".
 _RECORD_BEFORE = re.compile(r"\brecord\b[^.;:!?]*$", re.I)
+_RECORD_OF = re.compile(r"\brecord\s+(?:\w+\s+){0,5}?(?:of|to|at|is|was|stands\s+at|improved\s+to)\s+$", re.I)
+_TIMES_AFTER = re.compile(r"\s*(?:times|fold)\b", re.I)
 _RECORD_AFTER = re.compile(r"\s+(?:(?:overall|season|win-loss|all-time)\s+)?record\b", re.I)
 
 
 def score_units(s: str, start: int, first: float, second: float, end: int) -> tuple[str, str] | None:
     """The units of the two counts of a score pair: a record counts wins and losses ("a 66-1
     record"), any other score one unit for both (:func:`score_unit`); None when it is no score."""
+    if _TIMES_AFTER.match(s, end) or (1900 <= first < 2100 and second < 100):
+        return None  # "a record 3-4 times", "record sales in fiscal 2023-24"
     unit = score_unit(s, start, first, second, end)
-    record = _RECORD_BEFORE.search(s, max(0, start - 40), start) or _RECORD_AFTER.match(s, end)
-    if record and unit != "vote" and not _SCORE_AFTER.match(s, end) and not _NOT_SPORT.search(s):
+    record = _RECORD_AFTER.match(s, end) or _RECORD_OF.search(s, max(0, start - 40), start) or (
+        unit and _RECORD_BEFORE.search(s, max(0, start - 40), start))
+    if record and unit != "vote" and not _SCORE_AFTER.match(s, end) and not _not_sport(s):
         return "win", "loss"
     return (unit, unit) if unit else None
 
@@ -184,19 +208,20 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     if 1900 <= first < 2100 and second == (first + 1) % 100:
         return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
     before = s[max(0, start - 40):start]
+    if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
+        return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
     if _TIEBREAK_BEFORE.search(before) and max(first, second) >= 7 and _set_score(*_last_pair(before)):
         return "point"  # "7–6(7–0)": the tiebreak of the set before
     if set_score_at(s, start, first, second, end):
         return "game"  # "6–4, 6–2, 6–3": sets, each counted in games
-    if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
-        return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
     results_line = _RESULTS_LINE.search(before) and re.match(r"\s+(?:\([^()]{1,12}\)\s+)?[A-Z]", s[end:])  # "5–6 (2OT) Sweden"
     verb = _SCORE_BEFORE.search(before)
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
     sport = _SPORT.search(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
-    leading = verb and verb.group(1).lower() in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
-    if not sport and (_NOT_SPORT.search(s) or leading):
+    word = " ".join(verb.group(1).lower().split()) if verb else ""
+    leading = word in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
+    if not sport and (_not_sport(s) or leading or word in _NEEDS_SPORT):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
     return sport_unit(s, first, second)
 

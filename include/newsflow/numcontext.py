@@ -103,7 +103,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             if prev:
                 res[i] = replace(a, object=prev.object)
     for i, a in enumerate(res):
-        if a.kind != "cardinal" or a.unit == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
+        if a.kind != "cardinal" or (a.unit or "").split(" per ")[0] == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
             continue
         near = []
         for j, b in enumerate(res):

@@ -43,7 +43,7 @@ _DIGIT_WORD = alt(DIGIT_WORDS)
 _BIG_INSIDE = re.compile(rf"(?:{_BIG})[\s-]", re.I)
 _BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
 CORE = re.compile(
-    rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:{_FRACTION_WORDS})"
+    rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})|(?:six|eight)[\s-]+tenths"
     rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
     rf"|(?<=\s)(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
     rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
@@ -63,7 +63,7 @@ CORE_PLAIN = re.compile(
     rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
     # CORE's other groups, never matching: _amount_at reads them by name
     r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?(?P<twice>(?!))?", re.I)
-SCALE_RE = re.compile(rf"\s*-?\s*(?P<scale>{alt(SCALES)})\b\.?", re.IGNORECASE)
+SCALE_RE = re.compile(rf"\s*(?:-\s*)?(?P<scale>{alt(SCALES)})\b\.?", re.IGNORECASE)
 SCALE_ATTACHED = re.compile(rf"(?P<scale>{alt(SCALES)})\b", re.IGNORECASE)
 
 

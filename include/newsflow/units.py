@@ -154,11 +154,11 @@ class UnitMatcher:
         self.words = words  # lower-case surface -> unit name
         self.symbols = symbols  # exact symbol -> unit name
         self.caps = caps or {}  # upper-case symbol in ALL-CAPS text -> unit name
-        self._caps_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(self.caps)) + r")(?!\w)") if caps else None
+        self._caps_rx = re.compile(r"\s*(?:-\s*)?(" + trie_pattern(sorted(self.caps)) + r")(?!\w)") if caps else None
         # "(?!-\d)": in "two magnitude-5 aftershocks" the unit belongs to the number after it
-        self._words_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(words)) + r")(?!\w|-\d)", re.I)
-        self._symbols_rx = re.compile(r"\s*-?\s*(" + trie_pattern(sorted(symbols)) + r")(?!\w)")
-        self._lead = re.compile(r"\s*-?\s*")
+        self._words_rx = re.compile(r"\s*(?:-\s*)?(" + trie_pattern(sorted(words)) + r")(?!\w|-\d)", re.I)
+        self._symbols_rx = re.compile(r"\s*(?:-\s*)?(" + trie_pattern(sorted(symbols)) + r")(?!\w)")
+        self._lead = re.compile(r"\s*(?:-\s*)?")
 
     def match(self, text: str, pos: int) -> tuple[Unit, int] | None:
         """The longest unit at ``pos`` (after optional space or hyphen) and where it ends."""
@@ -526,8 +526,8 @@ def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int]
     if not article and (nd := _NUMBERED_BASE.match(s, pos)):
         return nd.group(), None, nd.end()
     um = UNITS.match(s, pos)
-    if um and um[0].kind == "quantity":
-        return um[0].name, um[0].dimension, um[1]
+    if um and um[0].kind == "quantity":  # "$2.50 per Mcf": a scaled symbol stays as written
+        return (um[0].name if um[0].factor == 1.0 else s[pos:um[1]].strip()), um[0].dimension, um[1]
     if (cw := _CUR_WORD_AT.match(s, pos)) and cw.group("word").lower() in CURRENCIES.words:
         code = CURRENCIES.words[cw.group("word").lower()]
         return CURRENCIES.adjectives.get((cw.group("adj") or "").lower(), code), "currency", cw.end()
