@@ -1478,3 +1478,14 @@ def test_long_unsegmented_text_stays_linear_in_the_number_of_pairs():
     extract(text)
     assert numchecks._not_sport.cache_info().misses <= 1
     assert counted._title_case.cache_info().misses <= 1
+
+
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("Half a dozen people were hurt.", 6.0, "person"),
+    ("About half a percent of voters switched.", 0.5, "percent"),
+    ("Rates rose half a percentage point.", 0.5, "percentage point"),
+    ("Rates rose a percentage point.", 1.0, "percentage point"),
+    ("Nearly half a million fled.", 5e5, None),
+])
+def test_half_a_and_a_before_a_scale_or_a_percent(sentence, value, unit):
+    assert [(a.value, a.unit) for a in extract(sentence)] == [(value, unit)]

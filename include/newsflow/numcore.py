@@ -45,7 +45,7 @@ _BIG_TAIL = re.compile(rf"[\s-]+(?:hundred|{_BIG})\b", re.I)
 CORE = re.compile(
     rf"(?<![\w-])(?P<fraction>(?:a|an|one|two|three|four|five|seven|nine)[\s-]+(?:{_FRACTION_WORDS})|(?:six|eight)[\s-]+tenths"
     rf"|(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])"
-    rf"|(?<=\s)(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
+    rf"|(?<=\s)(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
     rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
@@ -53,7 +53,7 @@ CORE = re.compile(
     rf"(?:[\s-]+point(?:[\s-]+(?:{_DIGIT_WORD}))+"
     rf"|\s+and\s+(?:a\s+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"
     rf"(?![\s-](?:{alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
-    rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion)\b)"
+    rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion|percent|per\s+cent|percentage\s+points?)\b)"
     rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at
     rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|(?:{alt(TENS)})[\s-](?:{alt(_UNIT_ORDINALS)})|{alt(ORDINAL_WORDS)})\b",
     re.IGNORECASE,
@@ -63,6 +63,7 @@ CORE_PLAIN = re.compile(
     rf"(?P<digits>{_DIGITS})(?![\d])|(?P<words>(?:{_WORD_NUM})(?:-(?:{_WORD_NUM}))?)\b"
     # CORE's other groups, never matching: _amount_at reads them by name
     r"(?P<article>(?!))?(?P<fraction>(?!))?(?P<half>(?!))?(?P<ordinal>(?!))?(?P<period>(?!))?(?P<twice>(?!))?", re.I)
+_HALF_A = re.compile(r"half\s+an?\s", re.I)
 SCALE_RE = re.compile(rf"\s*(?:-\s*)?(?P<scale>{alt(SCALES)})\b\.?", re.IGNORECASE)
 SCALE_ATTACHED = re.compile(rf"(?P<scale>{alt(SCALES)})\b", re.IGNORECASE)
 
@@ -90,6 +91,8 @@ def read_core(text: str, m: re.Match) -> Core | None:
         if _BIG_INSIDE.search(run) and (tail := _BIG_TAIL.match(text, end)):
             run, end = run + tail.group(), tail.end()  # "...-one-hundred-sixty-thousand": the tail is inside
         v = parse_words(run)
+        if v is not None and _HALF_A.match(run):
+            v /= 2  # "half a dozen"
         return None if v is None else Core(m.start(), end, v, True)
     if m.group("article"):
         return Core(m.start(), m.end(), 0.5 if m.group("article").lower().startswith("half") else 1.0, True)
