@@ -27,7 +27,7 @@ from newsflow.numchecks import (
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
-from newsflow.numlists import cricket_innings, cricket_scorecards, results_lines
+from newsflow.numsport import cricket_innings, cricket_scorecards, results_lines
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
     MONTHS,

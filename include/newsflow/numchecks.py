@@ -111,7 +111,8 @@ _SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|de
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
 _GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
-                          r"(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|scoreline|thriller|"
+                          r"(?:[a-z]+-[a-z]+\s+)?(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|"
+                          r"scoreline|thriller|deficit|"
                           rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?|fouls?|free\s+throws?|"
@@ -183,6 +184,11 @@ def set_score_at(s: str, start: int, first: float, second: float, end: int) -> b
 # A win-loss record: "his record at the French Open to 66-1", "a 10-2 record".
 _RECORD_BEFORE = re.compile(r"\brecord\b[^.;:!?]*$", re.I)
 _RECORD_OF = re.compile(r"\brecord\s+(?:\w+\s+){0,5}?(?:of|to|at|is|was|stands\s+at|improved\s+to)\s+$", re.I)
+# A team's standing after a game, in a sentence about games: "The Giants improve to 11–1, and need
+# one more win", "The Bears remain unbeaten at 6–0" (not "Shares fell to 5-6")
+_STANDING = re.compile(r"\b(?:improve[sd]?|fall(?:s|en)?|fell|drop(?:s|ped)?|move[sd]?|(?:remain|stay)s?\s+"
+                       r"(?:unbeaten|undefeated|winless))\s+(?:to|at)\s+$", re.I)
+_STANDING_CUE = re.compile(r"\b(?:wins?|losses|unbeaten|undefeated|winless|season|division|playoffs?)\b", re.I)
 _TIMES_AFTER = re.compile(r"\s*(?:times|fold)\b", re.I)
 _RECORD_AFTER = re.compile(r"\s+(?:(?:overall|season|win-loss|all-time)\s+)?record\b", re.I)
 
@@ -193,8 +199,9 @@ def score_units(s: str, start: int, first: float, second: float, end: int) -> tu
     if _TIMES_AFTER.match(s, end) or (1900 <= first < 2100 and second < 100):
         return None  # "a record 3-4 times", "record sales in fiscal 2023-24"
     unit = score_unit(s, start, first, second, end)
-    record = _RECORD_AFTER.match(s, end) or _RECORD_OF.search(s, max(0, start - 40), start) or (
-        unit and _RECORD_BEFORE.search(s, max(0, start - 40), start))
+    before = s[max(0, start - 40):start]
+    record = _RECORD_AFTER.match(s, end) or _RECORD_OF.search(before) or (unit and _RECORD_BEFORE.search(before)) or (
+        _STANDING.search(before) and (unit or _STANDING_CUE.search(s)))
     if record and unit != "vote" and not _SCORE_AFTER.match(s, end) and not _not_sport(s):
         return "win", "loss"
     return (unit, unit) if unit else None

@@ -1,0 +1,46 @@
+"""Results lines and cricket scorecards (newsflow.numsport), through the scanner."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.numbers import extract
+
+
+def _counts(sentence: str) -> list[tuple[float, str | None]]:
+    return [(a.value, a.unit) for a in extract(sentence) if a.kind != "ordinal"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kansas City Royals 9, Detroit Tigers 6: The Tigers fail to clinch the Central.", [(9, "goal"), (6, "goal")]),
+    ("(2) LSU 45, Mississippi State 0", [(45, "point"), (0, "point")]),  # a ranking is no count
+    ("Sun Bowl: Oregon State 3, (20) Pittsburgh 0", [(3, "point"), (0, "point")]),
+    ("New York Jets 23, Oakland Raiders 20 – The Jets clinch a wild-card spot.", [(23, "point"), (20, "point")]),
+    ("Microsoft released Windows 10, Office 365 and more.", []),
+])
+def test_results_lines_count_both_scores_and_drop_rankings(sentence, expected):
+    assert _counts(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("332–8 (50 overs) beat 174 ( 38.3 overs ) by 158 runs",
+     [(332, "run"), (8, "wicket"), (50, "over"), (174, "run"), (38.3, "over"), (158, "run")]),
+    ("Chennai Super Kings 116/1 (14.5 ov.) beat Kings XI Punjab 112/8 (20 ov.) by 9 wickets",
+     [(116, "run"), (1, "wicket"), (14.5, "over"), (112, "run"), (8, "wicket"), (20, "over"), (9, "wicket")]),
+    ("Australia struggled, precariously placed at 145/6 at stumps on Day 2.", [(145, "run"), (6, "wicket")]),
+    ("Boje ended with bowling figures of 0/221 from 65 overs.", [(0, "wicket"), (221, "run"), (65, "over")]),
+    ("The ratio was 3/4 of the cost.", []),  # no cricket, no scorecard
+])
+def test_cricket_totals_figures_and_overs(sentence, expected):
+    assert _counts(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Giants improve to 11–1, and need one more win.", [(11, "win"), (1, "loss"), (1, "win")]),
+    ("The Bears remain unbeaten at 6–0, despite being down 20–0 at halftime.",
+     [(6, "win"), (0, "loss"), (20, "point"), (0, "point")]),
+    ("The Golden Bears come back from a 21–0 second-quarter deficit.", [(21, "point"), (0, "point")]),
+    ("Shares fell to 5-6.", [(5, None)]),  # a standing needs a sentence about games
+])
+def test_standings_and_deficits(sentence, expected):
+    assert _counts(sentence) == expected
