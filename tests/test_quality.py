@@ -205,8 +205,9 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
 @pytest.mark.parametrize("name, size", [("real-dev6", 200), ("real-dev7", 200), ("real-dev8", 200), ("real-dev9", 190),
                                         ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190),
                                         ("real-dev13", 190), ("real-dev14", 180),
-                                        ("real-dev15", 190), ("real-dev16", 200)])
-def test_real_dev6_to_dev16_are_evaluated(name, size, capsys):
+                                        ("real-dev15", 190), ("real-dev16", 200), ("real-dev17", 130),
+                                        ("real-dev18", 170)])
+def test_real_dev6_to_dev18_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -249,17 +250,21 @@ def test_real_dev10_numbers_do_not_fall():
 #   dev14 Wikinews and VOA news             0.767, 0.835 (value 0.913 -> 0.934)
 #   dev15 VOA news and US federal releases  0.855, 0.863 (value 0.981)
 #   dev16 current events and sports pages   0.683, 0.705 (value 0.840 -> 0.859)
+#   dev17 "Month Year in sports" pages      0.412, 0.538 (value 0.635 -> 0.787)
+#   dev18 US federal releases               0.775, 0.792 (value 0.959 -> 0.972; not tuned on)
 # Their errors then taught tennis sets, magnitudes, gas volumes ("Bcf/d"), fractions of a percent
 # (dev11-12); acronym plurals, "people smugglers", scores not read as ranges, win-loss records
 # (dev13-14); results lines, cricket innings and scorecards, margins, verbs ending a noun phrase,
-# coordinated modifiers (dev15-16); a reviewer's attack then narrowed several of them. Pinned under
+# coordinated modifiers (dev15-16); rankings, standings, cricket totals and figures (dev17); a
+# reviewer's attack then narrowed several of them. Pinned under
 # the tuned figures (all amounts, value / value+unit / exact), above each first measurement.
 
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
     ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
-    ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63)])
-def test_real_dev11_to_dev16_numbers_do_not_fall(name, value, unit, exact):
+    ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63),
+    ("real-dev17", 0.85, 0.69, 0.60), ("real-dev18", 0.94, 0.76, 0.60)])
+def test_real_dev11_to_dev18_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()

@@ -70,6 +70,10 @@ NUMBERS_REAL_DEV14 = EVAL_DIR / "real_numbers_dev14.jsonl"
 # sports pages (results lines, cricket, rugby), both measured before any rule saw them
 NUMBERS_REAL_DEV15 = EVAL_DIR / "real_numbers_dev15.jsonl"
 NUMBERS_REAL_DEV16 = EVAL_DIR / "real_numbers_dev16.jsonl"
+# seventeenth and eighteenth: Wikipedia "Month Year in sports" pages; US federal releases (BLS,
+# NOAA/NHC advisories, EIA, trade), both measured before any rule saw them
+NUMBERS_REAL_DEV17 = EVAL_DIR / "real_numbers_dev17.jsonl"
+NUMBERS_REAL_DEV18 = EVAL_DIR / "real_numbers_dev18.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
@@ -78,7 +82,8 @@ NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "real-dev6": NUMBERS_REAL_DEV6, "real-dev7": NUMBERS_REAL_DEV7, "real-dev8": NUMBERS_REAL_DEV8,
     "real-dev9": NUMBERS_REAL_DEV9, "real-dev10": NUMBERS_REAL_DEV10, "real-dev11": NUMBERS_REAL_DEV11,
     "real-dev12": NUMBERS_REAL_DEV12, "real-dev13": NUMBERS_REAL_DEV13, "real-dev14": NUMBERS_REAL_DEV14,
-    "real-dev15": NUMBERS_REAL_DEV15, "real-dev16": NUMBERS_REAL_DEV16, "real-heldout": NUMBERS_REAL_HELDOUT,
+    "real-dev15": NUMBERS_REAL_DEV15, "real-dev16": NUMBERS_REAL_DEV16, "real-dev17": NUMBERS_REAL_DEV17,
+    "real-dev18": NUMBERS_REAL_DEV18, "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
 ENTITY_GROUPS = {
