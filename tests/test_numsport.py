@@ -12,7 +12,7 @@ def _counts(sentence: str) -> list[tuple[float, str | None]]:
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("Kansas City Royals 9, Detroit Tigers 6: The Tigers fail to clinch the Central.", [(9, "goal"), (6, "goal")]),
+    ("Kansas City Royals 9, Detroit Tigers 6: The Tigers fail to clinch the Central.", [(9, "run"), (6, "run")]),
     ("(2) LSU 45, Mississippi State 0", [(45, "point"), (0, "point")]),  # a ranking is no count
     ("Sun Bowl: Oregon State 3, (20) Pittsburgh 0", [(3, "point"), (0, "point")]),
     ("New York Jets 23, Oakland Raiders 20 – The Jets clinch a wild-card spot.", [(23, "point"), (20, "point")]),
@@ -43,4 +43,15 @@ def test_cricket_totals_figures_and_overs(sentence, expected):
     ("Shares fell to 5-6.", [(5, None)]),  # a standing needs a sentence about games
 ])
 def test_standings_and_deficits(sentence, expected):
+    assert _counts(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kansas City Royals 9, Detroit Tigers 6: The Tigers fail to clinch the Central.", [(9, "run"), (6, "run")]),
+    ("In Miami, Florida: Miami Heat 120, Boston Celtics 107.", [(120, "point"), (107, "point")]),
+    ("The Red Wings win the series 4–2.", [(4, "game"), (2, "game")]),  # a hockey series counts games
+    ("AFC All-Stars 41, NFC All-Stars 34.", [(41, "point"), (34, "point")]),  # "Stars" inside a word is no team
+    ("Kansas handed the Tigers their second loss of the season, winning in overtime, 75-68.", [(75, "point"), (68, "point")]),
+])
+def test_a_major_league_team_names_the_sport_of_a_score(sentence, expected):
     assert _counts(sentence) == expected

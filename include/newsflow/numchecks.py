@@ -4,7 +4,9 @@ a name, an age or a phone number rather than an amount (split out of :mod:`newsf
 from __future__ import annotations
 
 import functools
+import json
 import re
+from pathlib import Path
 
 from newsflow.numwords import MONTHS, NOT_NOUNS, QUALIFIERS
 
@@ -237,9 +239,25 @@ def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
     """What a score in sentence ``s`` counts: the unit of the sport it names, else points above
     15 and goals below. ``series``: whether a series counts its games or matches ("the Heat lead the
     NBA series 3–1", "England lead 5-match series 3–1"); not in a results line ("Japan Series: ...")."""
-    if series and _SERIES.search(s):
-        return "game" if _GAME_SERIES.search(s) else "match"  # "the Heat lead the NBA series 3–1"; "won the Test series 4–0"
+    team = _team_unit(s)
+    if series and _SERIES.search(s):  # "the Heat lead the NBA series 3–1", "Royals win series 4–2"; "won the Test series 4–0"
+        return "game" if team or _GAME_SERIES.search(s) else "match"
     for pattern, unit in _SPORT_UNITS[0 if series else 1:]:
         if pattern.search(s):
             return unit
-    return "point" if max(first, second) > 15 else "goal"
+    return team or ("point" if max(first, second) > 15 else "goal")
+
+
+@functools.cache
+def _teams() -> tuple[re.Pattern, dict[str, str]]:
+    """The major-league nicknames of sport_teams.json: one pattern, and nickname -> unit."""
+    data = json.loads((Path(__file__).with_name("sport_teams.json")).read_text(encoding="utf-8"))
+    names = {name: unit for unit, names in data.items() if not unit.startswith("_") for name in names}
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b"), names
+
+
+def _team_unit(s: str) -> str | None:
+    """What a score counts in the sport of a major-league team the sentence names ("Royals": runs)."""
+    pattern, names = _teams()
+    m = pattern.search(s)
+    return names[m.group(1)] if m else None
