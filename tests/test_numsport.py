@@ -55,3 +55,14 @@ def test_standings_and_deficits(sentence, expected):
 ])
 def test_a_major_league_team_names_the_sport_of_a_score(sentence, expected):
     assert _counts(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The 49ers become the first west coast team to win.", []),  # a team's name
+    ("Philadelphia 76ers 101, Boston Celtics 99.", [(101, "point"), (99, "point")]),
+    ("He retired on lap 43 after a collision.", []),  # a lap's number is a label
+    ("Club América 2 — 3 Arsenal de Sarandí, Estadio Azteca", [(2, "goal"), (3, "goal")]),
+    ("The Illini take command with a 19–0 run late in the first half.", [(19, "point"), (0, "point")]),
+])
+def test_team_names_with_digits_laps_dashed_scores_and_scoring_runs(sentence, expected):
+    assert _counts(sentence) == expected

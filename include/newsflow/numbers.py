@@ -83,7 +83,7 @@ _CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
     r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
-    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round(?:\s+of)?|(?:in|for|of)\s+week)\s*$",
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round(?:\s+of)?|lap|(?:in|for|of)\s+week)\s*$",
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
@@ -97,7 +97,7 @@ _FRACTION_CONTEXT = re.compile(
 _SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
-_PAIR = re.compile(r"(?:\s?[-–]\s?|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "a score of 93 to 39"
+_PAIR = re.compile(r"(?:\s?[-–]\s?|\s—\s|—|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "2 — 3", "a score of 93 to 39"
 _SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
 _CENTURY_AFTER = re.compile(r"[\s-]*(?:century|centuries|millennium|millennia)\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"

@@ -114,7 +114,7 @@ _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia
 _GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
                           r"(?:[a-z]+-[a-z]+\s+)?(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|"
-                          r"scoreline|thriller|deficit|"
+                          r"scoreline|thriller|deficit|run|"
                           rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
                     r"striker|team|club|FC|innings|points|coach|stadium|fixture|series|Tests?|fouls?|free\s+throws?|"
