@@ -527,16 +527,18 @@ def test_in_an_american_article_a_bare_dollar_stays_usd_whatever_a_sentence_name
 @pytest.mark.parametrize(
     "sentence, expected",
     [
-        ("Profits rose for two quarters in a row.", []),
+        # periods are durations, as the real-news labellers count them ("the last four quarters":
+        # real-dev12, real-dev18), not shares
+        ("Profits rose for two quarters in a row.", [("two quarters", 2.0)]),
         ("Sales fell 3% from a quarter earlier.", [("fell 3%", 3.0)]),
-        ("Growth slowed over the past three quarters.", []),
+        ("Growth slowed over the past three quarters.", [("three quarters", 3.0)]),
         ("Three quarters of voters agreed.", [("Three quarters", 75.0)]),
         ("Exports fell by a quarter.", [("fell by a quarter", 25.0)]),
     ],
 )
 def test_quarters_are_shares_only_of_something(sentence, expected):
     """"a quarter" is a share before "of" or after "by", "about"...; otherwise business news
-    means three months."""
+    means three months: "a quarter earlier" is when, "two quarters" how long."""
     assert [(a.text, a.value) for a in extract(sentence)] == expected
 
 
@@ -1489,3 +1491,16 @@ def test_long_unsegmented_text_stays_linear_in_the_number_of_pairs():
 ])
 def test_half_a_and_a_before_a_scale_or_a_percent(sentence, value, unit):
     assert [(a.value, a.unit) for a in extract(sentence)] == [(value, unit)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The goods deficit fell, a decrease of $0.8 billion to $75.1 billion.", [(8e8, None, "USD"), (7.51e10, None, "USD")]),
+    ("An increase of 5 to 10 percent is expected.", [(5.0, 10.0, "percent")]),  # a bare first number: a range
+    ("Over the last four quarters, productivity increased 2.5 percent.", [(4, None, "quarter"), (2.5, None, "percent")]),
+    ("Three quarters of a million homes got notices.", [(7.5e5, None, "home")]),
+    ("Over half a million children benefitted.", [(5e5, None, "child")]),
+    ("There were 233 cooling degree days, 95 fewer CDDs than normal.",
+     [(233, None, "cooling degree day"), (95, None, "cooling degree day")]),
+])
+def test_a_change_then_its_level_quarters_as_periods_scaled_fractions_and_degree_days(sentence, expected):
+    assert [(a.value, a.value_max, a.unit) for a in extract(sentence)] == expected

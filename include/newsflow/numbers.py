@@ -79,6 +79,7 @@ _CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr
                            r"decreas(?:e[sd]?|ing)|cut|cuts|rais(?:e[sd]?|ing)|reduc(?:e[sd]?|ing)|lower(?:ed|s|ing)?|"
                            r"slid|slip(?:s|ped)|soar(?:s|ed)|surge[sd]|plunge[sd]|tumble[sd]|dip(?:s|ped)|ease[sd]|"
                            r"double[sd])\s+from\s+$", re.I)
+_CHANGE_OF = re.compile(r"\b(?:increase|decrease|rise|fall|decline|drop|gain|jump|reduction)\b[^.;]{0,60}?\bof\s+$", re.I)
 # Words before a number that make it a name or label, not an amount ("number 5", "route 66").
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
@@ -382,7 +383,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     # "fell $12 to $395" is a change and a new level; "by 50 to 75 basis points" is a range.
     # "increase from 26 percent to 49 percent": two levels when the first names its own unit; a
     # bare first number shares the second's ("rose from 5 to 10 percent" stays one range)
-    levels = _CHANGED_FROM.search(before) and not bare_then_unit and (r.currency or UNITS.match(s, r.end))
+    levels = (_CHANGED_FROM.search(before) or _CHANGE_OF.search(before)) and not bare_then_unit and (
+        r.currency or UNITS.match(s, r.end))  # "a decrease in the goods deficit of $0.8 billion to $75.1 billion"
     r.to_is_range = not levels and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
     if rng and r.currency is None and r.factor == 1.0 and _score_not_range(s, r, rng[1], rng[3]):
@@ -448,7 +450,7 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
     elif not r.m.group("half") and (um := counted.unit_after_modifiers(s, r.end)):
         (unit, r.end), r.kind = um, "quantity"  # "1,000 rushing yards"
         r.unit, r.dimension = unit.name, unit.dimension
-    elif not (r.m.group("fraction") or r.m.group("half")):
+    elif not (r.m.group("fraction") or r.m.group("half")) or r.factor != 1.0:  # "half a million children"
         cn = counted.count_noun(s, r.end, r.value, r.value_max)
         if cn:
             r.kind, (r.unit, r.end) = "count", cn
@@ -539,9 +541,11 @@ def _finish(s: str, r: _Reading) -> Amount | None:
     if qm:
         name = qm.lastgroup
         qualifier, start = _QUALIFIER_NAMES[name], base + qm.start(name)
-    if r.kind == "cardinal" and r.unit is None and _QUARTERS.search(r.m.group("fraction") or "") and not (
-            _OF.match(s, r.end) or _FRACTION_CONTEXT.search(_tail(s, r.m.start(), 24)[0])):
-        return None  # "two quarters in a row", "a quarter earlier": periods, not shares
+    if r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and _QUARTERS.search(r.m.group("fraction") or "") \
+            and not (_OF.match(s, r.end) or _FRACTION_CONTEXT.search(_tail(s, r.m.start(), 24)[0])):
+        if not re.search(r"quarters$", r.m.group("fraction"), re.I):
+            return None  # "a quarter earlier": a period, not a share
+        r.kind, r.unit, r.dimension, r.value = "count", "quarter", "time", round(r.value * 4)  # "the last four quarters"
     if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
             r.m.group("half") or (r.m.group("fraction") and not _SHARE_OF.search(r.m.group("fraction")))):
         r.kind, r.unit, r.dimension, r.value = "percent", "percent", "ratio", round(r.value * 100, 4)  # "half": 50%
