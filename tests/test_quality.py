@@ -251,19 +251,20 @@ def test_real_dev10_numbers_do_not_fall():
 #   dev15 VOA news and US federal releases  0.855, 0.863 (value 0.981)
 #   dev16 current events and sports pages   0.683, 0.705 (value 0.840 -> 0.859)
 #   dev17 "Month Year in sports" pages      0.412, 0.538 (value 0.635 -> 0.787)
-#   dev18 US federal releases               0.775, 0.792 (value 0.959 -> 0.972; not tuned on)
+#   dev18 US federal releases               0.775, 0.792 (value 0.959 -> 0.972)
 # Their errors then taught tennis sets, magnitudes, gas volumes ("Bcf/d"), fractions of a percent
 # (dev11-12); acronym plurals, "people smugglers", scores not read as ranges, win-loss records
 # (dev13-14); results lines, cricket innings and scorecards, margins, verbs ending a noun phrase,
-# coordinated modifiers (dev15-16); rankings, standings, cricket totals and figures (dev17); a
-# reviewer's attack then narrowed several of them. Pinned under
+# coordinated modifiers (dev15-16); rankings, standings, cricket totals and figures, major-league
+# teams (dev17); a change then its level, quarters as periods, degree days (dev18); a reviewer's
+# attack then narrowed several of them. Pinned under
 # the tuned figures (all amounts, value / value+unit / exact), above each first measurement.
 
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
     ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
     ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63),
-    ("real-dev17", 0.85, 0.69, 0.60), ("real-dev18", 0.94, 0.76, 0.60)])
+    ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63)])
 def test_real_dev11_to_dev18_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
@@ -271,15 +272,15 @@ def test_real_dev11_to_dev18_numbers_do_not_fall(name, value, unit, exact):
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------
-# Pinned a little under the last measurement (value 0.947, value+unit 0.845, exact 0.675 after the
-# demonym, site-dollar and score-word round), so a change that loses real-news amounts fails here
-# even if the dev sets hold.
+# Pinned a little under the last measurement (value 0.957, value+unit 0.852, exact 0.688 after
+# session 21's round; 0.947 / 0.845 / 0.675 before it), so a change that loses real-news amounts
+# fails here even if the dev sets hold.
 
 
 def test_real_heldout_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT))
-    assert rep.scores["value"].f1 >= 0.94 and rep.scores["value+unit"].f1 >= 0.83, rep.as_dict()
-    assert rep.scores["exact"].f1 >= 0.66, rep.as_dict()
+    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.84, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.67, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
