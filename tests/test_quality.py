@@ -206,8 +206,8 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
                                         ("real-dev10", 190), ("real-dev11", 190), ("real-dev12", 190),
                                         ("real-dev13", 190), ("real-dev14", 180),
                                         ("real-dev15", 190), ("real-dev16", 200), ("real-dev17", 130),
-                                        ("real-dev18", 170)])
-def test_real_dev6_to_dev18_are_evaluated(name, size, capsys):
+                                        ("real-dev18", 170), ("real-dev19", 170), ("real-dev20", 170)])
+def test_real_dev6_to_dev20_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -264,11 +264,20 @@ def test_real_dev10_numbers_do_not_fall():
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
     ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
     ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63),
-    ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63)])
-def test_real_dev11_to_dev18_numbers_do_not_fall(name, value, unit, exact):
+    ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63),
+    ("real-dev19", 0.89, 0.81, 0.65), ("real-dev20", 0.95, 0.87, 0.69)])  # dev19-20: measured only, see below
+def test_real_dev11_to_dev20_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
+
+
+# -- real news, amounts, nineteenth and twentieth dev sets (session 21): current-events items and
+# sports pages; Wikinews and VOA news. Labelled after every rule of the session was written and
+# kept for measurement only, like the held-out set: value+unit without ordinals 0.717 and 0.856
+# with the session-start code, 0.846 and 0.883 with the session's rules (value 0.839 -> 0.933,
+# 0.947 -> 0.967; all amounts dev19 0.902 / 0.825 / 0.671, dev20 0.963 / 0.886 / 0.710). Pinned a
+# little under that measurement, in test_real_dev11_to_dev20_numbers_do_not_fall above.
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------

@@ -74,6 +74,10 @@ NUMBERS_REAL_DEV16 = EVAL_DIR / "real_numbers_dev16.jsonl"
 # NOAA/NHC advisories, EIA, trade), both measured before any rule saw them
 NUMBERS_REAL_DEV17 = EVAL_DIR / "real_numbers_dev17.jsonl"
 NUMBERS_REAL_DEV18 = EVAL_DIR / "real_numbers_dev18.jsonl"
+# nineteenth and twentieth: current-events items and sports pages; Wikinews and VOA news, labelled
+# after every rule of session 21 and kept for measurement only (no rule was written from them)
+NUMBERS_REAL_DEV19 = EVAL_DIR / "real_numbers_dev19.jsonl"
+NUMBERS_REAL_DEV20 = EVAL_DIR / "real_numbers_dev20.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
@@ -83,7 +87,8 @@ NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "real-dev9": NUMBERS_REAL_DEV9, "real-dev10": NUMBERS_REAL_DEV10, "real-dev11": NUMBERS_REAL_DEV11,
     "real-dev12": NUMBERS_REAL_DEV12, "real-dev13": NUMBERS_REAL_DEV13, "real-dev14": NUMBERS_REAL_DEV14,
     "real-dev15": NUMBERS_REAL_DEV15, "real-dev16": NUMBERS_REAL_DEV16, "real-dev17": NUMBERS_REAL_DEV17,
-    "real-dev18": NUMBERS_REAL_DEV18, "real-heldout": NUMBERS_REAL_HELDOUT,
+    "real-dev18": NUMBERS_REAL_DEV18, "real-dev19": NUMBERS_REAL_DEV19, "real-dev20": NUMBERS_REAL_DEV20,
+    "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
 ENTITY_GROUPS = {
