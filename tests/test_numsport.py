@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow.numbers import extract
 
@@ -66,3 +70,29 @@ def test_a_major_league_team_names_the_sport_of_a_score(sentence, expected):
 ])
 def test_team_names_with_digits_laps_dashed_scores_and_scoring_runs(sentence, expected):
     assert _counts(sentence) == expected
+
+
+# Input nobody here wrote: any capitalised team names and any scores of a results line, any
+# runs, wickets and overs of an innings; the reader must give back exactly those numbers.
+# (not a month, a weekday or a word that makes the number a label: "May 5", "Room 10" are no scores)
+_NOT_TEAMS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name,
+                                           *"number route flight section article chapter page room gate platform line "
+                                            "code level grade category phase stage version model season episode item unit "
+                                            "paragraph clause amendment resolution highway interstate seat row box channel "
+                                            "round lap week sept".split()))
+_NAME = st.from_regex(r"[A-Z][a-z]{2,9}( [A-Z][a-z]{2,9}){0,2}", fullmatch=True).filter(
+    lambda n: not _NOT_TEAMS.intersection(n.lower().split()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NAME, _NAME, st.integers(0, 199), st.integers(0, 199))
+def test_any_results_line_gives_both_scores(a, b, x, y):
+    found = [(f.value, f.kind) for f in extract(f"{a} {x}, {b} {y}.") if f.kind != "ordinal"]
+    assert found == [(float(x), "count"), (float(y), "count")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NAME, st.integers(0, 999), st.integers(0, 10), st.integers(1, 50), st.integers(0, 5))
+def test_any_innings_before_its_overs_gives_runs_and_wickets(team, runs, wickets, overs, balls):
+    found = {(f.value, f.unit) for f in extract(f"{team} {runs}/{wickets} ({overs}.{balls} overs) won.")}
+    assert {(float(runs), "run"), (float(wickets), "wicket")} <= found
