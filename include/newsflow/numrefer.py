@@ -22,8 +22,10 @@ _HARM = r"kill(?:s|ed|ing)?|wound(?:s|ed|ing)?|injur(?:es|ed|ing|e)|hurt|dead|di
 _HARM_BEFORE = re.compile(rf"\b(?:{_HARM})\s+(?:\S+\s+){{0,2}}$", re.I)
 _HARM_AFTER = re.compile(rf"\s+(?:(?!and\b|or\b)\S+\s+){{0,3}}?(?:{_HARM})\b", re.I)
 # an elided count of people: "two others", "another five (wounded)", "an additional three"
-_CRICKET = re.compile(r"\b(?:cricket\w*|Tests?|innings|wickets?|batsm[ae]n|batters?|bowl(?:ed|er|ers|ing)|"
-                      r"top-scor\w+|ODIs?|T20s?)\b")
+# Words only a sentence about cricket has (numsport.py adds the scorecard's own: runs, overs, stumps).
+CRICKET_WORDS = (r"cricket\w*|Tests?|innings|wickets?|batsm[ae]n|batters?|bowl(?:ed|er|ers|ing)|"
+                 r"top-scor\w+|ODIs?|T20s?")
+_CRICKET = re.compile(rf"\b(?:{CRICKET_WORDS})\b")
 _RUN_AFTER = re.compile(r"[\s-]run(?=\s+(?:mark|barrier|milestone|partnership|stand|record|lead|target)\b)")
 _AVERAGED = re.compile(r"\baverag(?:ed|ing|es)\s+$", re.I)
 _INNINGS_AFTER = re.compile(r"\s+(?:over|in|from|across)\s+(?:\S+\s+)?innings\b", re.I)

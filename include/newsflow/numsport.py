@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from newsflow.numchecks import sport_unit
+from newsflow.numrefer import CRICKET_WORDS
 
 _RANK = r"(?:\((?P<{0}>\d{{1,2}})\)\s+)?"  # "(2) LSU": an AP ranking or a seed before the team
 _TEAM = r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z0-9][\w'’.&-]*|of|de|la))*?"
@@ -50,7 +51,7 @@ _OVERS = r"\s*\(\s*\d{1,2}(?:\.\d)?\s*(?:overs?\b|ov\b\.?)"
 # 298 runs for 9 wickets, "Canada 123 (42.1 overs)" 123 runs all out, "332–8 (50 overs)" too.
 _INNINGS = re.compile(rf"(?<![\w/.])(?P<r>\d{{1,3}})(?:[/–-](?P<w>\d{{1,2}}))?(?={_OVERS})")
 _OVERS_COUNT = re.compile(r"(?<=\()\s*(?P<n>\d{1,2}(?:\.\d)?)\s*ov\b\.?")
-_CRICKET = re.compile(r"\b(?:runs?|wickets?|overs?|innings|Tests?|ODIs?|T20s?|cricket|stumps|bowling|declared?)\b")
+_CRICKET = re.compile(rf"\b(?:{CRICKET_WORDS}|runs?|overs?|stumps|declared?)\b")  # a scorecard's sentence
 # In a sentence about cricket: a total "at 145/6", "closed at 756/5" (runs for wickets), and
 # bowling figures "figures of 0/221", "Muralitharan's 6/131" (wickets for runs).
 _TOTAL_AT = re.compile(r"\b(?:at|on|to|for|reached)\s+(?P<r>\d{1,3})/(?P<w>\d{1,2})\b(?!/)")
