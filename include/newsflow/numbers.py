@@ -21,13 +21,17 @@ from newsflow.numchecks import (
     QUAKE_WORD,
     plausible_cardinal,
     ranked_label,
-    score_units,
-    set_score_at,
 )
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
-from newsflow.numsport import cricket_innings, cricket_scorecards, results_lines
+from newsflow.numsport import (
+    cricket_innings,
+    cricket_scorecards,
+    results_lines,
+    score_units,
+    set_score_at,
+)
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
     MONTHS,
