@@ -103,7 +103,7 @@ def test_qualifiers(sentence, qualifier):
         ("Half a million people live there.", "count", 5e5, "person"),
         # fractions, Indian digit grouping, currencies by name and symbol, rates per unit, counted nouns
         ("Profits were cut by a third this year.", "percent", 33.3333, "percent"),  # real-news labels
-        ("One in five adults smoke.", "cardinal", 0.2, None),
+        ("One in five adults smoke.", "percent", 20.0, "percent"),
         ("Three-quarters of voters agreed.", "percent", 75.0, "percent"),
         ("Rates fell by a quarter of a percentage point.", "percent", 0.25, "percentage point"),
         ("Maruti sold 1,81,343 units in October.", "count", 181343.0, "unit"),
@@ -455,7 +455,9 @@ def test_all_caps_advisories_read_their_units(sentence, texts_units):
         ("Nearly two thirds of the wells ran dry.", 66.6667, "percent"),
         ("He kept one-fourth of the harvest.", 25.0, "percent"),
         ("The bank cut its rate to 3-1/2 percent.", 3.5, "percent"),
-        ("One in four children were tested.", 0.25, None),  # a ratio, not a fraction word
+        ("One in four children were tested.", 25.0, "percent"),  # a share, as every real labeller reads it
+        ("Nine in every ten children were vaccinated.", 90.0, "percent"),
+        ("Three out of four people agreed.", 75.0, "percent"),
     ],
 )
 def test_fractions_are_percentages(sentence, value, unit):
@@ -1504,3 +1506,8 @@ def test_half_a_and_a_before_a_scale_or_a_percent(sentence, value, unit):
 ])
 def test_a_change_then_its_level_quarters_as_periods_scaled_fractions_and_degree_days(sentence, expected):
     assert [(a.value, a.value_max, a.unit) for a in extract(sentence)] == expected
+
+
+def test_a_number_in_a_span_of_time_is_no_share():
+    assert [(a.text, a.unit) for a in extract("He scored five in ten minutes.")][-1] == ("ten minutes", "minute")
+    assert not any(a.unit == "percent" for a in extract("He scored five in ten minutes."))

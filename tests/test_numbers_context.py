@@ -209,8 +209,12 @@ def test_plural_subject_of_a_change_before_the_verb():
 
 def test_compound_spans_and_race_times_in_marks():
     assert found("The flight took 7 hours and 45 minutes.") == [("7 hours and 45 minutes", 7.75, "hour")]
-    assert found("She served three years and nine months in prison.") == [
-        ("three years", 3.0, "year"), ("nine months", 9.0, "month")]
+    # years and months too, as README_real.md's "Compound amounts" and three real dev sets label them
+    assert found("She served three years and nine months in prison.") == [("three years and nine months", 3.75, "year")]
+    assert found("The quota ran for a period of three years and one day.")[0][1] == pytest.approx(3.00274, abs=1e-5)
+    assert found("He kept running for 3 years, 2 months, 14 days, and 16 hours.") == [
+        ("3 years, 2 months, 14 days, and 16 hours", pytest.approx(3 + 2 / 12 + 14 / 365 + 16 / 8760), "year")]
+    assert found("The race took 2.5 hours and 30 minutes.") == [("2.5 hours", 2.5, "hour"), ("30 minutes", 30.0, "minute")]
     assert found("The trail runs 12 miles, 880 yards through the forest.") == [
         ("12 miles, 880 yards", 12.5, "mile")]
     assert found("The trials lasted 12 months and 6 months.") == [("12 months", 12.0, "month"), ("6 months", 6.0, "month")]
@@ -230,3 +234,33 @@ def test_pay_per_period_also_rates_the_level_its_change_reached():
     assert found[:2] == [(0.03, "USD per hour"), (26.39, "USD per hour")]
     assert [(a.value, a.unit) for a in extract("The hourly minimum wage rose to $15, costing employers $2 billion.")] \
         == [(15, "USD per hour"), (2e9, "USD")]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("A crowd of more than 22,000 attended the concert.", "more than 22,000"),
+    ("They won 93 to 39 before a crowd of 2,106.", "2,106"),
+    ("The population of New Zealand was 4,380,700 at 30 September 2010.", "4,380,700"),
+    ("Africa's population reaches one billion.", "one billion"),
+    ("A Twin Otter plane with 16 on board disappears over Papua.", "16"),
+    ("The ferry with 120 aboard sank off the coast.", "120"),
+    ("Officials say 101 are now confirmed dead after the typhoon.", "101"),
+])
+def test_bare_numbers_that_count_people(sentence, text):
+    """Crowds, populations, those on board and the confirmed dead: every real labeller counts
+    "person" where the noun is left out."""
+    assert (text, "person") in [(a.text, a.unit) for a in extract(sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The study represents an adult population of two hundred twenty-two million.",  # adults, not people
+    "The show had a peak audience of 12.8 million watching on ITV.",  # viewers
+    "The population grew by 5,000 in 2010.",  # a change of a population is not read as its level here
+])
+def test_people_rules_stay_in_their_phrases(sentence):
+    assert "person" not in [a.unit for a in extract(sentence)]
+
+
+def test_a_bare_number_harmed_after_a_harmed_subject_counts_the_same_thing():
+    assert found("21 workers are injured, 13 are still missing.") == [
+        ("21 workers", 21.0, "worker"), ("13", 13.0, "worker")]
+    assert found("A bomb killed 12 people; 30 are wounded.")[1] == ("30", 30.0, "person")

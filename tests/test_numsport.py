@@ -96,3 +96,40 @@ def test_any_results_line_gives_both_scores(a, b, x, y):
 def test_any_innings_before_its_overs_gives_runs_and_wickets(team, runs, wickets, overs, balls):
     found = {(f.value, f.unit) for f in extract(f"{team} {runs}/{wickets} ({overs}.{balls} overs) won.")}
     assert {(float(runs), "run"), (float(wickets), "wicket")} <= found
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Western Bulldogs 21.14 (140) def. West Coast Eagles 14.13 (97) at the MCG",
+     [("21", "goal"), ("14", "behind"), ("140", "point"), ("14", "goal"), ("13", "behind"), ("97", "point")]),
+    ("Tied 10–10 with 3:16 left in the first.", [("10", "goal"), ("10", "goal"), ("3:16", "second")]),
+    ("With 0:18 remaining in the game, Australia led 68–62.", [("0:18", "second"), ("68", "point"), ("62", "point")]),
+    ("WGC Match Play: Henrik Stenson defeated Geoff Ogilvy 2 and 1.", [("2", "hole"), ("1", "hole")]),
+    ("By halftime, the scoreboard read Army-31, Marines-21.", [("31", "point"), ("21", "point")]),
+    ("Netherlands 115 (31.3 overs; Kemar Roach 6/27) in New Delhi.",
+     [("115", "run"), ("31.3 overs", "over"), ("6", "wicket"), ("27", "run")]),
+])
+def test_sports_pages_own_layouts_are_read(sentence, expected):
+    got = [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"]
+    assert got == expected
+    if "3:16" in sentence:
+        assert [a.value for a in extract(sentence) if a.unit == "second"] == [196.0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The firmware moved from version 2.1 (13) to 2.2.",  # a decimal before a bracket, no name before it
+    "Scores 21.14 (139) were reported.",  # the sum does not hold
+    "The meeting ended with 3:16 of the agenda read.",  # no clock word after
+    "He defeated the motion 2 and 1 in committee.",  # match play needs golf
+    "The F-16, MiG-29 and Su-27 jets flew past.",  # aircraft, not a results line
+    "Kemar Roach 6/27 signed the form.",  # figures need cricket
+])
+def test_sports_layouts_stay_out_of_other_text(sentence):
+    assert not any(a.unit in ("goal", "behind", "hole", "wicket") or (a.unit == "second" and ":" in a.text)
+                   for a in extract(sentence))
+
+
+@given(goals=st.integers(0, 40), behinds=st.integers(0, 30), team=st.from_regex(r"[A-Z][a-z]{2,10}", fullmatch=True))
+def test_any_australian_rules_tally_is_goals_behinds_and_points(goals, behinds, team):
+    s = f"{team} {goals}.{behinds} ({goals * 6 + behinds}) won."
+    got = [(a.value, a.unit) for a in extract(s)]
+    assert got == [(goals, "goal"), (behinds, "behind"), (goals * 6 + behinds, "point")]

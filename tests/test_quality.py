@@ -108,8 +108,10 @@ def test_heldout_entities_beat_the_raw_model(heldout_reports):
 # differ from the project's contract in places (years and bare numbers, "50 cars" as a bare 50,
 # scientific notation), so these are floors, not targets. Before the unit registry: value 0.711,
 # value+unit 0.349; with it: 0.770 and 0.541 (0.784 / 0.568 later; 0.770 / 0.554 once fractions are
-# percentages, as the real-news sets label them: quantulum3 keeps "two thirds" a ratio). Pins sit
-# a little under.
+# percentages, as the real-news sets label them: quantulum3 keeps "two thirds" a ratio). Session 22:
+# 0.780 / 0.549 / 0.468 -> 0.744 / 0.512 / 0.430 when compound durations became one span ("two
+# years and six months" is 2.5 years in README_real.md and in three real dev sets' labels; two
+# quantulum3 sentences, six labels, keep the parts apart). Pins sit a little under.
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +125,7 @@ def test_quantulum_set_loads():
     assert sum(len(e["numbers"]) for e in examples) >= 140
 
 
-@pytest.mark.parametrize("metric, minimum", [("value", 0.75), ("value+unit", 0.52), ("exact", 0.44)])
+@pytest.mark.parametrize("metric, minimum", [("value", 0.74), ("value+unit", 0.51), ("exact", 0.42)])
 def test_quantulum_numbers(quantulum_report, metric, minimum):
     assert quantulum_report.scores[metric].f1 >= minimum, quantulum_report.as_dict()[metric]
 

@@ -65,8 +65,18 @@ _CASUALTY_BEFORE = re.compile(
     r"\s+(?:(?!and\b|or\b)\S+\s+){0,2}$", re.I)  # "killed and 263 more": the verb is the clause before
 # "four are dead", "two were seriously injured": a number that is the subject of a harm
 _CASUALTY_AFTER = re.compile(
-    r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+)?(?:confirmed\s+)?"
+    r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
+    r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
+# "16 on board", "a plane with 120 aboard": the people carried
+_ON_BOARD = re.compile(r"\s+(?:on\s+board|aboard)\b", re.I)
+# "a crowd of more than 22,000", "the population of New Zealand was 4,380,700": a bare number
+# the clause names as people (every real labeller counts them as "person").
+_PEOPLE_BEFORE = re.compile(
+    r"\bcrowds?\s+of\s+(?:[a-z]+\s+){0,3}$"  # not "an audience of" (viewers) nor "an adult population" (adults)
+    r"|(?:\b(?:[Tt]he|its|their|total|overall)|[A-Z][\w.-]*(?:’s|'s)?)\s+population\s+(?:of\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+(?:of\s+)?){1,4})?"
+    r"(?:was|is|reached|reaches|stood\s+at|stands\s+at|grew\s+to|rose\s+to|fell\s+to|hit|hits|topped|tops|"
+    r"totalled|totaled|of)\s+(?:[a-z]+\s+){0,2}$")
 # "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]*(?:people|men|children)|[a-z]+s)\b", re.I)
 # "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
@@ -100,8 +110,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
             pos = paren.end()  # "three Islamic Revolutionary Guard Corps (IRGC) members": the acronym names them
-        if not words and _CASUALTY_AFTER.match(s, pos):
-            return "person", pos  # "four are dead"; "263 more are injured" counts what came before
+        if not words and (_CASUALTY_AFTER.match(s, pos) or (value >= 1 and _ON_BOARD.match(s, pos))):
+            return "person", pos  # "four are dead", "16 on board"; "263 more are injured" counts what came before
         nm = NOUN_AFTER.match(s, pos)
         if nm and nm.group("sep") == "-":
             return None if words else (_hyphen_unit(nm.group("noun")), nm.end())  # "193-vehicle"
@@ -380,8 +390,9 @@ def hyphen_counts(s: str, end: int, value: float) -> bool:
 
 
 def counts_people(before: str) -> bool:
-    """Whether a verb of harm comes right before a bare number ("wounding around 60")."""
-    return bool(_CASUALTY_BEFORE.search(before))
+    """Whether a verb of harm comes right before a bare number ("wounding around 60"), or a
+    crowd or a population it measures ("a crowd of more than 22,000")."""
+    return bool(_CASUALTY_BEFORE.search(before) or _PEOPLE_BEFORE.search(before))
 
 
 def counted_before(s: str, start: int) -> str | None:

@@ -28,6 +28,7 @@ from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_
 from newsflow.numsport import (
     cricket_innings,
     cricket_scorecards,
+    game_layouts,
     results_lines,
     score_units,
     set_score_at,
@@ -99,7 +100,6 @@ _NOT_AFTER_ORDINAL = frozenset("last next since during within earlier later ago 
 _FRACTION_CONTEXT = re.compile(
     r"\b(?:by|about|around|roughly|nearly|almost|some|than|over|under|just|only|barely|fully|"
     r"cut|fell|rose|lost|gained|shed|grew|shrank|dropped|reduced|slashed|increased)\s+$", re.I)
-_SHARE_OF = re.compile(r"\s(?:in|out)\s", re.I)  # "one in five" stays a ratio
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
 _PAIR = re.compile(r"(?:\s?[-–]\s?|\s—\s|—|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "2 — 3", "a score of 93 to 39"
@@ -153,6 +153,7 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         pos = max(end, m.end())
     found = results_lines(race_times(out, sentence, Amount), sentence, Amount)
     found = cricket_scorecards(cricket_innings(found, sentence, Amount), sentence, Amount)
+    found = game_layouts(found, sentence, Amount)
     return [_shift(a, offset) for a in share_context(found, sentence)]
 
 
@@ -551,7 +552,7 @@ def _finish(s: str, r: _Reading) -> Amount | None:
             return None  # "a quarter earlier": a period, not a share
         r.kind, r.unit, r.dimension, r.value = "count", "quarter", "time", round(r.value * 4)  # "the last four quarters"
     if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
-            r.m.group("half") or (r.m.group("fraction") and not _SHARE_OF.search(r.m.group("fraction")))):
+            r.m.group("half") or r.m.group("fraction")):  # "one in three people": 33.3333%, as labellers read it
         r.kind, r.unit, r.dimension, r.value = "percent", "percent", "ratio", round(r.value * 100, 4)  # "half": 50%
     value = -r.value if r.negative and r.kind != "count" else r.value
     if not math.isfinite(value):

@@ -39,6 +39,7 @@ _NAMED_RATE = re.compile(r"\b(?!(?:weekly|daily|monthly|annual|yearly|the|a|an|i
 _CLOSE = re.compile(r"\s*\)")
 _SCALE_WORDS = ("a ", "one ", "hundred", "thousand", "million")
 _OTHERS = re.compile(r"\bothers$", re.I)
+_BARE = re.compile(r"[\d,.]+|[a-z]+(?:-[a-z]+)?", re.I)  # a number alone: its noun was left out
 _ANOTHER_BEFORE = re.compile(r"\b(?:another|an\s+additional|a\s+further|an\s+extra)\s+$", re.I)
 
 
@@ -54,7 +55,8 @@ def elided_antecedents(res: list[Any], s: str) -> list[Any]:
     for i, a in enumerate(res):
         if a.kind != "count" or a.unit != "person" or not _harmed(a, s):
             continue
-        if not (_OTHERS.search(a.text) or _ANOTHER_BEFORE.search(s, max(0, a.start - 20), a.start)):
+        if not (_OTHERS.search(a.text) or _ANOTHER_BEFORE.search(s, max(0, a.start - 20), a.start)
+                or _BARE.fullmatch(a.text)):  # "21 workers are injured, 13 are still missing"
             continue
         prev = next((b for b in reversed(res[:i]) if b.kind == "count" and b.unit), None)
         if prev and prev.unit not in TIME_NAMES and " per " not in prev.unit and _HARM_AFTER.match(s, prev.end) \

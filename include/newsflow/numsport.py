@@ -259,3 +259,50 @@ def cricket_scorecards(res: list[Any], s: str, make: Any) -> list[Any]:
             res = _without(res, start, end)
             res.append(make(start, end, n["n"], "count", float(n["n"]), None, unit, "=", None))
     return sorted(res, key=lambda b: b.start)
+
+
+# Australian rules: "Western Bulldogs 21.14 (140)" is 21 goals, 14 behinds and 140 points; the
+# sum (six points a goal, one a behind) after a name tells the layout from a decimal, so no sport
+# word is needed.
+_NAME_BEFORE = re.compile(r"[A-Z][\w'’.&-]*\s+$")
+_TALLY = re.compile(r"(?<=[A-Za-z]\s)(?P<g>\d{1,2})\.(?P<b>\d{1,2})\s*\((?P<p>\d{1,3})\)")
+# A game clock: "with 3:16 left in the first", "with 0:18 remaining", "with 7:33 in the first".
+_CLOCK = re.compile(r"\bwith\s+(?:just\s+|only\s+)?(?P<m>\d{1,2}):(?P<s>[0-5]\d)(?=\s+(?:left|remaining|to\s+(?:go|play)|on\s+the\s+clock|"
+                    r"in\s+the\s+(?:first|second|third|fourth|final|1st|2nd|3rd|4th|opening)\b))", re.I)
+# Golf match play: "defeated Geoff Ogilvy 2 and 1" won by two holes with one to play.
+_MATCH_PLAY = re.compile(r"\b(?:defeat(?:s|ed|ing)?|beat(?:s|ing)?|def\.|won)\s+(?:[^.;,]{1,60}?\s)?"
+                         r"(?P<x>[1-9]|10)\s+and\s+(?P<y>[1-8])\b(?!\s*(?:[-–/]|\w))")
+_GOLF = re.compile(r"\b(?:golf\w*|Match\s+Play|Ryder\s+Cup|Walker\s+Cup|Solheim\s+Cup|Presidents\s+Cup|PGA|LPGA|"
+                   r"Amateur\s+Championship)\b")
+# "Army-31, Marines-21", "Sacramento Monarchs-95, Detroit Shock-71": teams and scores joined by hyphens.
+_HYPHEN_RESULT = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<x>\d{1,3}),\s+"
+                            r"[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<y>\d{1,3})(?![\w-])")
+# In a cricket sentence, a bowler's figures right after the name: "Kemar Roach 6/27" (wickets for runs).
+_NAMED_FIGURES = re.compile(r"(?<=[a-z]\s)(?P<w>\d|10)/(?P<r>\d{2,3})\b(?![/\d])")
+
+
+def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
+    """Add what sports pages write in layouts of their own (``make`` builds an amount): Australian
+    rules tallies, game clocks in seconds, golf match-play margins, hyphenated results lines and
+    bowlers' figures; each replaces whatever the scanner read in the same digits."""
+    count = lambda m, g, unit: make(m.start(g), m.end(g), m[g], "count", float(m[g]), None, unit, "=", None)  # noqa: E731
+    found: list[tuple[re.Match, list[Any]]] = []
+    for m in _TALLY.finditer(s):
+        if int(m["g"]) * 6 + int(m["b"]) == int(m["p"]) and _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start()):
+            found.append((m, [count(m, "g", "goal"), count(m, "b", "behind"), count(m, "p", "point")]))
+    for m in _CLOCK.finditer(s):
+        clock = s[m.start("m"):m.end("s")]
+        found.append((m, [make(m.start("m"), m.end("s"), clock, "quantity", float(int(m["m"]) * 60 + int(m["s"])),
+                               None, "second", "=", None, "time")]))
+    if _GOLF.search(s):
+        found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")])
+                  for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]
+    if _SPORT.search(s) or _team_unit(s):
+        for m in _HYPHEN_RESULT.finditer(s):
+            unit = sport_unit(s, float(m["x"]), float(m["y"]), series=False)
+            found.append((m, [count(m, "x", unit), count(m, "y", unit)]))
+    if _CRICKET.search(s):
+        found += [(m, [count(m, "w", "wicket"), count(m, "r", "run")]) for m in _NAMED_FIGURES.finditer(s)]
+    for _, amounts in found:
+        res = _without(res, amounts[0].start, amounts[-1].end) + amounts
+    return sorted(res, key=lambda b: b.start) if found else res

@@ -36,29 +36,46 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
     return sorted(res + added, key=lambda a: a.start) if added else res
 
 
-# one span in two units, the larger first: "11 hours and 55 minutes" is 11.92 hours, "26 miles,
-# 385 yards" 26.22 miles (the labels give the larger unit); minutes and seconds, a race time, in
-# seconds ("15 minutes, 41.40 seconds" 941.4). Not years and months or days and
-# hours: quantulum's labels keep "twenty-one years and six months" as two amounts.
-_PARTS = {("hour", "minute"): 60, ("minute", "second"): 60, ("mile", "yard"): 1760, ("foot", "inch"): 12,
-          ("pound", "ounce"): 16}
+# One span in two or more units, the larger first: "11 hours and 55 minutes" is 11.92 hours,
+# "26 miles, 385 yards" 26.22 miles (the labels give the larger unit); minutes and seconds, a
+# race time, in seconds ("15 minutes, 41.40 seconds" 941.4). Years and months too ("jailed for
+# two years and six months" is 2.5 years, "three years and one day" 3.00274, "3 years, 2 months,
+# 14 days, and 16 hours" one span), as the real-news conventions say (README_real.md, "Compound
+# amounts"); quantulum's own labels keep them apart, and lose. Sizes in each family's smallest unit.
+_SIZES = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2628000, "year": 31536000,
+          "inch": 1, "foot": 12, "yard": 36, "mile": 63360, "ounce": 1, "pound": 16}
+_FAMILY = {**dict.fromkeys(("second", "minute", "hour", "day", "week", "month", "year"), "time"),
+           **dict.fromkeys(("inch", "foot", "yard", "mile"), "length"), "ounce": "mass", "pound": "mass"}
 _PART_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)?")
 
 
 def compound_spans(res: list[Any], s: str) -> list[Any]:
-    """Merge an amount in a larger unit with the next one in its smaller part ("11 hours and 55
+    """Merge an amount in a larger unit with the next ones in its smaller parts ("11 hours and 55
     minutes") into one span in the larger unit. Not a list of two ("12 months and 6 months") nor
-    a part as big as the whole unit ("3 feet 14 inches")."""
+    a part as big as the unit before it ("3 feet 14 inches")."""
     out: list[Any] = []
+    last_part: list[str] = []  # the smallest unit merged into each amount of ``out`` so far
     for a in res:
         prev = out[-1] if out else None
-        ratio = _PARTS.get((prev.unit, a.unit)) if prev else None
-        if ratio and prev.value_max is None and a.value_max is None and prev.value == int(prev.value) \
-                and a.value < ratio and a.qualifier == "=" and _PART_GAP.fullmatch(s, prev.end, a.start):
+        if prev and _is_part(prev, last_part[-1], a) and _PART_GAP.fullmatch(s, prev.end, a.start):
             if (prev.unit, a.unit) == ("minute", "second"):  # a race time: in seconds, as "79h 33' 20\"" is
                 out[-1] = replace(a, value=prev.value * 60 + a.value, start=prev.start, text=s[prev.start:a.end])
             else:
-                out[-1] = replace(prev, value=prev.value + a.value / ratio, end=a.end, text=s[prev.start:a.end])
+                value = prev.value + a.value * _SIZES[a.unit] / _SIZES[prev.unit]
+                out[-1] = replace(prev, value=value, end=a.end, text=s[prev.start:a.end])
+            last_part[-1] = a.unit
         else:
             out.append(a)
+            last_part.append(a.unit or "")
     return out
+
+
+def _is_part(prev: Any, part: str, a: Any) -> bool:
+    """Whether ``a`` continues ``prev`` (whose smallest part so far is ``part``) in a smaller unit."""
+    family = _FAMILY.get(a.unit or "")
+    if not family or _FAMILY.get(prev.unit or "") != family or _FAMILY.get(part) != family:
+        return False
+    if prev.value_max is not None or a.value_max is not None or a.qualifier != "=" or (
+            part == prev.unit and prev.value != int(prev.value)):  # "2.5 hours and 30 minutes" are two
+        return False
+    return _SIZES[a.unit] < _SIZES[part] and a.value * _SIZES[a.unit] < _SIZES[part]

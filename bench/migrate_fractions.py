@@ -1,0 +1,59 @@
+"""Relabel fractions and shares in the project's own numbers sets as percentages.
+
+    .venv/bin/python bench/migrate_fractions.py            # dry run: print what would change
+    .venv/bin/python bench/migrate_fractions.py --write    # rewrite the two files in place
+
+Why (run once in session 22): the real-news conventions every independent labeller follows
+(`evaldata/README_real.md`: "Fractions are percent", "one in twenty is 5 percent", "Three out of
+four people is 75 percent") read "about a third" as 33.3333 percent and "one in eight" as 12.5
+percent; the project's dev and held-out sets were written earlier with the ratio (0.3333,
+cardinal). The extractor follows the real labels (``fractions_as_percent`` in the unit
+conventions), so the project's sets are relabelled by a rule read off the gold text only (never
+the extractor's output): a unitless cardinal below 1 whose span holds a fraction word or an
+"N in M" / "N out of M" share becomes that many percent. A bare decimal ("0.72") is left alone.
+Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+EVALDATA = Path(__file__).resolve().parents[1] / "include" / "newsflow" / "evaldata"
+FILES = (EVALDATA / "numbers_dev.jsonl", EVALDATA / "numbers_heldout.jsonl")
+SHARE = re.compile(r"\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b"
+                   r"|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?\w+\b", re.I)
+
+
+def migrate(path: Path, write: bool) -> int:
+    """Relabel one file; print every change; return the number of changes."""
+    out, changed = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            out.append(line)
+            continue
+        ex = json.loads(line)
+        for m in ex["numbers"]:
+            if m["kind"] == "cardinal" and m["unit"] is None and 0 < m["value"] < 1 and SHARE.search(m["text"]):
+                new = round(m["value"] * 100, 4)
+                print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['value']} -> {new} percent")
+                m.update(kind="percent", unit="percent", value=new)
+                changed += 1
+        out.append(json.dumps(ex, ensure_ascii=False))
+    if write:
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return changed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write", action="store_true", help="rewrite the files (default: dry run)")
+    args = ap.parse_args()
+    total = sum(migrate(path, args.write) for path in FILES)
+    print(f"{total} labels {'changed' if args.write else 'would change'}")
+
+
+if __name__ == "__main__":
+    main()
