@@ -76,7 +76,12 @@ def test_change_then_level_is_not_a_range():
         ("It costs more than $5 now.", ">"),
         ("It costs over $5 now.", ">"),
         ("It costs less than $5 now.", "<"),
-        ("It costs up to $5 now.", "<"),
+        ("It costs up to $5 now.", "<="),  # inclusive bounds, as every real labeller marks them
+        ("It costs at least $5 now.", ">="),
+        ("It costs as much as $5 now.", "<="),
+        ("It costs no more than $5 now.", "<="),
+        ("It costs a minimum of $5 now.", ">="),
+        ("It took at least a week.", ">="),
         ("Inflation rose 3.2% in March.", "up"),
         ("Sales fell 4% in March.", "down"),
         ("Output is down from 12 million tonnes.", "down"),

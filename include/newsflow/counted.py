@@ -68,6 +68,7 @@ _CASUALTY_AFTER = re.compile(
     r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
+_POINTS_SHORT = re.compile(r"\s?pts\b\.?")
 # "16 on board", "a plane with 120 aboard": the people carried
 _ON_BOARD = re.compile(r"\s+(?:on\s+board|aboard)\b", re.I)
 # "a crowd of more than 22,000", "the population of New Zealand was 4,380,700": a bare number
@@ -188,6 +189,8 @@ def _counted_opening(s: str, end: int, value: float, value_max: float | None) ->
         return people
     if (margin := _MARGIN.match(s, end)) and value_max is None:
         return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
+    if (pts := _POINTS_SHORT.match(s, end)):
+        return "point", pts.end()  # "Kent 4pts", "12 pts": a table's or a box score's points
     return None
 
 

@@ -69,7 +69,7 @@ _UNIT_BEFORE, _UNIT_BEFORE_FORMS = unit_before()
 _RANGE_SEP = re.compile(r"\s*(?:-to-|-\s+to|-|–|—|to)\s*|\s+and\s+", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(rf"(?:(?<=[\s(\[“\"'/\-−+])|^)(?P<cur>{alt(CURRENCY_PREFIX)})\s?$")
 _CURRENCY_PREFIX_AT = re.compile(rf"(?:{alt(CURRENCY_PREFIX)})\s?")
-_QUALIFIER_NAMES = {"gt": ">", "lt": "<", "approx": "~", "up": "up", "down": "down"}
+_QUALIFIER_NAMES = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "approx": "~", "up": "up", "down": "down"}
 # One pattern for all qualifiers; on overlap the order of QUALIFIERS decides (">" before "~" ...).
 _QUALIFIER_BEFORE = re.compile(
     r"(?:^|(?<=[\s(\[“\"']))(?:" + "|".join(
@@ -293,7 +293,7 @@ def _hedged(s: str, start: int) -> bool:
     """Whether a qualifier of size (not a change verb) comes right before ``start``."""
     before = _tail(s, start, 40)[0]
     qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
-    return bool(qm and qm.lastgroup in ("gt", "lt", "approx"))
+    return bool(qm and qm.lastgroup in ("gt", "ge", "lt", "le", "approx"))
 
 
 def _fraction_as_ordinal(s: str, m: re.Match) -> Amount | None:

@@ -15,7 +15,7 @@ CLOCK_AFTER = re.compile(r"\s*o['’]clock\b", re.IGNORECASE)
 NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#|(?<![\w.])[A-Z]{2,4}\.)\s?$")  # "SA. 57372" too
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 # a hedge is no name though capitalised at the start: "Roughly 10,000", "Approximately 67"
-HEDGE_WORD = re.compile("|".join(f"(?:{pat})" for pat, q in QUALIFIERS if q in (">", "<", "~")), re.IGNORECASE)
+HEDGE_WORD = re.compile("|".join(f"(?:{pat})" for pat, q in QUALIFIERS if q in (">", ">=", "<", "<=", "~")), re.IGNORECASE)
 PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 # "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
@@ -74,7 +74,7 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False  # "10 Downing Street", "221B Baker Street"
         if DESIGNATION_BEFORE.search(before) or (re.search(r"\w\($", before) and s[end:end + 1] == ")"):
             return False  # "PSR B1257+12", "WISE J0830+2837", "Article 107(3)": part of a name
-        if (re.search(r"(?:^|\s)\($", before) and len(digits) == 1 and ENUMERATOR_AFTER.match(s, end)) or PERIOD_CODE_AFTER.match(s, core_end):
+        if (re.search(r"(?:^|\s)\($", before) and len(digits) == 1 and ENUMERATOR_AFTER.match(s, core_end)) or PERIOD_CODE_AFTER.match(s, core_end):
             return False  # "(2) large volume changes": an item's number; "4Q23", "2H24": a period's name
         if len(digits) == 1 and GENERATION_AFTER.match(s, core_end):
             return False  # "5G", "a 4G phone"

@@ -14,6 +14,7 @@ the same digits (a bracketed ranking is a place, not a count).
 
 from __future__ import annotations
 
+import calendar
 import functools
 import json
 import re
@@ -26,7 +27,7 @@ from newsflow.numrefer import CRICKET_WORDS
 
 _GAME_TIME = r"at\s+half-?time|in\s+overtime|overtime|after\s+extra\s+time"  # words only a game's score has after it
 _SCORE_AFTER = re.compile(r"\s+(?:(?:semi-?final|final|quarter-?final|home|away|opening|league|cup)\s+)?"
-                          r"(?:[a-z]+-[a-z]+\s+)?(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|"
+                          r"(?:[a-z]+-[a-z]+\s+)?(?:half-?time\s+)?(?:win|victory|victories|draw|defeat|loss|lead|triumph|thrashing|rout|"
                           r"scoreline|thriller|deficit|run|"
                           rf"series|aggregate|result|{_GAME_TIME})\b", re.I)
 _SPORT = re.compile(r"\b(?:match(?:es)?|games?|league|cup|season|tournament|championship|final|derby|goals?|scored|"
@@ -145,7 +146,8 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     leading = word in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
     if not sport and (_not_sport(s) or leading or word in _NEEDS_SPORT):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
-    return sport_unit(s, first, second)
+    series = bool(_SERIES.search(s, max(0, start - 40), start))  # "wins series, 3–1"; not "the game 8–6, ending the series"
+    return sport_unit(s, first, second, series=series)
 
 
 def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
@@ -181,7 +183,7 @@ _TEAM = r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z0-9][\w'’.&-]*|of|de|la))*?"
 # "Miami Heat 120, Boston Celtics 107.": a line that is the result; its start is the sentence's,
 # a colon's ("In Miami, Florida: ...") or a dash's, and its end the sentence's or a clause's.
 _RESULT = re.compile(rf"(?:^|:\s+|[–—-]\s+){_RANK.format('ra')}(?P<a>{_TEAM})\s+(?P<x>\d{{1,3}})(?:,|\s+def\.|\s+defeated)\s+"
-                     rf"{_RANK.format('rb')}(?P<b>{_TEAM})\s+(?P<y>\d{{1,3}})(?=\s*(?:$|[.;,:]|\(|\s[–—-]\s|\s(?:in|at|after|on)\s))")
+                     rf"{_RANK.format('rb')}(?P<b>{_TEAM})\s+(?P<y>\d{{1,3}})(?=\s*(?:$|[.;,:]|\(|\s[–—-]\s|\s(?:in|at|after|on)\s)|\s+[A-Z])")  # "... Yankees 4 Cleveland wins series"
 
 
 def _without(res: list[Any], start: int, end: int) -> list[Any]:
@@ -278,7 +280,29 @@ _GOLF = re.compile(r"\b(?:golf\w*|Match\s+Play|Ryder\s+Cup|Walker\s+Cup|Solheim\
 _HYPHEN_RESULT = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<x>\d{1,3}),\s+"
                             r"[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<y>\d{1,3})(?![\w-])")
 # In a cricket sentence, a bowler's figures right after the name: "Kemar Roach 6/27" (wickets for runs).
+# Cricket scorecards written inline: a total "448/5 dec.", "613/7d", "570–9 dec" (runs for wickets,
+# the runs above ten), a team's runs before its batsmen's brackets or its second innings
+# ("Sri Lanka 185 (Dilshan 69)", "England 139 & 570–9"), and the batsmen's own runs in brackets
+# ("(Sangakkara 185, Jayawardene 85)", "Sachin Tendulkar 100*").
+_INLINE_TOTAL = re.compile(r"(?<![\w/.:])(?P<r>[1-9]\d{1,2})[/–-](?P<w>\d|10)(?:d\b|\s*dec\b\.?)?(?![\w/–-]|\.\d)")
+_TEAM_RUNS = re.compile(r"(?:(?<=[A-Za-z]\s)|^)(?P<r>[1-9]\d{1,2})(?=\s*(?:\(|&\s*\d|and\s+\d{1,3}[/–-]\d))")
+_BRACKET = re.compile(r"\((?P<body>[^()]{3,200})\)")
+_SCORECARD_WORDS = re.compile(rf"\b(?:{CRICKET_WORDS}|overs?)\b")
+_BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})\*?(?=\s*(?:[,;]|$))")
+# Tennis: a seed in square brackets after a player ("Dinara Safina [1]") is a place, not a count;
+# a tiebreak after a set of 7–6 gives the loser's points alone ("6–7(5)").
+_SEED = re.compile(r"(?<=[A-Za-z]\s)\[(?P<n>\d{1,2})\]")
+_SHORT_TIEBREAK = re.compile(r"(?<=[67]–[67]|[67]-[67])\((?P<k>\d{1,2})\)")
 _NAMED_FIGURES = re.compile(r"(?<=[a-z]\s)(?P<w>\d|10)/(?P<r>\d{2,3})\b(?![/\d])")
+
+
+def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
+    """The totals, team runs and batsmen's runs of a cricket scorecard written in one line."""
+    found = [(m, [count(m, "r", "run"), count(m, "w", "wicket")]) for m in _INLINE_TOTAL.finditer(s)]
+    found += [(m, [count(m, "r", "run")]) for m in _TEAM_RUNS.finditer(s)]
+    for bracket in _BRACKET.finditer(s):
+        found += [(m, [count(m, "r", "run")]) for m in _BATSMAN.finditer(s, bracket.start("body"), bracket.end("body"))]
+    return found
 
 
 def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
@@ -301,8 +325,12 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
         for m in _HYPHEN_RESULT.finditer(s):
             unit = sport_unit(s, float(m["x"]), float(m["y"]), series=False)
             found.append((m, [count(m, "x", unit), count(m, "y", unit)]))
-    if _CRICKET.search(s):
+    if _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run" is basketball's
         found += [(m, [count(m, "w", "wicket"), count(m, "r", "run")]) for m in _NAMED_FIGURES.finditer(s)]
+        found += _inline_scorecard(s, count)
+    found += [(m, [count(m, "k", "point")]) for m in _SHORT_TIEBREAK.finditer(s)]
+    found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
+              for m in _SEED.finditer(s)]
     for _, amounts in found:
         res = _without(res, amounts[0].start, amounts[-1].end) + amounts
     return sorted(res, key=lambda b: b.start) if found else res

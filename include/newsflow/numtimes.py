@@ -17,21 +17,25 @@ _RACE_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d
                         r"(?!\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|UTC|BST|[ECMP][SD]T|CET|local))")
 # a race time in hours, minutes and seconds marks: "79h 33' 20\"" (the Tour de France's)
 _HMS = re.compile(r"(?<![\d.])(?P<h>\d{1,3})\s?h\s?(?P<m>[0-5]?\d)['’′]\s?(?P<s>[0-5]?\d)(?:[\"”″]|'')")
+# the same in letters, "3h 33m 04s", "+2m 46s" (a gap behind the leader), and minutes and seconds
+# to a tenth or hundredth, "46:03.3", "2:57.12": no clock has fractions of a second
+_HMS_LETTERS = re.compile(r"(?<![\w.])(?:(?P<h>\d{1,3})h\s?)?(?P<m>[0-5]?\d)m\s?(?P<s>[0-5]?\d)s\b")
+_MS_FRACTION = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>[0-5]\d\.\d{1,3})(?![\d:.])")
 _CLOCK_BEFORE = re.compile(r"\b(?:at|by|until|till|before|after|from|since)\s+$", re.I)
 
 
 def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
     """``res`` with the race times of ``s`` added (``make`` builds an amount), in text order."""
-    if ":" not in s and "'" not in s and "’" not in s:
+    if ":" not in s and "'" not in s and "’" not in s and not _HMS_LETTERS.search(s):
         return res
     added = []
-    for m in [*_RACE_TIME.finditer(s), *_HMS.finditer(s)]:
-        if m.re is _HMS:
+    for m in [*_RACE_TIME.finditer(s), *_HMS.finditer(s), *_HMS_LETTERS.finditer(s), *_MS_FRACTION.finditer(s)]:
+        if m.re is not _RACE_TIME:
             res = [a for a in res if not (m.start() <= a.start < m.end())]  # "79h 33' 20\"": its parts are no amounts
         elif _CLOCK_BEFORE.search(s, max(0, m.start() - 12), m.start()) or any(
                 a.start < m.end() and m.start() < a.end for a in res):
             continue
-        value = float(int(m["h"]) * 3600 + int(m["m"]) * 60 + int(m["s"]))
+        value = round(int(m.groupdict().get("h") or 0) * 3600 + int(m["m"]) * 60 + float(m["s"]), 3)
         added.append(make(m.start(), m.end(), m.group(), "quantity", value, None, "second", "=", None, "time"))
     return sorted(res + added, key=lambda a: a.start) if added else res
 

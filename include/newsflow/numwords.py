@@ -40,10 +40,11 @@ ORDINAL_WORDS = {
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
 
 QUALIFIERS: list[tuple[str, str]] = [
-    (r"more\s+than|over|above|at\s+least|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|"
-     r"higher\s+than|north\s+of|a\s+minimum\s+of", ">"),
-    (r"less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|no\s+more\s+than|lower\s+than|"
-     r"just\s+under|a\s+maximum\s+of|as\s+(?:much|many)\s+as", "<"),
+    (r"more\s+than|over|above|exceeding|in\s+excess\s+of|upwards\s+of|greater\s+than|"
+     r"higher\s+than|north\s+of", ">"),
+    (r"at\s+least|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+less\s+than", ">="),  # the bound itself counts
+    (r"less\s+than|fewer\s+than|under|below|lower\s+than|just\s+under", "<"),
+    (r"up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of|as\s+(?:much|many|high)\s+as", "<="),
     (r"around|about|roughly|approximately|approx\.|nearly|almost|some|an\s+estimated|"
      r"estimated|close\s+to|circa|c\.|just\s+over|more\s+or\s+less|an\s+approximate", "~"),
     (r"(?:rose|rise[sn]?|rising|increased|increases?|increasing|grew|grow(?:s|n|ing)?|climbed|"

@@ -29,7 +29,7 @@ NUMBER_KINDS = ("money", "percent", "quantity", "count", "cardinal", "ordinal")
 # bays), strait (and channels), canal, island (and archipelagos), peninsula, mountains, desert.
 PLACE_FEATURES = ("continent", "country", "territory", "capital", "city", "state", "region", "ocean", "sea",
                   "gulf", "strait", "canal", "island", "peninsula", "mountains", "desert")
-QUALIFIERS = ("=", "~", ">", "<", "up", "down")
+QUALIFIERS = ("=", "~", ">", ">=", "<", "<=", "up", "down")
 QUARANTINE_STAGES = ("fetch", "clean", "segment", "entities", "numbers", "validate", "land")
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 QUOTE_KINDS = ("full", "partial")
@@ -236,7 +236,7 @@ NUMBERS = Table(
         Column("value", pa.float64(), "Fully scaled value ('20 million' -> 20000000.0).", False),
         Column("value_max", pa.float64(), "Upper bound, only for ranges ('$5-6 billion')."),
         Column("unit", pa.string(), "ISO 4217 code for money, 'percent', singular unit name, or the counted noun.", True, True),
-        Column("qualifier", pa.string(), "'=', '~' (around), '>' (more than), '<' (less than), 'up' or 'down' (changes).", False, True),
+        Column("qualifier", pa.string(), "'=', '~' (around), '>' (more than), '>=' (at least), '<' (less than), '<=' (up to, as many as), 'up' or 'down' (changes).", False, True),
         Column("object", pa.string(), "What is counted or measured, when the text says it ('US soybeans')."),
         Column("version", pa.int32(), "Version of the article these rows were extracted from (articles.version)."),
         Column("dimension", pa.string(), "What the unit measures, from the unit registry: 'currency', 'length', 'mass', 'power', "

@@ -1,9 +1,17 @@
-"""Relabel fractions and shares in the project's own numbers sets as percentages.
+"""Relabel the project's own numbers sets to two conventions every real-news labeller follows.
 
-    .venv/bin/python bench/migrate_fractions.py            # dry run: print what would change
-    .venv/bin/python bench/migrate_fractions.py --write    # rewrite the two files in place
+    .venv/bin/python bench/migrate_conventions.py            # dry run: print what would change
+    .venv/bin/python bench/migrate_conventions.py --write    # rewrite the two files in place
 
-Why (run once in session 22): the real-news conventions every independent labeller follows
+Both run once in session 22. Each rule reads the gold text only (never the extractor's output),
+so every change is reviewable, and running it twice changes nothing the second time.
+
+Bounds: the real-news conventions ("Number conventions" in `evaldata/README_real.md`) give "at
+least" the qualifier ``>=`` and "up to", "as many as", "as much as" ``<=`` (260 and 63 labels in
+the real sets, none otherwise); the project's sets used ``>`` and ``<``. A gold mention whose span
+opens with such a phrase and carries the strict symbol gets the inclusive one.
+
+Fractions: the real-news conventions every independent labeller follows
 (`evaldata/README_real.md`: "Fractions are percent", "one in twenty is 5 percent", "Three out of
 four people is 75 percent") read "about a third" as 33.3333 percent and "one in eight" as 12.5
 percent; the project's dev and held-out sets were written earlier with the ratio (0.3333,
@@ -11,7 +19,6 @@ cardinal). The extractor follows the real labels (``fractions_as_percent`` in th
 conventions), so the project's sets are relabelled by a rule read off the gold text only (never
 the extractor's output): a unitless cardinal below 1 whose span holds a fraction word or an
 "N in M" / "N out of M" share becomes that many percent. A bare decimal ("0.72") is left alone.
-Running it twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from pathlib import Path
 
 EVALDATA = Path(__file__).resolve().parents[1] / "include" / "newsflow" / "evaldata"
 FILES = (EVALDATA / "numbers_dev.jsonl", EVALDATA / "numbers_heldout.jsonl")
+AT_LEAST = re.compile(r"(?:at\s+least|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+less\s+than)\s", re.I)
+UP_TO = re.compile(r"(?:up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of|as\s+(?:much|many|high)\s+as)\s", re.I)
 SHARE = re.compile(r"\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b"
                    r"|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?\w+\b", re.I)
 
@@ -36,6 +45,11 @@ def migrate(path: Path, write: bool) -> int:
             continue
         ex = json.loads(line)
         for m in ex["numbers"]:
+            for rule, strict, inclusive in ((AT_LEAST, ">", ">="), (UP_TO, "<", "<=")):
+                if m["qualifier"] == strict and rule.match(m["text"]):
+                    print(f"change {path.stem} {ex['id']}: {m['text']!r} {strict} -> {inclusive}")
+                    m["qualifier"] = inclusive
+                    changed += 1
             if m["kind"] == "cardinal" and m["unit"] is None and 0 < m["value"] < 1 and SHARE.search(m["text"]):
                 new = round(m["value"] * 100, 4)
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['value']} -> {new} percent")
