@@ -11,6 +11,10 @@ least" the qualifier ``>=`` and "up to", "as many as", "as much as" ``<=`` (260 
 the real sets, none otherwise); the project's sets used ``>`` and ``<``. A gold mention whose span
 opens with such a phrase and carries the strict symbol gets the inclusive one.
 
+Terms of art: every real labeller counts "12 named storms" as "named storm" and "three major
+hurricanes" as "major hurricane" (numwords.TERMS_OF_ART); a gold count whose span ends in such a
+term and whose unit is its head noun alone gets the term.
+
 Fractions: the real-news conventions every independent labeller follows
 (`evaldata/README_real.md`: "Fractions are percent", "one in twenty is 5 percent", "Three out of
 four people is 75 percent") read "about a third" as 33.3333 percent and "one in eight" as 12.5
@@ -27,6 +31,8 @@ import argparse
 import json
 import re
 from pathlib import Path
+
+from newsflow.numwords import TERMS_OF_ART
 
 EVALDATA = Path(__file__).resolve().parents[1] / "include" / "newsflow" / "evaldata"
 FILES = (EVALDATA / "numbers_dev.jsonl", EVALDATA / "numbers_heldout.jsonl")
@@ -50,6 +56,11 @@ def migrate(path: Path, write: bool) -> int:
                     print(f"change {path.stem} {ex['id']}: {m['text']!r} {strict} -> {inclusive}")
                     m["qualifier"] = inclusive
                     changed += 1
+            term = next((t for t in TERMS_OF_ART if re.search(rf"\b{t}s?$", m["text"], re.I)), None)
+            if m["kind"] == "count" and term and m["unit"] == term.split()[-1]:
+                print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {term}")
+                m["unit"] = term
+                changed += 1
             if m["kind"] == "cardinal" and m["unit"] is None and 0 < m["value"] < 1 and SHARE.search(m["text"]):
                 new = round(m["value"] * 100, 4)
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['value']} -> {new} percent")

@@ -1421,7 +1421,7 @@ def test_results_lines_cricket_innings_and_margins(sentence, expected):
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("There were 12 named storms, and 6 become hurricanes.", [(12, "storm"), (6, "storm")]),  # a verb ends the phrase
+    ("There were 12 named storms, and 6 become hurricanes.", [(12, "named storm"), (6, "hurricane")]),  # what they become
     ("The US had 279 weather and climate disasters.", [(279, "disaster")]),  # coordinated modifiers
     ("He counted two men and three women.", [(2, "man"), (3, "woman")]),
     ("Adults should be tested about 20 times a year.", [(20, "times per year")]),

@@ -254,7 +254,7 @@ def test_bare_numbers_that_count_people(sentence, text):
 @pytest.mark.parametrize("sentence", [
     "The study represents an adult population of two hundred twenty-two million.",  # adults, not people
     "The show had a peak audience of 12.8 million watching on ITV.",  # viewers
-    "The population grew by 5,000 in 2010.",  # a change of a population is not read as its level here
+    "The deer population grew by 5,000 in 2010.",  # deer
 ])
 def test_people_rules_stay_in_their_phrases(sentence):
     assert "person" not in [a.unit for a in extract(sentence)]
@@ -264,3 +264,48 @@ def test_a_bare_number_harmed_after_a_harmed_subject_counts_the_same_thing():
     assert found("21 workers are injured, 13 are still missing.") == [
         ("21 workers", 21.0, "worker"), ("13", 13.0, "worker")]
     assert found("A bomb killed 12 people; 30 are wounded.")[1] == ("30", 30.0, "person")
+
+
+def test_pay_named_with_its_period_rates_the_bracketed_figures_alongside():
+    s = ("Median weekly earnings of Blacks ($712) and Hispanics ($684) were lower than those of "
+         "Whites ($931) and Asians ($1,095).")
+    assert [a.unit for a in extract(s)] == ["USD per week"] * 4
+    assert [a.unit for a in extract("The hourly wage rose to $15, costing firms ($3 billion).")] == [
+        "USD per hour", "USD"]  # what it cost is no pay
+
+
+def test_a_us_state_keeps_a_bare_dollar_american_on_a_canadian_site():
+    from newsflow.evaluate import as_published
+
+    s = "General Dynamics Land Systems, Sterling Heights, Michigan, was awarded a $428,229,970 contract."
+    assert [a.unit for a in as_published(s, "https://sdquebec.ca/en/news/contract-awards")] == ["USD"]
+    assert [a.unit for a in as_published("The province will spend $5 million.", "https://news.ontario.ca/x")] == ["CAD"]
+    assert [a.unit for a in as_published("Georgia will spend $5 million.", "https://news.ontario.ca/x")] == ["CAD"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("At Least 450 Dead in Peru Earthquake", [("At Least 450 Dead", "person", ">=")]),
+    ("More Than 80 Hurt In Bus Crash", [("More Than 80 Hurt", "person", ">")]),
+    ("Afghan Suicide Bomber Kills 1", [("1", "person", "=")]),
+    ("The U.S. population grew by 2.3 million last year.", [("grew by 2.3 million", "person", "up")]),
+])
+def test_headline_casualties_and_populations_count_people(sentence, expected):
+    assert [(a.text, a.unit, a.qualifier) for a in extract(sentence)] == expected
+
+
+def test_terms_of_art_and_what_a_number_becomes():
+    s = "NOAA predicts nine to 15 named storms, of which four to eight could become hurricanes."
+    assert [(a.text, a.value, a.value_max, a.unit) for a in extract(s)] == [
+        ("nine to 15 named storms", 9.0, 15.0, "named storm"), ("four to eight", 4.0, 8.0, "hurricane")]
+    assert [a.unit for a in extract("He drew two personal fouls and three major hurricanes hit.")] == [
+        "personal foul", "major hurricane"]
+    assert [a.unit for a in extract("The plant employs 300 skilled workers.")] == ["worker"]  # other adjectives go
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("Winds reach 111 mph or higher (category 3, 4 or 5).", ["111 mph"]),  # a list of labels
+    ("Starting July 26 and ending Sept. 8, five of the athletes will go.", ["five"]),  # a date is no label word
+    ("At level 3, 40 people were hurt.", ["40 people"]),
+])
+def test_numbers_listed_after_a_label_are_labels_too(sentence, kept):
+    assert [a.text for a in extract(sentence)] == kept

@@ -133,3 +133,51 @@ def test_any_australian_rules_tally_is_goals_behinds_and_points(goals, behinds, 
     s = f"{team} {goals}.{behinds} ({goals * 6 + behinds}) won."
     got = [(a.value, a.unit) for a in extract(s)]
     assert got == [(goals, "goal"), (behinds, "behind"), (goals * 6 + behinds, "point")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Guerini won in 3h 33m 04s, followed by Casar (+2m 46s).", [("3h 33m 04s", 12784.0), ("2m 46s", 166.0)]),
+    ("Kowalczyk (POL) 32:02.4 and Johaug 32:11.5", [("32:02.4", 1922.4), ("32:11.5", 1931.5)]),
+    ("Ivica Kostelić (CRO) 2:57.12", [("2:57.12", 177.12)]),
+])
+def test_race_times_in_letters_and_fractions_are_seconds(sentence, expected):
+    assert [(a.text, a.value) for a in extract(sentence) if a.unit == "second"] == expected
+
+
+def test_race_time_layouts_leave_clock_times_and_metres_alone():
+    assert not any(a.unit == "second" for a in extract("The meeting starts at 10:30 and the pool is 50m long."))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("First Test: Sri Lanka 185 (Dilshan 69) and 448/5 dec. (Sangakkara 185, Jayawardene 85) drew.",
+     [("185", "run"), ("69", "run"), ("448", "run"), ("5", "wicket"), ("185", "run"), ("85", "run")]),
+    ("The Test ends: England 139 & 570–9 dec, South Africa 332 & 290–8.",
+     [("139", "run"), ("570", "run"), ("9", "wicket"), ("332", "run"), ("290", "run"), ("8", "wicket")]),
+    ("Lancashire (4pts) beat Gloucestershire (0pts) by 6 wickets",
+     [("4pts", "point"), ("0pts", "point"), ("6 wickets", "wicket")]),
+])
+def test_inline_cricket_scorecards(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected
+
+
+def test_scorecard_layouts_need_cricket_and_skip_dates():
+    assert [(a.text, a.unit) for a in extract("The Illini take the game with a 19–0 run.")] == [
+        ("19", "point"), ("0", "point")]
+    assert not any(a.unit == "run" for a in extract("SAN ANTONIO (July 2, 2018) - Athletes won a Test medal."))
+
+
+def test_tennis_seeds_are_places_and_short_tiebreaks_points():
+    got = [(a.text, a.kind, a.unit) for a in extract("Dinara Safina [1] def. Sabine Lisicki 6–7(5) 6–4 6–1")]
+    assert got[0] == ("[1]", "ordinal", None)
+    assert ("5", "count", "point") in got
+    assert [a.unit for a in extract("Dinara Safina [1] def. Sabine Lisicki 6–7(5) 6–4 6–1") if a.kind == "count"].count(
+        "game") == 6
+
+
+@pytest.mark.parametrize("sentence, units", [
+    ("David Ortiz hits a home run to win the game 8–6, ending the series.", ["run", "run"]),  # Red Sox? no: runs
+    ("Cleveland Indians 6, New York Yankees 4 Cleveland wins series, 3–1.", ["run", "run", "game", "game"]),
+    ("The Wallabies come back from a 15–6 halftime deficit.", ["point", "point"]),
+])
+def test_a_series_counts_games_only_beside_its_own_score(sentence, units):
+    assert [a.unit for a in extract(sentence) if a.kind == "count"] == units

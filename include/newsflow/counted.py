@@ -30,6 +30,7 @@ from newsflow.numwords import (
     ONES,
     SCALES,
     TENS,
+    TERMS_OF_ART,
     looks_adjective,
     singular,
 )
@@ -68,6 +69,12 @@ _CASUALTY_AFTER = re.compile(
     r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
+_TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(CASUALTY_WORDS))})\b")
+_BECOME = re.compile(r"\s+(?:(?:could|will|would|may|might|should|are\s+(?:expected|forecast|likely)\s+to)\s+)?"
+                     r"become\s+(?:major\s+)?(?P<noun>[a-z]+)\b")
+# "an adult population of 222 million" counts adults, "the deer population" deer: not people
+_OWN_POPULATION = re.compile(r"(?:^|(?<=\s))(?!(?:the|a|an|its|their|our|his|her|this|that|total|overall|whole|entire|world|"
+                             r"global|national|country|state|city|u\.s|us)\b)[a-z][a-z.-]*\s+population$", re.I)
 _POINTS_SHORT = re.compile(r"\s?pts\b\.?")
 # "16 on board", "a plane with 120 aboard": the people carried
 _ON_BOARD = re.compile(r"\s+(?:on\s+board|aboard)\b", re.I)
@@ -107,6 +114,10 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
     if opening := _counted_opening(s, end, value, value_max):
         return opening
+    if (become := _BECOME.match(s, end)) and singular(become["noun"]) != become["noun"]:
+        return singular(become["noun"]), end  # "of which 8 to 13 could become hurricanes": what they become
+    if (dead := _TITLE_CASUALTY.match(s, end)) and _title_case(s):
+        return "person", dead.end()  # "At Least 450 Dead in Peru Earthquake": a headline's casualties
     pos, words, coordinated = end, [], False
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
@@ -330,6 +341,8 @@ def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:
     if not words or words[-1][1] != head_start:
         return head
     word = words[-1][0]
+    if f"{word.lower()} {head}" in TERMS_OF_ART:
+        return f"{word.lower()} {head}"  # "12 named storms", "two personal fouls": an adjective that names the kind
     if len(words) > 1 and looks_adjective(words[-2][0]) and words[-2][0].islower():
         return head  # "80 low income families", "eight high monthly temperature records": an adjective phrase
     if (not word.isalpha() or not word.islower() or looks_adjective(word) or word in COUNT_MODIFIERS
@@ -404,7 +417,8 @@ def counted_before(s: str, start: int) -> str | None:
     (75,000)", "nonfarm employment rose by 252,000" (jobs)."""
     clause = re.split(r"[;:]", s[:start])[-1]
     nm = _NUMBER_OF.search(clause)
-    if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()):
+    if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()) and not (lm["noun"] and _OWN_POPULATION.search(
+            clause, 0, lm.end("noun"))):
         return COUNTED_SUBJECTS[(lm.group("noun") or lm.group("toll")).lower()]
     m = _PLURAL_BEFORE_PAREN.search(clause) or nm or _PLURAL_SUBJECT.search(clause)
     if not m:

@@ -141,9 +141,8 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         if not m:
             break
         amount, end = _amount_at(sentence, m, out, dollar)
-        # "Junctions 10 and 11", "won 3-1": the partner of a rejected label is a label too.
-        if amount and rejected_end >= 0 and amount.kind == "cardinal" and re.fullmatch(
-                r"\s*(?:and|or|to|through|-|–|&|/)\s*", sentence[rejected_end:amount.start]):
+        # "Junctions 10 and 11", "won 3-1", "Category 3, 4 or 5": the partner of a rejected label is a label too.
+        if amount and rejected_end >= 0 and amount.kind == "cardinal" and _label_partner(sentence, rejected_end, amount):
             amount = None
         if amount:
             out.append(amount)
@@ -155,6 +154,23 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
     found = cricket_scorecards(cricket_innings(found, sentence, Amount), sentence, Amount)
     found = game_layouts(found, sentence, Amount)
     return [_shift(a, offset) for a in share_context(found, sentence)]
+
+
+_PARTNER_GAP = re.compile(r"\s*(?:and|or|to|through|-|–|&|/)\s*")
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?")
+_LABEL_WORD = re.compile(r"\b(?P<w>[A-Z][a-z]+|categor(?:y|ies)|levels?|phases?|stages?|grades?|tiers?)\s+\d+$")
+
+
+def _label_partner(s: str, rejected_end: int, amount: Amount) -> bool:
+    """Whether a bare number right after a rejected label is its partner: "Junctions 10 and 11",
+    and in a comma list after a label word, "Category 3, 4 or 5" (not "July 26, five of them",
+    nor "Pistons 107, 2OT")."""
+    gap = s[rejected_end:amount.start]
+    if _PARTNER_GAP.fullmatch(gap):
+        return True
+    word = _LABEL_WORD.search(s, 0, rejected_end)
+    return bool(_LIST_GAP.fullmatch(gap) and word and word["w"].lower() not in MONTHS
+                and amount.text.isdigit() and not s[amount.end:amount.end + 1].isalpha())
 
 
 def _shift(a: Amount, offset: int) -> Amount:
@@ -176,8 +192,9 @@ def _read_range(s: str, end: int, core: Core, factor: float, currency: str | Non
         after = cm2.end()
     m2 = CORE_PLAIN.match(s, after)
     core2 = read_core(s, m2) if m2 else None
-    if core2 is None or core2.is_words != core.is_words:
-        return None
+    if core2 is None or (core2.is_words != core.is_words and not (
+            core.is_words and sep in ("to", "and") and core.value < 10 <= core2.value)):
+        return None  # "nine to 15 named storms": news style spells out numbers under ten
     factor2, end2 = read_scale_words(s, core2.end, money=currency is not None)
     if factor2 != 1.0 and factor == 1.0 and core.value <= core2.value:
         factor = factor2  # "$5-6 billion": the scale belongs to both

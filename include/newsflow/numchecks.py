@@ -16,6 +16,7 @@ NAME_BEFORE = re.compile(r"(?:\b[a-z]?[A-Z][\w]*|No\.|no\.|#|(?<![\w.])[A-Z]{2,4
 SENTENCE_OPENERS = frozenset("only just all some another nearly almost around over under by with".split())
 # a hedge is no name though capitalised at the start: "Roughly 10,000", "Approximately 67"
 HEDGE_WORD = re.compile("|".join(f"(?:{pat})" for pat, q in QUALIFIERS if q in (">", ">=", "<", "<=", "~")), re.IGNORECASE)
+HEDGE_BEFORE = re.compile(rf"\b(?:{HEDGE_WORD.pattern})\s?$", re.IGNORECASE)  # "At Least 450 Dead": a headline's hedge
 PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 # "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
@@ -82,7 +83,8 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             and QUAKE_WORD.search(s) else NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
                 and not (_SCORE_PAIR.match(s, core_end) and SCORE_BEFORE.search(before[-40:])) \
-                and not HEDGE_WORD.fullmatch(nm.group().strip()) and not HARM_VERB.fullmatch(nm.group().strip()):
+                and not HEDGE_WORD.fullmatch(nm.group().strip()) and not HARM_VERB.fullmatch(nm.group().strip()) \
+                and not HEDGE_BEFORE.search(before):
             return False  # "Section 427", "Boeing 737", "No. 10"
         if re.fullmatch(r"1[5-9]\d\d|20\d\d", digits) and re.search(r"\b(?:the|in|since|by|of)\s+$", before, re.I):
             return False  # "the 2032 notes"

