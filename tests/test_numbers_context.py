@@ -309,3 +309,24 @@ def test_terms_of_art_and_what_a_number_becomes():
 ])
 def test_numbers_listed_after_a_label_are_labels_too(sentence, kept):
     assert [a.text for a in extract(sentence)] == kept
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Two bomb blasts hit Pakistan, one in a Shiite suburb of Quetta and the other in a market.",
+     [("Two bomb blasts", "bomb blast"), ("one", "bomb blast")]),
+    ("South Africa scored five penalties – four by Percy Montgomery and one by François Steyn.",
+     [("five penalties", "penalty"), ("four", "penalty"), ("one", "penalty")]),
+    ("One of the documented cases was that of a shopkeeper.", [("One", "case")]),
+    ("The military said one of the wounded soldiers was an officer.", [("one", "soldier")]),
+])
+def test_one_shared_out_of_a_count_or_picked_from_a_group(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "No one in the room spoke, and one in particular left.",  # no count to share out
+    "It is one of the largest groups in the city.",  # a superlative singles out, does not count
+    "Canada, one of the biggest banks' homes, voted.",
+])
+def test_one_stays_a_pronoun_elsewhere(sentence):
+    assert extract(sentence) == []

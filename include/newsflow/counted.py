@@ -57,6 +57,8 @@ _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
+_ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more)\b)"
+                            r"[a-z]+(?<!est)\s+[a-z]+s\b(?![-’'])(?<!ss)")
 _PLAIN_PLURAL = re.compile(r"\s+[a-z]+s\b(?![-’'])(?<!ss)")
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
@@ -373,10 +375,11 @@ def unit_after_modifiers(s: str, end: int) -> tuple[object, int] | None:
 
 def partitive_noun(s: str, end: int, value: float = 2.0) -> str | None:
     """"three of his family members", "240 of the 543 seats": what the number is a part of. "one
-    of the owners" only with the plural noun right after the determiner ("one of the largest
-    groups", "one of the most..." single something out; they do not count it)."""
+    of the owners", "one of the wounded soldiers" only with the plural noun right after the
+    determiner or one plain modifier ("one of the largest groups", "one of the most..." single
+    something out; they do not count it)."""
     pm = _PARTITIVE.match(s, end)
-    if pm and value == 1 and not _PLAIN_PLURAL.match(s, pm.end()):
+    if pm and value == 1 and not (_PLAIN_PLURAL.match(s, pm.end()) or _ONE_OF_PLURAL.match(s, pm.end())):
         return None
     cn = count_noun(s, pm.end(), 2.0, None) if pm else None
     return cn[0] if cn else None

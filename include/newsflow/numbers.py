@@ -25,6 +25,7 @@ from newsflow.numchecks import (
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
+from newsflow.numrefer import distributed_one
 from newsflow.numsport import (
     cricket_innings,
     cricket_scorecards,
@@ -552,9 +553,12 @@ def _finish(s: str, r: _Reading) -> Amount | None:
             r.kind == "cardinal" or (r.kind == "count" and r.unit not in word_classes().get("noun", ()))):
         return None  # "the first one blew himself up", "no one else": a pronoun; not "said that one person"
     if r.core.is_words and r.kind == "cardinal" and r.value == 1 and r.factor == 1.0 and not r.m.group("fraction"):
-        if not (counted.counts_people(before) and _PHRASE_END.match(s, r.end)):
+        if distributed_one(s, r.start, r.end):
+            pass  # "two bomb blasts, one in Quetta and the other ...": numrefer gives it their noun or drops it
+        elif not (counted.counts_people(before) and _PHRASE_END.match(s, r.end)):
             return None  # "one" alone is a pronoun more often than a number; not "injuring one."
-        r.kind, r.unit = "count", "person"
+        else:
+            r.kind, r.unit = "count", "person"
     if r.dimension == "time" and r.value_max is None and (ago := _AGO.match(s, r.end)) and (
             r.value == 1 or ago.group().split()[0].lower() in ("ago", "earlier", "later")):
         return None  # "one year ago", "six weeks later": when, not how long (as "a year ago")

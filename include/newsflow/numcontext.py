@@ -23,6 +23,7 @@ from newsflow.numrefer import (
     bracketed_counts,
     counted_rates,
     cricket_runs,
+    distributed_ones,
     elided_antecedents,
     population_rates,
 )
@@ -127,7 +128,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif a.value == int(a.value) and (noun := counted.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)
-    res = counted_rates(bracketed_counts(res, s), s)
+    res = distributed_ones(counted_rates(bracketed_counts(res, s), s), s)
     return mark_changes(price_units(elided_antecedents(res, s), s), s)
 
 

@@ -43,6 +43,32 @@ _BARE = re.compile(r"[\d,.]+|[a-z]+(?:-[a-z]+)?", re.I)  # a number alone: its n
 _ANOTHER_BEFORE = re.compile(r"\b(?:another|an\s+additional|a\s+further|an\s+extra)\s+$", re.I)
 
 
+# "two bomb blasts in Pakistan, one in a Shiite suburb", "five penalties – four by Montgomery and
+# one by Steyn", "three people in the Dominican Republic and one in Puerto Rico": a "one" after a
+# list's comma or "and", before where or by whom, is one of the things counted just before.
+_ONE_BEFORE = re.compile(r"(?:[,–—]|\band|\bplus)\s+$", re.I)
+_ONE_AFTER = re.compile(r"\s+(?:in|by|at|on|from|near|off|each|apiece|of\s+(?:non|natural))\b", re.I)
+
+
+def distributed_one(s: str, start: int, end: int) -> bool:
+    """Whether a bare "one" at ``start``..``end`` shares out a count before it (see above)."""
+    return bool(_ONE_BEFORE.search(s, max(0, start - 8), start) and _ONE_AFTER.match(s, end))
+
+
+def distributed_ones(res: list[Any], s: str) -> list[Any]:
+    """Give each shared-out "one" the noun of the nearest count before it in its clause, or drop it."""
+    out: list[Any] = []
+    for a in res:
+        if a.kind == "cardinal" and a.unit is None and a.text.lower() == "one" and distributed_one(s, a.start, a.end):
+            prev = next((b for b in reversed(out) if b.kind == "count" and b.unit and b.value > 1
+                         and " per " not in b.unit and ";" not in s[b.end:a.start]), None)
+            if prev is None:
+                continue
+            a = replace(a, kind="count", unit=prev.unit, dimension=prev.dimension)
+        out.append(a)
+    return out
+
+
 def _harmed(a: Any, s: str) -> bool:
     return bool(_HARM_BEFORE.search(s, max(0, a.start - 40), a.start) or _HARM_AFTER.match(s, a.end))
 
