@@ -181,3 +181,18 @@ def test_tennis_seeds_are_places_and_short_tiebreaks_points():
 ])
 def test_a_series_counts_games_only_beside_its_own_score(sentence, units):
     assert [a.unit for a in extract(sentence) if a.kind == "count"] == units
+
+
+def test_money_in_brackets_is_no_batsman_and_over_is_no_overs():
+    s = "Hoyzer told prosecutors that he was paid over €50,000 (USD 65,000) to fix matches."
+    assert [(a.text, a.unit) for a in extract(s)] == [("over €50,000", "EUR"), ("USD 65,000", "USD")]
+
+
+def test_baseball_innings_are_innings_of_one():
+    assert [a.unit for a in extract("Santana pitched six innings for the Twins.")] == ["inning"]
+    assert [a.unit for a in extract("Tendulkar batted for five innings in the Test.")] == ["innings"]
+
+
+def test_a_series_named_before_its_verb():
+    s = "England 173/5 (19.3 ov.) beat West Indies 169/7 (20 ov.) by 5 wickets Series tied 1–1 with none to play."
+    assert [a.unit for a in extract(s)][-2:] == ["match", "match"]

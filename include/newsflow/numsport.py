@@ -44,7 +44,7 @@ _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)
                           r"(?:resolution|bill|motion|measure|amendment)\s+(?:by\s+)?$", re.I)  # "passes a resolution 25-3"
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
-_SERIES = re.compile(r"\bseries\b|^Series\b")  # not a competition's name: "the Tri Nations Series"
+_SERIES = re.compile(r"\bseries\b|^Series\b|\bSeries\s+(?=(?:tied|level|levelled|leveled|drawn|won|lost)\b)")  # not a competition's name: "the Tri Nations Series"
 # a series of games where the sport plays them ("the NBA Finals series", "Game 4"), else of matches
 _GAME_SERIES = re.compile(r"\b(?:NBA|MLB|NHL|WNBA|baseball|basketball|hockey|playoffs?|Game\s+\d|World\s+Series|Stanley\s+Cup)\b")
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
@@ -287,8 +287,8 @@ _HYPHEN_RESULT = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<x>
 _INLINE_TOTAL = re.compile(r"(?<![\w/.:])(?P<r>[1-9]\d{1,2})[/–-](?P<w>\d|10)(?:d\b|\s*dec\b\.?)?(?![\w/–-]|\.\d)")
 _TEAM_RUNS = re.compile(r"(?:(?<=[A-Za-z]\s)|^)(?P<r>[1-9]\d{1,2})(?=\s*(?:\(|&\s*\d|and\s+\d{1,3}[/–-]\d))")
 _BRACKET = re.compile(r"\((?P<body>[^()]{3,200})\)")
-_SCORECARD_WORDS = re.compile(rf"\b(?:{CRICKET_WORDS}|overs?)\b")
-_BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})\*?(?=\s*(?:[,;]|$))")
+_SCORECARD_WORDS = re.compile(rf"\b(?:{CRICKET_WORDS}|overs|\d+(?:\.\d)?\s+overs?|dec)\b")  # not "over €50,000"
+_BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})(?![,.]\d)\*?(?=\s*(?:[,;]|$))")
 # Tennis: a seed in square brackets after a player ("Dinara Safina [1]") is a place, not a count;
 # a tiebreak after a set of 7–6 gives the loser's points alone ("6–7(5)").
 _SEED = re.compile(r"(?<=[A-Za-z]\s)\[(?P<n>\d{1,2})\]")
@@ -333,4 +333,17 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
               for m in _SEED.finditer(s)]
     for _, amounts in found:
         res = _without(res, amounts[0].start, amounts[-1].end) + amounts
-    return sorted(res, key=lambda b: b.start) if found else res
+    return _baseball_innings(sorted(res, key=lambda b: b.start) if found else res, s)
+
+
+_BASEBALL = re.compile(r"\b(?:baseball|MLB|pitch(?:ed|er|ers|ing)|home\s+runs?|strikeouts?|RBIs?|shutout|no-hitter|"
+                       r"World\s+Series|bullpen)\b")
+_CRICKET_ONLY = re.compile(r"\b(?:cricket\w*|Tests?|wickets?|batsm[ae]n|bowl(?:ed|er|ers|ing)|overs|ODIs?|T20s?)\b")
+
+
+def _baseball_innings(res: list[Any], s: str) -> list[Any]:
+    """"pitched six innings": in baseball one inning, as the labels have it; cricket keeps "innings"."""
+    if not any(a.unit == "innings" for a in res) or _CRICKET_ONLY.search(s) or not (
+            _BASEBALL.search(s) or _team_unit(s) == "run"):
+        return res
+    return [replace(a, unit="inning") if a.unit == "innings" else a for a in res]
