@@ -297,10 +297,12 @@ _NAMED_FIGURES = re.compile(r"(?<=[a-z]\s)(?P<w>\d|10)/(?P<r>\d{2,3})\b(?![/\d])
 
 
 def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
-    """The totals, team runs and batsmen's runs of a cricket scorecard written in one line."""
-    found = [(m, [count(m, "r", "run"), count(m, "w", "wicket")]) for m in _INLINE_TOTAL.finditer(s)]
+    """Bowlers' figures and the totals, team runs and batsmen's runs of a cricket scorecard written
+    in one line (the caller checks that the sentence is about cricket)."""
+    found = [(m, [count(m, "w", "wicket"), count(m, "r", "run")]) for m in _NAMED_FIGURES.finditer(s)]
+    found += [(m, [count(m, "r", "run"), count(m, "w", "wicket")]) for m in _INLINE_TOTAL.finditer(s)]
     found += [(m, [count(m, "r", "run")]) for m in _TEAM_RUNS.finditer(s)]
-    for bracket in _BRACKET.finditer(s):
+    for bracket in _BRACKET.finditer(s) if "(" in s else ():
         found += [(m, [count(m, "r", "run")]) for m in _BATSMAN.finditer(s, bracket.start("body"), bracket.end("body"))]
     return found
 
@@ -308,29 +310,31 @@ def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
 def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     """Add what sports pages write in layouts of their own (``make`` builds an amount): Australian
     rules tallies, game clocks in seconds, golf match-play margins, hyphenated results lines and
-    bowlers' figures; each replaces whatever the scanner read in the same digits."""
+    bowlers' figures; each replaces whatever the scanner read in the same digits. Each layout's
+    own pattern runs first and the sentence-wide checks only on a hit: most sentences have none."""
     count = lambda m, g, unit: make(m.start(g), m.end(g), m[g], "count", float(m[g]), None, unit, "=", None)  # noqa: E731
     found: list[tuple[re.Match, list[Any]]] = []
-    for m in _TALLY.finditer(s):
-        if int(m["g"]) * 6 + int(m["b"]) == int(m["p"]) and _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start()):
-            found.append((m, [count(m, "g", "goal"), count(m, "b", "behind"), count(m, "p", "point")]))
-    for m in _CLOCK.finditer(s):
-        clock = s[m.start("m"):m.end("s")]
-        found.append((m, [make(m.start("m"), m.end("s"), clock, "quantity", float(int(m["m"]) * 60 + int(m["s"])),
-                               None, "second", "=", None, "time")]))
-    if _GOLF.search(s):
-        found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")])
-                  for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]
-    if _SPORT.search(s) or _team_unit(s):
-        for m in _HYPHEN_RESULT.finditer(s):
+    if "(" in s:
+        for m in _TALLY.finditer(s):
+            if int(m["g"]) * 6 + int(m["b"]) == int(m["p"]) and _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start()):
+                found.append((m, [count(m, "g", "goal"), count(m, "b", "behind"), count(m, "p", "point")]))
+        found += [(m, [count(m, "k", "point")]) for m in _SHORT_TIEBREAK.finditer(s)]
+    if ":" in s:
+        for m in _CLOCK.finditer(s):
+            clock = s[m.start("m"):m.end("s")]
+            found.append((m, [make(m.start("m"), m.end("s"), clock, "quantity", float(int(m["m"]) * 60 + int(m["s"])),
+                                   None, "second", "=", None, "time")]))
+    if (plays := [m for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]) and _GOLF.search(s):
+        found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")]) for m in plays]
+    if (hyphens := list(_HYPHEN_RESULT.finditer(s))) and (_SPORT.search(s) or _team_unit(s)):
+        for m in hyphens:
             unit = sport_unit(s, float(m["x"]), float(m["y"]), series=False)
             found.append((m, [count(m, "x", unit), count(m, "y", unit)]))
-    if _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run" is basketball's
-        found += [(m, [count(m, "w", "wicket"), count(m, "r", "run")]) for m in _NAMED_FIGURES.finditer(s)]
-        found += _inline_scorecard(s, count)
-    found += [(m, [count(m, "k", "point")]) for m in _SHORT_TIEBREAK.finditer(s)]
-    found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
-              for m in _SEED.finditer(s)]
+    if (card := _inline_scorecard(s, count)) and _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run"
+        found += card
+    if "[" in s:
+        found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
+                  for m in _SEED.finditer(s)]
     for _, amounts in found:
         res = _without(res, amounts[0].start, amounts[-1].end) + amounts
     return _baseball_innings(sorted(res, key=lambda b: b.start) if found else res, s)
