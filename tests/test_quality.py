@@ -210,8 +210,9 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
                                         ("real-dev15", 190), ("real-dev16", 200), ("real-dev17", 130),
                                         ("real-dev18", 170), ("real-dev19", 170), ("real-dev20", 170),
                                         ("real-dev21", 170), ("real-dev22", 180), ("real-dev23", 200),
-                                        ("real-dev24", 180)])
-def test_real_dev6_to_dev24_are_evaluated(name, size, capsys):
+                                        ("real-dev24", 180), ("real-dev25", 200), ("real-dev26", 140),
+                                        ("real-dev27", 160), ("real-dev28", 190)])
+def test_real_dev6_to_dev28_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -306,16 +307,37 @@ def test_real_dev21_to_dev24_numbers_do_not_fall(name, value, unit, exact):
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
+# -- real news, amounts, twenty-fifth to twenty-eighth dev sets (session 22): labelled while the
+# session's later rules were written and kept for measurement only, like the held-out set (no rule
+# came from them). Value+unit without ordinals, session-start code -> end of session:
+#   dev25 a held-out-like mix, 2014-2023          0.820 -> 0.830 (value 0.941 -> 0.947)
+#   dev26 current-events pages, 2003-2008         0.902 -> 0.902 (value 0.969 -> 0.980)
+#   dev27 Wikinews and VOA news                   0.815 -> 0.815 (value 0.947 -> 0.947)
+#   dev28 US federal releases                     0.819 -> 0.819 (value 0.957 -> 0.957)
+# On text no rule had seen, the session's rules moved value+unit by 0 to 0.01: what is left is not
+# what the tuned sets taught. Pinned a little under (all amounts, value / value+unit / exact).
+
+
+@pytest.mark.parametrize(("name", "value", "unit", "exact"), [
+    ("real-dev25", 0.92, 0.81, 0.70), ("real-dev26", 0.96, 0.89, 0.75), ("real-dev27", 0.92, 0.80, 0.66),
+    ("real-dev28", 0.93, 0.80, 0.69)])
+def test_real_dev25_to_dev28_measured_only_do_not_fall(name, value, unit, exact):
+    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
+    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
+    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
+
+
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------
-# Pinned a little under the last measurement (value 0.957, value+unit 0.852, exact 0.688 after
-# session 21's round; 0.947 / 0.845 / 0.675 before it), so a change that loses real-news amounts
-# fails here even if the dev sets hold.
+# Pinned a little under the last measurement (value 0.957, value+unit 0.849, exact 0.733 after
+# session 22's round, whose inclusive bounds moved exact; 0.957 / 0.852 / 0.688 after session 21's,
+# 0.947 / 0.845 / 0.675 before it), so a change that loses real-news amounts fails here even if
+# the dev sets hold.
 
 
 def test_real_heldout_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT))
     assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.84, rep.as_dict()
-    assert rep.scores["exact"].f1 >= 0.67, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.72, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------

@@ -85,6 +85,13 @@ NUMBERS_REAL_DEV21 = EVAL_DIR / "real_numbers_dev21.jsonl"
 NUMBERS_REAL_DEV22 = EVAL_DIR / "real_numbers_dev22.jsonl"
 NUMBERS_REAL_DEV23 = EVAL_DIR / "real_numbers_dev23.jsonl"
 NUMBERS_REAL_DEV24 = EVAL_DIR / "real_numbers_dev24.jsonl"
+# twenty-fifth to twenty-eighth (session 22): a held-out-like mix (2014-2023); current-events pages
+# (2003-2008); Wikinews and VOA; US federal releases. Labelled while the session's later rules were
+# written and kept for measurement only (no rule was written from them).
+NUMBERS_REAL_DEV25 = EVAL_DIR / "real_numbers_dev25.jsonl"
+NUMBERS_REAL_DEV26 = EVAL_DIR / "real_numbers_dev26.jsonl"
+NUMBERS_REAL_DEV27 = EVAL_DIR / "real_numbers_dev27.jsonl"
+NUMBERS_REAL_DEV28 = EVAL_DIR / "real_numbers_dev28.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
@@ -96,7 +103,8 @@ NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "real-dev15": NUMBERS_REAL_DEV15, "real-dev16": NUMBERS_REAL_DEV16, "real-dev17": NUMBERS_REAL_DEV17,
     "real-dev18": NUMBERS_REAL_DEV18, "real-dev19": NUMBERS_REAL_DEV19, "real-dev20": NUMBERS_REAL_DEV20,
     "real-dev21": NUMBERS_REAL_DEV21, "real-dev22": NUMBERS_REAL_DEV22, "real-dev23": NUMBERS_REAL_DEV23,
-    "real-dev24": NUMBERS_REAL_DEV24,
+    "real-dev24": NUMBERS_REAL_DEV24, "real-dev25": NUMBERS_REAL_DEV25, "real-dev26": NUMBERS_REAL_DEV26,
+    "real-dev27": NUMBERS_REAL_DEV27, "real-dev28": NUMBERS_REAL_DEV28,
     "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
