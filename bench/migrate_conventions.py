@@ -28,14 +28,13 @@ the extractor's output): a unitless cardinal below 1 whose span holds a fraction
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 
+from migrate_money_rates import FILES, rewrite  # bench/ is on the path when this runs as a script
+
 from newsflow.numwords import TERMS_OF_ART
 
-EVALDATA = Path(__file__).resolve().parents[1] / "include" / "newsflow" / "evaldata"
-FILES = (EVALDATA / "numbers_dev.jsonl", EVALDATA / "numbers_heldout.jsonl")
 AT_LEAST = re.compile(r"(?:at\s+least|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+less\s+than)\s", re.I)
 UP_TO = re.compile(r"(?:up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of|as\s+(?:much|many|high)\s+as)\s", re.I)
 SHARE = re.compile(r"\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b"
@@ -44,32 +43,26 @@ SHARE = re.compile(r"\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?
 
 def migrate(path: Path, write: bool) -> int:
     """Relabel one file; print every change; return the number of changes."""
-    out, changed = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            out.append(line)
-            continue
-        ex = json.loads(line)
+
+    def relabel(ex: dict) -> int:
+        changed = 0
         for m in ex["numbers"]:
             for rule, strict, inclusive in ((AT_LEAST, ">", ">="), (UP_TO, "<", "<=")):
                 if m["qualifier"] == strict and rule.match(m["text"]):
                     print(f"change {path.stem} {ex['id']}: {m['text']!r} {strict} -> {inclusive}")
-                    m["qualifier"] = inclusive
-                    changed += 1
+                    m["qualifier"], changed = inclusive, changed + 1
             term = next((t for t in TERMS_OF_ART if re.search(rf"\b{t}s?$", m["text"], re.I)), None)
             if m["kind"] == "count" and term and m["unit"] == term.split()[-1]:
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {term}")
-                m["unit"] = term
-                changed += 1
+                m["unit"], changed = term, changed + 1
             if m["kind"] == "cardinal" and m["unit"] is None and 0 < m["value"] < 1 and SHARE.search(m["text"]):
                 new = round(m["value"] * 100, 4)
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['value']} -> {new} percent")
                 m.update(kind="percent", unit="percent", value=new)
                 changed += 1
-        out.append(json.dumps(ex, ensure_ascii=False))
-    if write:
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return changed
+        return changed
+
+    return rewrite(path, write, relabel)
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 EVALDATA = Path(__file__).resolve().parents[1] / "include" / "newsflow" / "evaldata"
@@ -81,16 +82,28 @@ def denominator(text: str, end: int) -> tuple[str | None, str]:
     return NAMES.get(noun, noun), seen
 
 
+def rewrite(path: Path, write: bool, relabel: Callable[[dict], int]) -> int:
+    """Apply ``relabel`` (it edits one example's labels in place, prints what it changed and
+    returns how many) to every example of ``path``; rewrite the file when ``write``."""
+    out, changed = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            out.append(line)
+            continue
+        ex = json.loads(line)
+        changed += relabel(ex)
+        out.append(json.dumps(ex, ensure_ascii=False))
+    if write:
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return changed
+
+
 def migrate(path: Path, write: bool, kinds: tuple[str, ...] = ("money",)) -> int:
     """Relabel one file; print every change and every skipped candidate; return the changes.
     A count is relabelled only per span of time."""
-    lines, changed = path.read_text(encoding="utf-8").splitlines(), 0
-    out = []
-    for line in lines:
-        ex = json.loads(line) if line.strip() else None
-        if ex is None:
-            out.append(line)
-            continue
+
+    def relabel(ex: dict) -> int:
+        changed = 0
         cursor: dict[str, int] = {}
         for mention in ex["numbers"]:
             span = span_of(ex["text"], mention, cursor)
@@ -107,10 +120,9 @@ def migrate(path: Path, write: bool, kinds: tuple[str, ...] = ("money",)) -> int
             print(f"change {path.stem} {ex['id']}: {mention['text']!r} {mention['unit']} -> {new!r}"
                   f"   [{seen.strip()!r}]")
             mention["unit"], changed = new, changed + 1
-        out.append(json.dumps(ex, ensure_ascii=False))
-    if write:
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return changed
+        return changed
+
+    return rewrite(path, write, relabel)
 
 
 def main() -> None:

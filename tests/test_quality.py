@@ -266,23 +266,12 @@ def test_real_dev10_numbers_do_not_fall():
 # the tuned figures (all amounts, value / value+unit / exact), above each first measurement.
 
 
-@pytest.mark.parametrize(("name", "value", "unit", "exact"), [
-    ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
-    ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63),
-    ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63),
-    ("real-dev19", 0.89, 0.81, 0.65), ("real-dev20", 0.95, 0.87, 0.69)])  # dev19-20: measured only, see below
-def test_real_dev11_to_dev20_numbers_do_not_fall(name, value, unit, exact):
-    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
-    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
-    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
-
-
 # -- real news, amounts, nineteenth and twentieth dev sets (session 21): current-events items and
 # sports pages; Wikinews and VOA news. Labelled after every rule of the session was written and
 # kept for measurement only, like the held-out set: value+unit without ordinals 0.717 and 0.856
 # with the session-start code, 0.846 and 0.883 with the session's rules (value 0.839 -> 0.933,
 # 0.947 -> 0.967; all amounts dev19 0.902 / 0.825 / 0.671, dev20 0.963 / 0.886 / 0.710). Pinned a
-# little under that measurement, in test_real_dev11_to_dev20_numbers_do_not_fall above.
+# little under that measurement, in test_real_dev11_to_dev28_numbers_do_not_fall below.
 
 
 # -- real news, amounts, twenty-first to twenty-fourth dev sets (session 22), each from a fresh
@@ -298,15 +287,6 @@ def test_real_dev11_to_dev20_numbers_do_not_fall(name, value, unit, exact):
 # "one" (dev22-24). Pinned under the tuned figures (all amounts, value / value+unit / exact).
 
 
-@pytest.mark.parametrize(("name", "value", "unit", "exact"), [
-    ("real-dev21", 0.90, 0.82, 0.72), ("real-dev22", 0.97, 0.86, 0.74), ("real-dev23", 0.93, 0.82, 0.67),
-    ("real-dev24", 0.94, 0.83, 0.74)])
-def test_real_dev21_to_dev24_numbers_do_not_fall(name, value, unit, exact):
-    rep = evaluate.score_numbers(evaluate.numbers_examples(name))
-    assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
-    assert rep.scores["exact"].f1 >= exact, rep.as_dict()
-
-
 # -- real news, amounts, twenty-fifth to twenty-eighth dev sets (session 22): labelled while the
 # session's later rules were written and kept for measurement only, like the held-out set (no rule
 # came from them). Value+unit without ordinals, session-start code -> end of session:
@@ -319,9 +299,15 @@ def test_real_dev21_to_dev24_numbers_do_not_fall(name, value, unit, exact):
 
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
+    ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
+    ("real-dev14", 0.93, 0.84, 0.69), ("real-dev15", 0.97, 0.86, 0.70), ("real-dev16", 0.91, 0.78, 0.63),
+    ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63),
+    ("real-dev19", 0.89, 0.81, 0.65), ("real-dev20", 0.95, 0.87, 0.69),  # measured only
+    ("real-dev21", 0.90, 0.82, 0.72), ("real-dev22", 0.97, 0.86, 0.74), ("real-dev23", 0.93, 0.82, 0.67),
+    ("real-dev24", 0.94, 0.83, 0.74),
     ("real-dev25", 0.92, 0.81, 0.70), ("real-dev26", 0.96, 0.89, 0.75), ("real-dev27", 0.92, 0.80, 0.66),
-    ("real-dev28", 0.93, 0.80, 0.69)])
-def test_real_dev25_to_dev28_measured_only_do_not_fall(name, value, unit, exact):
+    ("real-dev28", 0.93, 0.80, 0.69)])  # measured only
+def test_real_dev11_to_dev28_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
