@@ -330,3 +330,28 @@ def test_one_shared_out_of_a_count_or_picked_from_a_group(sentence, expected):
 ])
 def test_one_stays_a_pronoun_elsewhere(sentence):
     assert extract(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The total commercial landings for 2004 were 9.6 billion pounds, valued at $3.7 billion.",
+     [("9.6 billion pounds", "pound"), ("$3.7 billion", "USD")]),
+    ("The UK fishing industry earned 900 million pounds last year.", [("900 million pounds", "GBP")]),
+    ("Temperatures ran up to 8° Fahrenheit warmer than average.", [("up to 8° Fahrenheit", "degree Fahrenheit")]),
+    ("The British Parliament votes 322 to 306 to pass the amendment.", [("322", "vote"), ("306", "vote")]),
+    ("The motion failed as senators voted 48 to 52.", [("48", "vote"), ("52", "vote")]),
+    ("Prices rose 5 to 7 percent.", [("rose 5 to 7 percent", "percent")]),
+])
+def test_weights_degrees_and_tallies(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("One Jordanian soldier was killed.", [("One Jordanian soldier", 1.0, "soldier")]),
+    ("One U.S. service member was killed.", [("One U.S. service member", 1.0, "service member")]),
+    ("Two banks closed her accounts, with one bank informing her.", [("Two banks", 2.0, "bank"), ("one bank", 1.0, "bank")]),
+    ("Brazil is one step closer to the cup.", [("one step", 1.0, "step")]),
+    ("Today about one NBA player in five was born abroad.", [("about one NBA player in five", 20.0, "percent")]),
+    ("Three men in five minutes scored.", [("Three men", 3.0, "man"), ("five minutes", 5.0, "minute")]),
+])
+def test_one_after_names_of_its_kind_and_shares_of_a_group(sentence, expected):
+    assert [(a.text, a.value, a.unit) for a in extract(sentence)] == expected

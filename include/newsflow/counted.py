@@ -184,11 +184,30 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             return singular(noun) if coordinated else _compound(words, pos, singular(noun)), nm.end()
         words.append((noun, nm.end()))
         pos = nm.end()
-    if words and value == 1 and value_max is None:
-        head = next(((w, e) for w, e in words if not looks_adjective(w)), None)
-        if head and head[0].islower():
-            return head  # "one car", "one person dead", "one big problem"
+    if words and value == 1 and value_max is None and (head := _one_head(words)):
+        return head  # "one car", "one person dead", "one big problem", "One Jordanian soldier"
     return _capitalised_head(s, pos, words)
+
+
+_PROPER_MODIFIER = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}|[A-Z][a-z]+(?<!man)(?:an|ese|ish|ic|i)|\d+-[a-z]+(?:-[a-z]+)*")
+
+
+def _one_head(words: list[tuple[str, int]]) -> tuple[str, int] | None:
+    """The noun "one" counts: the first word that is no adjective, past nationalities, acronyms
+    and ages before it ("One U.S. soldier", "One Jordanian soldier", "One 22-year-old man"),
+    with a noun right after it that it modifies after such a modifier ("One U.S. service member")."""
+    i = 0
+    while i < len(words) - 1 and _PROPER_MODIFIER.fullmatch(words[i][0]):
+        i += 1
+    rest = [(w, e) for w, e in words[i:] if not looks_adjective(w)]
+    if not rest or not rest[0][0][0].islower() or not rest[0][0].isalpha():
+        return None
+    head = rest[0]
+    nxt = words[words.index(head) + 1] if words.index(head) + 1 < len(words) else None
+    classes = word_classes()
+    if i and nxt and nxt[0] in classes.get("noun", ()) and nxt[0] not in classes.get("adj", ()) and not nxt[0].endswith("ing"):
+        return f"{head[0]} {nxt[0]}", nxt[1]  # after a name's modifier only: not "one bank informing", "one step closer"
+    return head
 
 
 def _counted_opening(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:

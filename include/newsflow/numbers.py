@@ -33,6 +33,7 @@ from newsflow.numsport import (
     results_lines,
     score_units,
     set_score_at,
+    tally_before,
 )
 from newsflow.numtimes import race_times
 from newsflow.numwords import (
@@ -410,8 +411,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         r.currency or UNITS.match(s, r.end))  # "a decrease in the goods deficit of $0.8 billion to $75.1 billion"
     r.to_is_range = not levels and (not change or bool(between or bare_then_unit))
     rng = _read_range(s, r.end, r.core, r.factor, r.currency, allow_to=r.to_is_range, between=between)
-    if rng and r.currency is None and r.factor == 1.0 and _score_not_range(s, r, rng[1], rng[3]):
-        rng = None  # "6–3, 6–7, 6–3": a set's score; "lost to Canada 50–57": a game's, not fifty to 57
+    if rng and r.currency is None and r.factor == 1.0 and (_score_not_range(s, r, rng[1], rng[3]) or tally_before(before)):
+        rng = None  # "6–3, 6–7, 6–3": a set's score; "lost to Canada 50–57", "voted 48 to 52": not fifty to 57
     if rng and re.match(r"[-–]\d", s[rng[3]:]):
         return False  # "a 4-8-8-4 locomotive", "1-2-3": a code of numbers, not a range
     if rng and _BASE_YEAR.fullmatch(s[r.core.start:r.core.end]) and _YEAR_BEFORE.search(before):
@@ -421,7 +422,8 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         if between:
             r.start = r.between_start
     elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
-            and (" to " not in pair.group() or _SCORE_OF.search(before)) and not _unit_after(s, pair.end(), r.core):
+            and (" to " not in pair.group() or _SCORE_OF.search(before) or tally_before(before)) \
+            and not _unit_after(s, pair.end(), r.core):  # "by a score of 93 to 39", "votes 322 to 306"
         if r.value == int(r.value) and (units := score_units(s, r.start, r.value, float(pair["b"]), pair.end())):
             out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, units[0], "=", None),
                     Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, units[1], "=", None)]

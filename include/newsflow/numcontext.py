@@ -25,6 +25,7 @@ from newsflow.numrefer import (
     cricket_runs,
     distributed_ones,
     elided_antecedents,
+    group_shares,
     population_rates,
 )
 from newsflow.numtimes import compound_spans
@@ -128,7 +129,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif a.value == int(a.value) and (noun := counted.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)
-    res = distributed_ones(counted_rates(bracketed_counts(res, s), s), s)
+    res = group_shares(distributed_ones(counted_rates(bracketed_counts(res, s), s), s), s)
     return mark_changes(price_units(elided_antecedents(res, s), s), s)
 
 

@@ -16,7 +16,7 @@ _POUND_WEIGHT_BEFORE = re.compile(r"(?:(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounce
                                   r"\s*(?:about\s+|some\s+|(?:less|more)\s+than\s+|up\s+to\s+|over\s+|under\s+)?$", re.I)
 # what farm and food reports weigh in pounds: "Milk production increased ... to 189,320 million pounds"
 _WEIGHED_GOODS = re.compile(r"\b(?:milk|beef|pork|poultry|meat|cheese|butter|lamb|turkey|chicken|broiler|catch|cattle|"
-                            r"calves|steers|heifers|hogs|"
+                            r"calves|steers|heifers|hogs|landings|landed|fish|shellfish|seafood|salmon|pollock|shrimp|"
                             r"(?:production|output|harvest|yields?|shipments)\s+(?:of\s+)?(?:milk|meat|beef|pork|cheese|fish))\b", re.I)
 _GOODS_MONEY = re.compile(r"\b(?:earn\w*|worth|cost\w*|paid|pay\w*|spen[dt]\w*|invest\w*|fund\w*|revenues?|sales|"
                           r"profits?|prices?|British|UK|Britain|England|Scotland|Wales)\b", re.I)

@@ -69,6 +69,29 @@ def distributed_ones(res: list[Any], s: str) -> list[Any]:
     return out
 
 
+_IN_EVERY = re.compile(r"\s+in\s+(?:every\s+)?", re.I)
+
+
+def group_shares(res: list[Any], s: str) -> list[Any]:
+    """"one NBA player in five", "3 in 10 people": a count of a group out of a bigger number is a
+    share, as the real-news labels have it (20 percent), not two counts."""
+    out: list[Any] = []
+    skip = -1
+    for i, a in enumerate(res):
+        if i == skip:
+            continue
+        b = res[i + 1] if i + 1 < len(res) else None
+        if b is not None and a.kind == "count" and a.value_max is None and a.value == int(a.value) and 1 <= a.value <= 10 \
+                and b.value_max is None and b.value == int(b.value) and a.value < b.value <= 1000 \
+                and " " in a.text.strip() and _BARE.fullmatch(b.text) and _IN_EVERY.fullmatch(s, a.end, b.start):
+            out.append(replace(a, kind="percent", unit="percent", dimension="ratio", value=round(a.value / b.value * 100, 4),
+                               end=b.end, text=s[a.start:b.end]))
+            skip = i + 1
+            continue
+        out.append(a)
+    return out
+
+
 def _harmed(a: Any, s: str) -> bool:
     return bool(_HARM_BEFORE.search(s, max(0, a.start - 40), a.start) or _HARM_AFTER.match(s, a.end))
 

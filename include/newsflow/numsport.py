@@ -63,6 +63,11 @@ _SET_AFTER = re.compile(rf"(?:\s?\(\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?\))?,?\s+{
 _TIEBREAK_BEFORE = re.compile(r"\d\s?[-–]\s?\d\s?\($")
 
 
+def tally_before(before: str) -> bool:
+    """Whether a vote's verb comes right before a pair: "votes 322 to 306" is a tally, not a range."""
+    return bool(_VOTE_BEFORE.search(before, max(0, len(before) - 60)))
+
+
 def _first_pair(text: str) -> tuple[float, float]:
     """The two numbers of the first pair "a-b" in ``text``, a tiebreak in brackets left out."""
     a, b = re.findall(r"\d+", re.sub(r"\([^()]*\)", "", text))[:2]
