@@ -355,3 +355,20 @@ def test_weights_degrees_and_tallies(sentence, expected):
 ])
 def test_one_after_names_of_its_kind_and_shares_of_a_group(sentence, expected):
     assert [(a.text, a.value, a.unit) for a in extract(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It was really a week and a half with four free days.", [("a week and a half", 1.5, "week"), ("four free days", 4.0, "day")]),
+    ("Abductions rose during the last year and a half.", [("year and a half", 1.5, "year")]),
+    ("He wrapped up a weeklong tour of Alaska.", [("weeklong", 1.0, "week")]),
+    ("The Department's month-long tour ended.", [("month-long", 1.0, "month")]),
+    ("Sales rose by a half.", [("rose by a half", 50.0, "percent")]),  # no span of time: a share
+    ("Rainfall may reach 10\", and as high as 20\" in places.", [('10"', 10.0, "inch"), ('as high as 20"', 20.0, "inch")]),
+    ('The band played "Route 66" on the long tour.', []),  # a quote, not inches ("long" is no size here)
+    ("Aid will reach 15 to 20,000 refugees near the border.", [("15 to 20,000 refugees", 15000.0, "refugee")]),
+    ("The numbers are between 28- and 31,000 refugees.", [("28- and 31,000 refugees", 28000.0, "refugee")]),
+    ("Scores ran from 1 to 10,000 people.", [("from 1 to 10,000 people", 1.0, "person")]),
+    ("HAPPY.............5 INCHES", [("5 INCHES", 5.0, "inch")]),  # leader dots are no decimal point
+])
+def test_spans_in_words_inch_marks_and_thousands_written_once(sentence, expected):
+    assert [(a.text, a.value, a.unit) for a in extract(sentence)] == expected

@@ -35,7 +35,7 @@ from newsflow.numsport import (
     set_score_at,
     tally_before,
 )
-from newsflow.numtimes import race_times
+from newsflow.numtimes import race_times, spans_in_words
 from newsflow.numwords import (
     MONTHS,
     NOT_NOUNS,
@@ -152,7 +152,7 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
         else:  # a year is no label: "in 2004 and 22 in 2005" counts 22
             rejected_end = -1 if _BASE_YEAR.fullmatch(m.group()) else m.end()
         pos = max(end, m.end())
-    found = results_lines(race_times(out, sentence, Amount), sentence, Amount)
+    found = results_lines(spans_in_words(race_times(out, sentence, Amount), sentence, Amount), sentence, Amount)
     found = cricket_scorecards(cricket_innings(found, sentence, Amount), sentence, Amount)
     found = game_layouts(found, sentence, Amount)
     return [_shift(a, offset) for a in share_context(found, sentence)]

@@ -97,7 +97,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
     res = _abbreviated_rates(res, s)
     res = _headline_millions(res, s)
-    res = _hanging_hyphens(res, s)
+    res = _inch_marks(_shared_thousands(_hanging_hyphens(res, s), s), s)
     res = cricket_runs(_defined_abbreviations(res, s), s)
     for i, a in enumerate(res):
         if a.object is None and a.kind in ("quantity", "money"):
@@ -366,6 +366,44 @@ def _hanging_hyphens(res: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, end=a.end + 1, text=s[a.start:a.end + 1], kind=b.kind, unit=b.unit,
                              dimension=b.dimension)
     return res
+
+
+_SHARED_THOUSANDS = re.compile(r"-?\s+(?:and|to|or)\s+$")
+
+
+def _shared_thousands(res: list[Any], s: str) -> list[Any]:
+    """"15 to 20,000 refugees", "between 28- and 31,000 refugees": the thousands written once
+    belong to both ends (15,000 to 20,000), when the first end is small and the second a round
+    thousand between it and 2.5 times it; a range read as 15 to 20,000 is split this way too."""
+    def shares(first: float, second: Any) -> bool:
+        return 10 <= first < 1000 and second.value % 1000 == 0 and ",000" in second.text \
+            and first < second.value / 1000 <= 2.5 * first
+
+    out: list[Any] = []
+    for a in res:
+        if a.value_max is not None and shares(a.value, replace(a, value=a.value_max)):
+            a = replace(a, value=a.value * 1000)
+        elif out and (p := out[-1]).value_max is None and a.value_max is None and shares(p.value, a) \
+                and p.text.rstrip("-").replace(",", "").isdigit() \
+                and _SHARED_THOUSANDS.fullmatch(s, p.start + len(p.text.rstrip("-")), a.start):
+            out[-1] = replace(a, start=p.start, value=p.value * 1000, value_max=a.value, text=s[p.start:a.end])
+            continue
+        out.append(a)
+    return out
+
+
+_INCH_MARK = re.compile(r"[\"”″]")
+_INCH_CONTEXT = re.compile(r"\b(?:rain\w*|snow\w*|hail\w*|precipitation|tall|wide|long|deep|diameter|screen|display|"
+                           r"monitor|TV|television|inches)\b", re.I)
+
+
+def _inch_marks(res: list[Any], s: str) -> list[Any]:
+    """"Rainfall totals are expected to reach 10\"": a bare number with a double prime right after
+    it, in a sentence about rain, snow or size, is in inches."""
+    if not _INCH_MARK.search(s) or not _INCH_CONTEXT.search(s):
+        return res
+    return [replace(a, kind="quantity", unit="inch", dimension="length", end=a.end + 1, text=s[a.start:a.end + 1])
+            if a.kind == "cardinal" and a.unit is None and _INCH_MARK.match(s, a.end) else a for a in res]
 
 
 def _defined_abbreviations(res: list[Any], s: str) -> list[Any]:

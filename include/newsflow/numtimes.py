@@ -40,6 +40,34 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
     return sorted(res + added, key=lambda a: a.start) if added else res
 
 
+# Spans of time written in words: "a week and a half" (1.5 weeks, not "a half" as 50%), "the last
+# year and a half", and "a weeklong tour", "a month-long strike" (one week, one month), as the
+# real-news labellers read them.
+_AND_A_HALF = re.compile(r"\b(?:(?P<n>an?|one|\d{1,3})\s+)?(?P<u>year|month|week|day|hour|minute)s?\s+and\s+a\s+half\b", re.I)
+_BEFORE_BARE = re.compile(r"\b(?:last|past|next|first|previous|another)\s+$", re.I)
+_LONG = re.compile(r"(?<![\w-])(?P<u>day|week|month|year|decade)-?long\b", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:an?|the|its|his|her|their|our|this|that)\s+(?:[\w’']+\s+)?$", re.I)
+
+
+def spans_in_words(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
+    """``res`` with the spans of time above added in place of what the scanner read in them."""
+    if "half" not in s and "long" not in s:
+        return res
+    added = []
+    for m in _AND_A_HALF.finditer(s):
+        n = m["n"]
+        if n is None and not _BEFORE_BARE.search(s, max(0, m.start() - 12), m.start()):
+            continue
+        value = (1.0 if n is None or not n[0].isdigit() else float(n)) + 0.5
+        added.append(make(m.start(), m.end(), m.group(), "count", value, None, m["u"].lower(), "=", None, "time"))
+    for m in _LONG.finditer(s):
+        if _ARTICLE_BEFORE.search(s, max(0, m.start() - 24), m.start()):
+            added.append(make(m.start(), m.end(), m.group(), "count", 1.0, None, m["u"].lower(), "=", None, "time"))
+    for b in added:
+        res = [a for a in res if not (a.start < b.end and b.start < a.end)]
+    return sorted(res + added, key=lambda a: a.start) if added else res
+
+
 # One span in two or more units, the larger first: "11 hours and 55 minutes" is 11.92 hours,
 # "26 miles, 385 yards" 26.22 miles (the labels give the larger unit); minutes and seconds, a
 # race time, in seconds ("15 minutes, 41.40 seconds" 941.4). Years and months too ("jailed for
