@@ -189,6 +189,9 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     return _capitalised_head(s, pos, words)
 
 
+# adjectives that say which or how many, not what kind: "two separate bomb blasts" are bomb blasts
+_LOOSE_ADJECTIVES = frozenset("separate different distinct individual various several other additional further "
+                              "similar identical consecutive successive".split())
 _PROPER_MODIFIER = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}|[A-Z][a-z]+(?<!man)(?:an|ese|ish|ic|i)|\d+-[a-z]+(?:-[a-z]+)*")
 
 
@@ -364,7 +367,7 @@ def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:
     word = words[-1][0]
     if f"{word.lower()} {head}" in TERMS_OF_ART:
         return f"{word.lower()} {head}"  # "12 named storms", "two personal fouls": an adjective that names the kind
-    if len(words) > 1 and looks_adjective(words[-2][0]) and words[-2][0].islower():
+    if len(words) > 1 and looks_adjective(words[-2][0]) and words[-2][0].islower() and words[-2][0] not in _LOOSE_ADJECTIVES:
         return head  # "80 low income families", "eight high monthly temperature records": an adjective phrase
     if (not word.isalpha() or not word.islower() or looks_adjective(word) or word in COUNT_MODIFIERS
             or word in NOT_NOUNS or word in ONES or word in TENS or singular(word) != word):
