@@ -372,3 +372,9 @@ def test_one_after_names_of_its_kind_and_shares_of_a_group(sentence, expected):
 ])
 def test_spans_in_words_inch_marks_and_thousands_written_once(sentence, expected):
     assert [(a.text, a.value, a.unit) for a in extract(sentence)] == expected
+
+
+def test_compounds_after_a_loose_adjective_and_file_sizes():
+    assert [a.unit for a in extract("Two separate bomb blasts hit the city.")] == ["bomb blast"]
+    assert [a.unit for a in extract("It helped 80 low income families.")] == ["family"]  # an adjective phrase
+    assert [(a.text, a.unit) for a in extract("Read the report (PDF, 238 KB).")] == [("238 KB", "kilobyte")]
