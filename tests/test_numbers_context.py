@@ -378,3 +378,46 @@ def test_compounds_after_a_loose_adjective_and_file_sizes():
     assert [a.unit for a in extract("Two separate bomb blasts hit the city.")] == ["bomb blast"]
     assert [a.unit for a in extract("It helped 80 low income families.")] == ["family"]  # an adjective phrase
     assert [(a.text, a.unit) for a in extract("Read the report (PDF, 238 KB).")] == [("238 KB", "kilobyte")]
+
+
+@pytest.mark.parametrize("sentence, url, unit", [
+    ("Ontario will spend $50 million on a new bridge to Michigan.", "https://www.cbc.ca/news/x", "CAD"),
+    ("Snowbirds who winter in Florida will get $200 more.", "https://www.cbc.ca/news/x", "CAD"),
+    ("Indiana Jones memorabilia sold for $12,000 at a Toronto auction.", "https://www.cbc.ca/news/x", "CAD"),
+    ("The man from Perth won $1 million after a holiday in Hawaii.", "https://www.abc.net.au/x", "AUD"),
+    ("GSA will invest more than $195 million in these four Maine land ports.", "https://www.scoop.co.nz/x", "USD"),
+])
+def test_a_state_is_american_only_as_a_place_of_the_thing_paid(sentence, url, unit):
+    from newsflow.evaluate import as_published
+
+    assert as_published(sentence, url)[0].unit == unit
+
+
+@pytest.mark.parametrize("sentence, expected", [  # a reviewer's attack on this round's rules
+    ("In Game 7, 12 were ejected after the brawl.", [("12", None)]),
+    ("Australia's population of koalas fell to 58,000.", [("58,000", "koala")]),
+    ("The population of horses is 80,000.", [("80,000", "horse")]),
+    ("Wolf population is 400, the park said.", [("400", None)]),
+    ("10 Missing Features In Apple's iOS 18 Update", [("10 Missing Features", "feature")]),
+    ("The final tally was Ayes-310, Noes-200, the Speaker said.", []),
+    ("A rescue team flew in aboard Ilyushin-76, Antonov-124 and Boeing-747 planes.", []),
+    ("The debt-to-equity ratio is 1:12.5 this year.", []),
+    ("The three defendants got 10 years, 6 months and 30 days respectively.",
+     [("three defendants", "defendant"), ("10 years", "year"), ("6 months", "month"), ("30 days", "day")]),
+    ("Median weekly earnings were $900, and a fine ($5,000) was imposed.", [("$900", "USD per week"), ("$5,000", "USD")]),
+    ("Data for 2021 are also missing.", []),
+    ("Of the 40 sheep, 12 are now dead.", [("40 sheep", "sheep"), ("12", "sheep")]),
+    ("The 20 hostages were released, one by one.", [("20 hostages", "hostage")]),
+    ("It is one of the leading causes of death.", []),
+    ("Liverpool scored three in 12 minutes.", [("three", "minute"), ("12 minutes", "minute")]),
+    ("The hotel is Rated 4.5 (29) on Google.", [("29", None)]),
+    ("The statute, section 16-7(1), applies here.", []),
+    ("Results: Ohio 12, Texas 9 Republicans backed the bill.", []),
+    ("Of the trial's 40 pts, 12 pts responded.", [("40", None), ("12", None)]),
+    ("Tests found 120 (15%) positive cases among staff.", [("120", "case"), ("15%", "percent")]),
+    ("The All Blacks beat France 24-7 in the second Test in Dunedin.", [("24", "point"), ("7", "point")]),
+    ("Rajasthan Royals opener Jos Buttler made 863 runs in 17 innings.", [("863 runs", "run"), ("17 innings", "innings")]),
+    ("Boston took a 3-1 series lead over Miami in the NBA playoffs.", [("3", "game"), ("1", "game")]),
+])
+def test_reviewed_misfires_of_session_22(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected

@@ -130,9 +130,9 @@ def test_sports_layouts_stay_out_of_other_text(sentence):
 
 @given(goals=st.integers(0, 40), behinds=st.integers(0, 30), team=st.from_regex(r"[A-Z][a-z]{2,10}", fullmatch=True))
 def test_any_australian_rules_tally_is_goals_behinds_and_points(goals, behinds, team):
-    s = f"{team} {goals}.{behinds} ({goals * 6 + behinds}) won."
+    s = f"{team} {goals}.{behinds} ({goals * 6 + behinds}) def. Carlton 1.2 (8)"
     got = [(a.value, a.unit) for a in extract(s)]
-    assert got == [(goals, "goal"), (behinds, "behind"), (goals * 6 + behinds, "point")]
+    assert got == [(goals, "goal"), (behinds, "behind"), (goals * 6 + behinds, "point"), (1, "goal"), (2, "behind"), (8, "point")]
 
 
 @pytest.mark.parametrize("sentence, expected", [

@@ -57,8 +57,9 @@ _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
-_ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more)\b)"
-                            r"[a-z]+(?<!est)\s+[a-z]+s\b(?![-’'])(?<!ss)")
+_ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more|leading|"
+                            r"key|major|same|chief|prime|principal|primary|biggest|greatest|largest)\b)"
+                            r"[a-z]+(?<!est)(?<!er)\s+[a-z]+s\b(?![-’'])(?<!ss)")
 _PLAIN_PLURAL = re.compile(r"\s+[a-z]+s\b(?![-’'])(?<!ss)")
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
@@ -71,22 +72,28 @@ _CASUALTY_AFTER = re.compile(
     r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
-_TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(CASUALTY_WORDS))})\b")
+_TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(CASUALTY_WORDS))})\b"
+                             r"(?=\s+(?i:in|at|after|as|from|on|near|following|during|amid|across)\b|\s*[,:;.!]|\s*$)")
 _BECOME = re.compile(r"\s+(?:(?:could|will|would|may|might|should|are\s+(?:expected|forecast|likely)\s+to)\s+)?"
                      r"become\s+(?:major\s+)?(?P<noun>[a-z]+)\b")
 # "an adult population of 222 million" counts adults, "the deer population" deer: not people
 _OWN_POPULATION = re.compile(r"(?:^|(?<=\s))(?!(?:the|a|an|its|their|our|his|her|this|that|total|overall|whole|entire|world|"
                              r"global|national|country|state|city|u\.s|us)\b)[a-z][a-z.-]*\s+population$", re.I)
+_OF_THE_N = re.compile(r"\b[Oo]f\s+(?:the|these|those|its|their)\s+[\d,]+\s+(?P<noun>[a-z]+),\s+[\w,]+$")
 _POINTS_SHORT = re.compile(r"\s?pts\b\.?")
+_POINTS_CONTEXT = re.compile(r"\b(?:beat|beats|drew|draw|won|lost|win|wins|defeated|scored|scores|table|standings|"
+                             r"league|game|match|season)\b", re.I)  # not "12 pts responded": patients
 # "16 on board", "a plane with 120 aboard": the people carried
 _ON_BOARD = re.compile(r"\s+(?:on\s+board|aboard)\b", re.I)
 # "a crowd of more than 22,000", "the population of New Zealand was 4,380,700": a bare number
 # the clause names as people (every real labeller counts them as "person").
 _PEOPLE_BEFORE = re.compile(
     r"\bcrowds?\s+of\s+(?:[a-z]+\s+){0,3}$"  # not "an audience of" (viewers) nor "an adult population" (adults)
-    r"|(?:\b(?:[Tt]he|its|their|total|overall)|[A-Z][\w.-]*(?:’s|'s)?)\s+population\s+(?:of\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+(?:of\s+)?){1,4})?"
+    r"|(?:\b(?:[Tt]he|its|their|total|overall)|[A-Z][\w.-]*(?:’s|'s))\s+population\s+(?:of\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+(?:of\s+)?){1,4})?"
     r"(?:was|is|reached|reaches|stood\s+at|stands\s+at|grew\s+to|rose\s+to|fell\s+to|hit|hits|topped|tops|"
-    r"totalled|totaled|of)\s+(?:[a-z]+\s+){0,2}$")
+    r"totalled|totaled|of)\s+(?:(?:about|around|some|nearly|almost|over|more|than|just|roughly|approximately|at|"
+    r"least|an\s+estimated|estimated)\s+){0,3}$")
+_POPULATION_OF = re.compile(r"\s+of\s+(?:the\s+|wild\s+)?(?P<noun>(?!people\b)[a-z]+s)\b")
 # "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]*(?:people|men|children)|[a-z]+s)\b", re.I)
 # "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
@@ -124,7 +131,9 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
             pos = paren.end()  # "three Islamic Revolutionary Guard Corps (IRGC) members": the acronym names them
-        if not words and (_CASUALTY_AFTER.match(s, pos) or (value >= 1 and _ON_BOARD.match(s, pos))):
+        if not words and not 1900 <= value < 2100 and (_CASUALTY_AFTER.match(s, pos) or (value >= 1 and _ON_BOARD.match(s, pos))):
+            if (of := _OF_THE_N.search(s, max(0, end - 80), end)) and of["noun"] not in ("people", "persons"):
+                return singular(of["noun"]), pos  # "Of the 40 sheep, 12 are now dead": sheep
             return "person", pos  # "four are dead", "16 on board"; "263 more are injured" counts what came before
         nm = NOUN_AFTER.match(s, pos)
         if nm and nm.group("sep") == "-":
@@ -224,7 +233,7 @@ def _counted_opening(s: str, end: int, value: float, value_max: float | None) ->
         return people
     if (margin := _MARGIN.match(s, end)) and value_max is None:
         return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
-    if (pts := _POINTS_SHORT.match(s, end)):
+    if (pts := _POINTS_SHORT.match(s, end)) and _POINTS_CONTEXT.search(s):
         return "point", pts.end()  # "Kent 4pts", "12 pts": a table's or a box score's points
     return None
 
@@ -444,6 +453,8 @@ def counted_before(s: str, start: int) -> str | None:
     nm = _NUMBER_OF.search(clause)
     if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()) and not (lm["noun"] and _OWN_POPULATION.search(
             clause, 0, lm.end("noun"))):
+        if lm["noun"] and (of := _POPULATION_OF.match(clause, lm.end("noun"))):
+            return singular(of["noun"].lower())  # "the population of koalas fell to 58,000": koalas
         return COUNTED_SUBJECTS[(lm.group("noun") or lm.group("toll")).lower()]
     m = _PLURAL_BEFORE_PAREN.search(clause) or nm or _PLURAL_SUBJECT.search(clause)
     if not m:

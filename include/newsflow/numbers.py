@@ -160,19 +160,20 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
 
 _PARTNER_GAP = re.compile(r"\s*(?:and|or|to|through|-|–|&|/)\s*")
 _LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?")
+_LIST_END = re.compile(r"(?:\s*,\s*\d{1,3})*,?\s+(?:and|or)\s+\d")  # the list goes on to "and/or N"
 _LABEL_WORD = re.compile(r"\b(?P<w>[A-Z][a-z]+|categor(?:y|ies)|levels?|phases?|stages?|grades?|tiers?)\s+\d+$")
 
 
 def _label_partner(s: str, rejected_end: int, amount: Amount) -> bool:
     """Whether a bare number right after a rejected label is its partner: "Junctions 10 and 11",
-    and in a comma list after a label word, "Category 3, 4 or 5" (not "July 26, five of them",
-    nor "Pistons 107, 2OT")."""
+    and in a comma list after a label word that ends in "and/or N", "Category 3, 4 or 5" (not
+    "July 26, five of them", "Pistons 107, 2OT", "In Game 7, 12 were ejected")."""
     gap = s[rejected_end:amount.start]
     if _PARTNER_GAP.fullmatch(gap):
         return True
-    word = _LABEL_WORD.search(s, 0, rejected_end)
-    return bool(_LIST_GAP.fullmatch(gap) and word and word["w"].lower() not in MONTHS
-                and amount.text.isdigit() and not s[amount.end:amount.end + 1].isalpha())
+    word = _LABEL_WORD.search(s, max(0, rejected_end - 40), rejected_end)
+    return bool(_LIST_GAP.fullmatch(gap) and word and word["w"].lower() not in MONTHS and amount.text.isdigit()
+                and _LIST_END.match(s, amount.end))
 
 
 def _shift(a: Amount, offset: int) -> Amount:

@@ -37,6 +37,7 @@ _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughl
 _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
+_NEAR_CHARS = 400
 _LEAD_WORDS = re.compile(r"(?:(?:[a-z]+\s+){0,3}(?=\d))?", re.I)  # "fell by 9,000": the clause names the noun before the verb
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[a-z]{2,5})\)")  # "13.5 million metric tons (mmt)"
 _LEADING_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -116,7 +117,10 @@ def share_context(out: list[Any], s: str) -> list[Any]:
                 continue
             if a.value != int(a.value) and " per " not in (b.unit or ""):
                 continue  # a fraction counts only rates: "from 1.6 babies per woman ... to 2.2"
-            gap = s[min(a.end, b.end):max(a.start, b.start)]
+            lo, hi = min(a.end, b.end), max(a.start, b.start)
+            if hi - lo > _NEAR_CHARS:
+                continue  # twelve words are never this long: skip the split (long texts have many amounts)
+            gap = s[lo:hi]
             if len(gap.split()) <= 12 and not _CLAUSE_BREAK.search(gap):
                 near.append((len(gap), j <= i, b))
         core = a.start + _LEAD_WORDS.match(a.text).end()
@@ -199,12 +203,15 @@ def _shared_rates(res: list[Any], s: str) -> list[Any]:
     acre, up 0.9 bushels", "fell 0.8 cent to average 244.2 cents per gallon". Only an amount no
     bigger than the level it goes with ("$5 billion, or $1.20 a share" is not per share), and
     never a unit whose name holds a "per" ("a 59-mile path" beside "165 mph")."""
+    rates = [b for b in res if " per " in (b.unit or "")]
+    if not rates:
+        return res  # nothing to share (and no pass over every pair of a long text's amounts)
     for i, a in enumerate(res):
         if a.kind not in ("quantity", "money") or a.unit is None or " per " in a.unit:
             continue
         if a.kind == "money" and not _MINOR_TEXT.search(a.text):
             continue  # money: only prices in cents or pence, which are per-unit prices
-        rated = [b for b in res if b.kind == a.kind and (b.unit or "").startswith(f"{a.unit} per ")
+        rated = [b for b in rates if b.kind == a.kind and (b.unit or "").startswith(f"{a.unit} per ")
                  and b.unit not in UNITS  # "165 mph" is a speed, not miles per something
                  and (b.kind != "money" or _MINOR_TEXT.search(s[b.start:b.end].split(" per ")[0]))
                  and a.value <= (b.value_max or b.value)]
@@ -238,6 +245,11 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
     return res
 
 
+# "of Whites ($931)", "for White men ($1,024)", "the previous quarter ($778)": a group or a period right before it
+_GROUP_BRACKET = re.compile(r"(?:\b[A-Z][a-z]+(?:\s+[a-z]+)?|\b(?:previous|prior|last|same)\s+(?:quarter|year|month|week|period))"
+                            r"\s*\(\s*$")
+
+
 def _bracketed_alongside(res: list[Any], s: str, i: int) -> list[int]:
     """The money amounts after ``res[i]`` in the same clause that stand alone in brackets, as
     statistical releases list one figure per group ("... of Whites ($931) and Asians ($1,095)")."""
@@ -246,7 +258,7 @@ def _bracketed_alongside(res: list[Any], s: str, i: int) -> list[int]:
         b = res[k]
         if _CLAUSE_BREAK.search(s, res[k - 1].end, b.start) or _NOT_PAY.search(s[res[k - 1].end:b.start]):
             break
-        if b.kind == "money" and b.unit and " per " not in b.unit and s[:b.start].rstrip().endswith("(") \
+        if b.kind == "money" and b.unit and " per " not in b.unit and _GROUP_BRACKET.search(s, max(0, b.start - 40), b.start) \
                 and s[b.end:].lstrip().startswith(")"):
             out.append(k)
     return out

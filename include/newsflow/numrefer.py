@@ -47,7 +47,8 @@ _ANOTHER_BEFORE = re.compile(r"\b(?:another|an\s+additional|a\s+further|an\s+ext
 # one by Steyn", "three people in the Dominican Republic and one in Puerto Rico": a "one" after a
 # list's comma or "and", before where or by whom, is one of the things counted just before.
 _ONE_BEFORE = re.compile(r"(?:[,–—]|\band|\bplus)\s+$", re.I)
-_ONE_AFTER = re.compile(r"\s+(?:in|by|at|on|from|near|off|each|apiece|of\s+(?:non|natural))\b", re.I)
+_ONE_AFTER = re.compile(r"\s+(?!by\s+one\b|on\s+one\b|at\s+a\s+time\b|in\s+particular\b|after\s+another\b)"
+                        r"(?:in|by|at|on|from|near|off|each\s+(?=in\b|at\b|on\b|from\b)|of\s+(?:non|natural))\b", re.I)  # not "one by one"
 
 
 def distributed_one(s: str, start: int, end: int) -> bool:
@@ -60,9 +61,9 @@ def distributed_ones(res: list[Any], s: str) -> list[Any]:
     out: list[Any] = []
     for a in res:
         if a.kind == "cardinal" and a.unit is None and a.text.lower() == "one" and distributed_one(s, a.start, a.end):
-            prev = next((b for b in reversed(out) if b.kind == "count" and b.unit and b.value > 1
-                         and " per " not in b.unit and ";" not in s[b.end:a.start]), None)
-            if prev is None:
+            prev = next((b for b in reversed(out) if b.kind == "count" and b.unit  # the nearest count, past
+                         and not (b.text.lower() == "one" and distributed_one(s, b.start, b.end))), None)  # other shares
+            if prev is None or prev.value <= 1 or " per " in prev.unit or ";" in s[prev.end:a.start]:
                 continue
             a = replace(a, kind="count", unit=prev.unit, dimension=prev.dimension)
         out.append(a)

@@ -45,6 +45,7 @@ _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
 _SERIES = re.compile(r"\bseries\b|^Series\b|\bSeries\s+(?=(?:tied|level|levelled|leveled|drawn|won|lost)\b)")  # not a competition's name: "the Tri Nations Series"
+_SERIES_AFTER = re.compile(r"\s+(?:series\b|(?:lead|deficit|edge|advantage)\s+in\s+(?:the|their|a)\s+(?:[\w-]+\s+)?series\b)", re.I)
 # a series of games where the sport plays them ("the NBA Finals series", "Game 4"), else of matches
 _GAME_SERIES = re.compile(r"\b(?:NBA|MLB|NHL|WNBA|baseball|basketball|hockey|playoffs?|Game\s+\d|World\s+Series|Stanley\s+Cup)\b")
 _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence names
@@ -151,7 +152,8 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     leading = word in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
     if not sport and (_not_sport(s) or leading or word in _NEEDS_SPORT):
         return None  # "a 6-3 victory for the justices", "leads Trump 48-45 in the poll", "won 5-4 approval"
-    series = bool(_SERIES.search(s, max(0, start - 40), start))  # "wins series, 3–1"; not "the game 8–6, ending the series"
+    series = bool(_SERIES.search(s, max(0, start - 40), start) or _SERIES_AFTER.match(s, end))  # "wins series, 3–1",
+    # "a 3-1 series lead", "a 3-2 lead in the series"; not "the game 8–6, ending the series"
     return sport_unit(s, first, second, series=series)
 
 
@@ -188,7 +190,8 @@ _TEAM = r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z0-9][\w'’.&-]*|of|de|la))*?"
 # "Miami Heat 120, Boston Celtics 107.": a line that is the result; its start is the sentence's,
 # a colon's ("In Miami, Florida: ...") or a dash's, and its end the sentence's or a clause's.
 _RESULT = re.compile(rf"(?:^|:\s+|[–—-]\s+){_RANK.format('ra')}(?P<a>{_TEAM})\s+(?P<x>\d{{1,3}})(?:,|\s+def\.|\s+defeated)\s+"
-                     rf"{_RANK.format('rb')}(?P<b>{_TEAM})\s+(?P<y>\d{{1,3}})(?=\s*(?:$|[.;,:]|\(|\s[–—-]\s|\s(?:in|at|after|on)\s)|\s+[A-Z])")  # "... Yankees 4 Cleveland wins series"
+                     rf"{_RANK.format('rb')}(?P<b>{_TEAM})\s+(?P<y>\d{{1,3}})(?=\s*(?:$|[.;,:]|\(|\s[–—-]\s|\s(?:in|at|after|on)\s)|\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s+(?:wins?|leads?|takes?|advances?|clinch\w*|ties?|tied|levels?)\b)")
+# ... "Yankees 4 Cleveland wins series"
 
 
 def _without(res: list[Any], start: int, end: int) -> list[Any]:
@@ -272,6 +275,7 @@ def cricket_scorecards(res: list[Any], s: str, make: Any) -> list[Any]:
 # sum (six points a goal, one a behind) after a name tells the layout from a decimal, so no sport
 # word is needed.
 _NAME_BEFORE = re.compile(r"[A-Z][\w'’.&-]*\s+$")
+_AFL = re.compile(r"\b(?:AFL|VFL|SANFL|WAFL|Australian\s+(?:rules|football)|footy|def\.|defeated|Grand\s+Final|MCG)\b")
 _TALLY = re.compile(r"(?<=[A-Za-z]\s)(?P<g>\d{1,2})\.(?P<b>\d{1,2})\s*\((?P<p>\d{1,3})\)")
 # A game clock: "with 3:16 left in the first", "with 0:18 remaining", "with 7:33 in the first".
 _CLOCK = re.compile(r"\bwith\s+(?:just\s+|only\s+)?(?P<m>\d{1,2}):(?P<s>[0-5]\d)(?=\s+(?:left|remaining|to\s+(?:go|play)|on\s+the\s+clock|"
@@ -284,6 +288,9 @@ _GOLF = re.compile(r"\b(?:golf\w*|Match\s+Play|Ryder\s+Cup|Walker\s+Cup|Solheim\
 # "Army-31, Marines-21", "Sacramento Monarchs-95, Detroit Shock-71": teams and scores joined by hyphens.
 _HYPHEN_RESULT = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<x>\d{1,3}),\s+"
                             r"[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<y>\d{1,3})(?![\w-])")
+_SCORE_CUE = re.compile(r"\b(?:scoreboard|half-?time|score[ds]?|beat|beats|defeat\w*|won|wins?|lead|leads|led|trail\w*|"
+                        r"series|game|match)\b", re.I)  # not "team", "season", "final": a rescue team, a vaccine season
+_LIST_GOES_ON = re.compile(r",?\s+(?:and\s+)?[A-Z][\w-]*-\d")  # "Ilyushin-76, Antonov-124 and Boeing-747": a list
 # In a cricket sentence, a bowler's figures right after the name: "Kemar Roach 6/27" (wickets for runs).
 # Cricket scorecards written inline: a total "448/5 dec.", "613/7d", "570–9 dec" (runs for wickets,
 # the runs above ten), a team's runs before its batsmen's brackets or its second innings
@@ -292,7 +299,9 @@ _HYPHEN_RESULT = re.compile(r"(?<![\w-])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*-(?P<x>
 _INLINE_TOTAL = re.compile(r"(?<![\w/.:])(?P<r>[1-9]\d{1,2})[/–-](?P<w>\d|10)(?:d\b|\s*dec\b\.?)?(?![\w/–-]|\.\d)")
 _TEAM_RUNS = re.compile(r"(?:(?<=[A-Za-z]\s)|^)(?P<r>[1-9]\d{1,2})(?=\s*(?:\(|&\s*\d|and\s+\d{1,3}[/–-]\d))")
 _BRACKET = re.compile(r"\((?P<body>[^()]{3,200})\)")
-_SCORECARD_WORDS = re.compile(rf"\b(?:{CRICKET_WORDS}|overs|\d+(?:\.\d)?\s+overs?|dec)\b")  # not "over €50,000"
+# a scorecard's own words: not "Test" alone (medical, school and rugby Tests), nor "over €50,000"
+_SCORECARD_WORDS = re.compile(r"\b(?:cricket\w*|innings|wickets?|batsm[ae]n|bowl(?:ed|er|ers|ing)|top-scor\w+|ODIs?|T20s?|"
+                              r"overs|\d+(?:\.\d)?\s+overs?|ov\.|dec|not\s+out)\b")
 _BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})(?![,.]\d)\*?(?=\s*(?:[,;]|$))")
 # Tennis: a seed in square brackets after a player ("Dinara Safina [1]") is a place, not a count;
 # a tiebreak after a set of 7–6 gives the loser's points alone ("6–7(5)").
@@ -301,12 +310,21 @@ _SHORT_TIEBREAK = re.compile(r"(?<=[67]–[67]|[67]-[67])\((?P<k>\d{1,2})\)")
 _NAMED_FIGURES = re.compile(r"(?<=[a-z]\s)(?P<w>\d|10)/(?P<r>\d{2,3})\b(?![/\d])")
 
 
+def _beside_sets(s: str, m: re.Match) -> bool:
+    """A short tiebreak's set stands among other sets ("6–7(5) 6–4 6–1"), not in "section 16-7(1)"."""
+    before = s[max(0, m.start() - 16):m.start() - 3]
+    return not re.search(r"[\d.-]$", before) and bool(
+        re.search(r"\d\s?[–-]\s?\d,?\s*$", before) or re.match(r",?\s+\d\s?[–-]\s?\d", s[m.end():]))
+
+
 def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
     """Bowlers' figures and the totals, team runs and batsmen's runs of a cricket scorecard written
     in one line (the caller checks that the sentence is about cricket)."""
     found = [(m, [count(m, "w", "wicket"), count(m, "r", "run")]) for m in _NAMED_FIGURES.finditer(s)]
-    found += [(m, [count(m, "r", "run"), count(m, "w", "wicket")]) for m in _INLINE_TOTAL.finditer(s)]
-    found += [(m, [count(m, "r", "run")]) for m in _TEAM_RUNS.finditer(s)]
+    found += [(m, [count(m, "r", "run"), count(m, "w", "wicket")]) for m in _INLINE_TOTAL.finditer(s)
+              if "/" in m.group() or m.group().endswith(("d", "dec", "dec.")) or s[:m.start()].rstrip().endswith("&")]
+    found += [(m, [count(m, "r", "run")]) for m in _TEAM_RUNS.finditer(s)  # after a team's name: "Sri Lanka 185 ("
+              if not m.start() or _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start())]
     for bracket in _BRACKET.finditer(s) if "(" in s else ():
         found += [(m, [count(m, "r", "run")]) for m in _BATSMAN.finditer(s, bracket.start("body"), bracket.end("body"))]
     return found
@@ -320,10 +338,11 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     count = lambda m, g, unit: make(m.start(g), m.end(g), m[g], "count", float(m[g]), None, unit, "=", None)  # noqa: E731
     found: list[tuple[re.Match, list[Any]]] = []
     if "(" in s:
-        for m in _TALLY.finditer(s):
-            if int(m["g"]) * 6 + int(m["b"]) == int(m["p"]) and _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start()):
-                found.append((m, [count(m, "g", "goal"), count(m, "b", "behind"), count(m, "p", "point")]))
-        found += [(m, [count(m, "k", "point")]) for m in _SHORT_TIEBREAK.finditer(s)]
+        tallies = [m for m in _TALLY.finditer(s) if int(m["g"]) * 6 + int(m["b"]) == int(m["p"])
+                   and _NAME_BEFORE.search(s, max(0, m.start() - 40), m.start())]
+        if len(tallies) > 1 or (tallies and _AFL.search(s)):  # not "Rated 4.5 (29) on Google"
+            found += [(m, [count(m, "g", "goal"), count(m, "b", "behind"), count(m, "p", "point")]) for m in tallies]
+        found += [(m, [count(m, "k", "point")]) for m in _SHORT_TIEBREAK.finditer(s) if _beside_sets(s, m)]
     if ":" in s:
         for m in _CLOCK.finditer(s):
             clock = s[m.start("m"):m.end("s")]
@@ -331,10 +350,10 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
                                    None, "second", "=", None, "time")]))
     if (plays := [m for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]) and _GOLF.search(s):
         found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")]) for m in plays]
-    if (hyphens := list(_HYPHEN_RESULT.finditer(s))) and (_SPORT.search(s) or _team_unit(s)):
-        for m in hyphens:
-            unit = sport_unit(s, float(m["x"]), float(m["y"]), series=False)
-            found.append((m, [count(m, "x", unit), count(m, "y", unit)]))
+    hyphens = [m for m in _HYPHEN_RESULT.finditer(s) if not _LIST_GOES_ON.match(s, m.end())]
+    if hyphens and _SCORE_CUE.search(s) and not _not_sport(s):
+        unit = sport_unit(s, float(hyphens[0]["x"]), float(hyphens[0]["y"]), series=False)  # once: the sentence's sport
+        found += [(m, [count(m, "x", unit), count(m, "y", unit)]) for m in hyphens]
     if (card := _inline_scorecard(s, count)) and _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run"
         found += card
     if "[" in s:
@@ -352,7 +371,6 @@ _CRICKET_ONLY = re.compile(r"\b(?:cricket\w*|Tests?|wickets?|batsm[ae]n|bowl(?:e
 
 def _baseball_innings(res: list[Any], s: str) -> list[Any]:
     """"pitched six innings": in baseball one inning, as the labels have it; cricket keeps "innings"."""
-    if not any(a.unit == "innings" for a in res) or _CRICKET_ONLY.search(s) or not (
-            _BASEBALL.search(s) or _team_unit(s) == "run"):
+    if not any(a.unit == "innings" for a in res) or _CRICKET_ONLY.search(s) or not _BASEBALL.search(s):
         return res
     return [replace(a, unit="inning") if a.unit == "innings" else a for a in res]

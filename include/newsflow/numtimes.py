@@ -8,6 +8,7 @@ before it or a zone after it ("at 10:30:15 GMT") keeps it a clock time.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +22,7 @@ _HMS = re.compile(r"(?<![\d.])(?P<h>\d{1,3})\s?h\s?(?P<m>[0-5]?\d)['’′]\s?(?
 # to a tenth or hundredth, "46:03.3", "2:57.12": no clock has fractions of a second
 _HMS_LETTERS = re.compile(r"(?<![\w.])(?:(?P<h>\d{1,3})h\s?)?(?P<m>[0-5]?\d)m\s?(?P<s>[0-5]?\d)s\b")
 _MS_FRACTION = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>[0-5]\d\.\d{1,3})(?![\d:.])")
+_RATIO_BEFORE = re.compile(r"\b(?:ratios?|scales?|odds|leverage|proportion)\b[^.;]*$", re.I)
 _CLOCK_BEFORE = re.compile(r"\b(?:at|by|until|till|before|after|from|since)\s+$", re.I)
 
 
@@ -28,15 +30,27 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
     """``res`` with the race times of ``s`` added (``make`` builds an amount), in text order."""
     if ":" not in s and "'" not in s and "’" not in s and not _HMS_LETTERS.search(s):
         return res
-    added = []
+    added, spans = [], []
     for m in [*_RACE_TIME.finditer(s), *_HMS.finditer(s), *_HMS_LETTERS.finditer(s), *_MS_FRACTION.finditer(s)]:
+        if m.re is _MS_FRACTION and (_CLOCK_BEFORE.search(s, max(0, m.start() - 12), m.start())
+                                     or _RATIO_BEFORE.search(s, max(0, m.start() - 30), m.start())):
+            continue  # "departs at 10:45.5", "a debt-to-equity ratio of 1:12.5"
         if m.re is not _RACE_TIME:
-            res = [a for a in res if not (m.start() <= a.start < m.end())]  # "79h 33' 20\"": its parts are no amounts
+            spans.append(m.span())  # "79h 33' 20\"": its parts are no amounts
         elif _CLOCK_BEFORE.search(s, max(0, m.start() - 12), m.start()) or any(
                 a.start < m.end() and m.start() < a.end for a in res):
             continue
         value = round(int(m.groupdict().get("h") or 0) * 3600 + int(m["m"]) * 60 + float(m["s"]), 3)
         added.append(make(m.start(), m.end(), m.group(), "quantity", value, None, "second", "=", None, "time"))
+    if spans:
+        spans.sort()
+        starts = [start for start, _ in spans]
+
+        def inside(pos: int) -> bool:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i >= 0 and pos < spans[i][1]
+
+        res = [a for a in res if not inside(a.start)]
     return sorted(res + added, key=lambda a: a.start) if added else res
 
 
@@ -78,7 +92,10 @@ _SIZES = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800,
           "inch": 1, "foot": 12, "yard": 36, "mile": 63360, "ounce": 1, "pound": 16}
 _FAMILY = {**dict.fromkeys(("second", "minute", "hour", "day", "week", "month", "year"), "time"),
            **dict.fromkeys(("inch", "foot", "yard", "mile"), "length"), "ounce": "mass", "pound": "mass"}
-_PART_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)?")
+_PART_GAP = re.compile(r"\s*(?:,\s*|and\s+)?")  # not ", and": "30 years, and 6 months of payments are deferred"
+_CHAIN_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)?")  # "3 years, 2 months, 14 days, and 16 hours"
+_NOT_PART_AFTER = re.compile(r"\s+(?:of|respectively|each|apiece|later|earlier|ago)\b", re.I)
+_SPAN_INTRO = re.compile(r"\b(?:over|within|during|in\s+the\s+(?:past|last|next|first))\s+(?:the\s+)?(?:past\s+|last\s+|next\s+)?$", re.I)
 
 
 def compound_spans(res: list[Any], s: str) -> list[Any]:
@@ -89,7 +106,10 @@ def compound_spans(res: list[Any], s: str) -> list[Any]:
     last_part: list[str] = []  # the smallest unit merged into each amount of ``out`` so far
     for a in res:
         prev = out[-1] if out else None
-        if prev and _is_part(prev, last_part[-1], a) and _PART_GAP.fullmatch(s, prev.end, a.start):
+        gap = _PART_GAP if not prev or last_part[-1] == prev.unit else _CHAIN_GAP  # ", and" ends a chain only
+        if prev and _is_part(prev, last_part[-1], a) and gap.fullmatch(s, prev.end, a.start) \
+                and not _NOT_PART_AFTER.match(s, a.end) and not _lists_on(s, a) \
+                and not (last_part[-1] == prev.unit and _SPAN_INTRO.search(s, max(0, prev.start - 30), prev.start)):
             if (prev.unit, a.unit) == ("minute", "second"):  # a race time: in seconds, as "79h 33' 20\"" is
                 out[-1] = replace(a, value=prev.value * 60 + a.value, start=prev.start, text=s[prev.start:a.end])
             else:
@@ -102,12 +122,19 @@ def compound_spans(res: list[Any], s: str) -> list[Any]:
     return out
 
 
+def _lists_on(s: str, a: Any) -> bool:
+    """Whether more amounts in the same units follow, as a list does: "10 years, 6 months and 30
+    days respectively" (a compound ends at its smallest part)."""
+    return bool(re.match(r"[^.;]{0,40}\brespectively\b", s[a.end:]))
+
+
 def _is_part(prev: Any, part: str, a: Any) -> bool:
     """Whether ``a`` continues ``prev`` (whose smallest part so far is ``part``) in a smaller unit."""
     family = _FAMILY.get(a.unit or "")
     if not family or _FAMILY.get(prev.unit or "") != family or _FAMILY.get(part) != family:
         return False
     if prev.value_max is not None or a.value_max is not None or a.qualifier != "=" or (
-            part == prev.unit and prev.value != int(prev.value)):  # "2.5 hours and 30 minutes" are two
+            part == prev.unit and (prev.value != int(prev.value) or prev.qualifier != "=")):  # "2.5 hours and 30
+        # minutes", "Over 12 months, 3 weeks were lost" are two
         return False
     return _SIZES[a.unit] < _SIZES[part] and a.value * _SIZES[a.unit] < _SIZES[part]

@@ -369,6 +369,7 @@ class Dollars:
     us: re.Pattern
     cues: re.Pattern
     code_of: dict[str, str]  # cue as written -> ISO code
+    us_place: re.Pattern  # "Sterling Heights, Michigan": a US town and its state, in one sentence only
 
     def in_sentence(self, sentence: str, default: str = "USD") -> str:
         """The first non-US dollar country the sentence names; USD when it names the US;
@@ -382,7 +383,9 @@ class Dollars:
         if self.us.search(sentence):
             return "USD"
         m = self.cues.search(sentence)
-        return self.code_of[m.group()] if m else default
+        if m:
+            return self.code_of[m.group()]
+        return "USD" if self.us_place.search(sentence) else default
 
     def in_article(self, text: str) -> str | None:
         """The article's dollar: the one non-US dollar country it names at least twice, when it
@@ -451,11 +454,15 @@ def dollars() -> Dollars:
         for cue in [*users[code], adj, *conv["dollar_cues"].get(code, [])]:
             code_of[cue] = code
     not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
-    us = not_after + r"(?<![\w.])(?:" + _alt([*conv["dollar_us_cues"], *_us_states(conv)]) + r")(?![\w])"
+    us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
+    states = _alt(_us_states(conv))  # "Sterling Heights, Michigan," and "four Maine land ports"; not "a holiday in Hawaii"
+    us_place = (r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*,\s+(?:" + states + r")\b(?!\s+[A-Z])|"
+                r"(?<!\bin )(?<!\bto )(?<!\bfrom )(?<!\bat )(?<!\bof )(?<!\bnear )(?<!\bvia )(?<!\bvisit )(?<!\bacross )"
+                r"\b(?:" + states + r")(?=\s+(?!will\b|would\b|is\b|was\b|has\b|had\b|and\b|or\b)[a-z])")
     # not a cue when a capitalised word or a US state's abbreviation follows: "Toronto Blue Jays",
     # "Ottawa-based Shopify", "Melbourne, Fla." name a team, a company, a US town
     after = r"(?!\w)(?![-\s]+(?!" + _alt(conv["dollar_cue_heads"]) + r"\b)[A-Z])(?!-based)(?!,\s*[A-Z][a-z]{1,4}\.)"
-    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of)
+    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of, re.compile(us_place))
 
 
 def _us_states(conv: dict) -> list[str]:
