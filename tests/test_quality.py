@@ -211,8 +211,9 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
                                         ("real-dev18", 170), ("real-dev19", 170), ("real-dev20", 170),
                                         ("real-dev21", 170), ("real-dev22", 180), ("real-dev23", 200),
                                         ("real-dev24", 180), ("real-dev25", 200), ("real-dev26", 140),
-                                        ("real-dev27", 160), ("real-dev28", 190)])
-def test_real_dev6_to_dev28_are_evaluated(name, size, capsys):
+                                        ("real-dev27", 160), ("real-dev28", 190), ("real-dev29", 130),
+                                        ("real-dev30", 140), ("real-dev31", 200), ("real-dev32", 190)])
+def test_real_dev6_to_dev32_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size
@@ -271,7 +272,7 @@ def test_real_dev10_numbers_do_not_fall():
 # kept for measurement only, like the held-out set: value+unit without ordinals 0.717 and 0.856
 # with the session-start code, 0.846 and 0.883 with the session's rules (value 0.839 -> 0.933,
 # 0.947 -> 0.967; all amounts dev19 0.902 / 0.825 / 0.671, dev20 0.963 / 0.886 / 0.710). Pinned a
-# little under that measurement, in test_real_dev11_to_dev28_numbers_do_not_fall below.
+# little under that measurement, in test_real_dev11_to_dev32_numbers_do_not_fall below.
 
 
 # -- real news, amounts, twenty-first to twenty-fourth dev sets (session 22), each from a fresh
@@ -288,14 +289,24 @@ def test_real_dev10_numbers_do_not_fall():
 
 
 # -- real news, amounts, twenty-fifth to twenty-eighth dev sets (session 22): labelled while the
-# session's later rules were written and kept for measurement only, like the held-out set (no rule
-# came from them). Value+unit without ordinals, session-start code -> end of session:
+# session's middle rules were written and first kept for measurement only. Value+unit without
+# ordinals, session-start code -> the code when they arrived (no rule had come from them):
 #   dev25 a held-out-like mix, 2014-2023          0.820 -> 0.830 (value 0.941 -> 0.947)
 #   dev26 current-events pages, 2003-2008         0.902 -> 0.902 (value 0.969 -> 0.980)
 #   dev27 Wikinews and VOA news                   0.815 -> 0.815 (value 0.947 -> 0.947)
 #   dev28 US federal releases                     0.819 -> 0.819 (value 0.957 -> 0.957)
-# On text no rule had seen, the session's rules moved value+unit by 0 to 0.01: what is left is not
-# what the tuned sets taught. Pinned a little under (all amounts, value / value+unit / exact).
+# Their errors then taught fish landings in pounds, vote tallies "322 to 306", "One Jordanian
+# soldier", group shares, spans in words, inch marks, thousands written once (tuned: 0.858,
+# 0.913, 0.836, 0.860).
+#
+# -- twenty-ninth to thirty-second (session 22): labelled while the last rules were written and
+# kept for measurement only, like the held-out set. Session-start code -> end of session:
+#   dev29 current events, sports pages, federal releases, 2009-2013   0.795 -> 0.805
+#   dev30 VOA news, 2015-2024                                         0.818 -> 0.836
+#   dev31 Wikinews and current events                                 0.838 -> 0.838
+#   dev32 UK, Canadian, Australian, NZ and US releases                0.783 -> 0.794
+# On text no rule had seen, the session's rules moved value+unit by 0 to 0.02. Every set pinned a
+# little under its last measurement (all amounts, value / value+unit / exact).
 
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
@@ -304,10 +315,12 @@ def test_real_dev10_numbers_do_not_fall():
     ("real-dev17", 0.87, 0.75, 0.67), ("real-dev18", 0.95, 0.80, 0.63),
     ("real-dev19", 0.89, 0.81, 0.65), ("real-dev20", 0.95, 0.87, 0.69),  # measured only
     ("real-dev21", 0.90, 0.82, 0.72), ("real-dev22", 0.97, 0.86, 0.74), ("real-dev23", 0.93, 0.82, 0.67),
-    ("real-dev24", 0.94, 0.83, 0.74),
-    ("real-dev25", 0.92, 0.81, 0.70), ("real-dev26", 0.96, 0.89, 0.75), ("real-dev27", 0.92, 0.80, 0.66),
-    ("real-dev28", 0.93, 0.80, 0.69)])  # measured only
-def test_real_dev11_to_dev28_numbers_do_not_fall(name, value, unit, exact):
+    ("real-dev24", 0.94, 0.84, 0.76),
+    ("real-dev25", 0.92, 0.84, 0.73), ("real-dev26", 0.96, 0.90, 0.76), ("real-dev27", 0.94, 0.82, 0.68),
+    ("real-dev28", 0.94, 0.84, 0.71),
+    ("real-dev29", 0.93, 0.80, 0.70), ("real-dev30", 0.95, 0.82, 0.73), ("real-dev31", 0.95, 0.83, 0.70),
+    ("real-dev32", 0.94, 0.78, 0.66)])  # dev29-32: measured only
+def test_real_dev11_to_dev32_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()

@@ -86,12 +86,18 @@ NUMBERS_REAL_DEV22 = EVAL_DIR / "real_numbers_dev22.jsonl"
 NUMBERS_REAL_DEV23 = EVAL_DIR / "real_numbers_dev23.jsonl"
 NUMBERS_REAL_DEV24 = EVAL_DIR / "real_numbers_dev24.jsonl"
 # twenty-fifth to twenty-eighth (session 22): a held-out-like mix (2014-2023); current-events pages
-# (2003-2008); Wikinews and VOA; US federal releases. Labelled while the session's later rules were
-# written and kept for measurement only (no rule was written from them).
+# (2003-2008); Wikinews and VOA; US federal releases. Measured first with the code of the time,
+# then tuned on; twenty-ninth to thirty-second: current events, sports pages and federal releases
+# (2009-2013); VOA news (2015-2024); Wikinews and current events; UK, Canadian, Australian, NZ and
+# US releases, labelled while the last rules were written and kept for measurement only.
 NUMBERS_REAL_DEV25 = EVAL_DIR / "real_numbers_dev25.jsonl"
 NUMBERS_REAL_DEV26 = EVAL_DIR / "real_numbers_dev26.jsonl"
 NUMBERS_REAL_DEV27 = EVAL_DIR / "real_numbers_dev27.jsonl"
 NUMBERS_REAL_DEV28 = EVAL_DIR / "real_numbers_dev28.jsonl"
+NUMBERS_REAL_DEV29 = EVAL_DIR / "real_numbers_dev29.jsonl"
+NUMBERS_REAL_DEV30 = EVAL_DIR / "real_numbers_dev30.jsonl"
+NUMBERS_REAL_DEV31 = EVAL_DIR / "real_numbers_dev31.jsonl"
+NUMBERS_REAL_DEV32 = EVAL_DIR / "real_numbers_dev32.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
@@ -104,7 +110,8 @@ NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "real-dev18": NUMBERS_REAL_DEV18, "real-dev19": NUMBERS_REAL_DEV19, "real-dev20": NUMBERS_REAL_DEV20,
     "real-dev21": NUMBERS_REAL_DEV21, "real-dev22": NUMBERS_REAL_DEV22, "real-dev23": NUMBERS_REAL_DEV23,
     "real-dev24": NUMBERS_REAL_DEV24, "real-dev25": NUMBERS_REAL_DEV25, "real-dev26": NUMBERS_REAL_DEV26,
-    "real-dev27": NUMBERS_REAL_DEV27, "real-dev28": NUMBERS_REAL_DEV28,
+    "real-dev27": NUMBERS_REAL_DEV27, "real-dev28": NUMBERS_REAL_DEV28, "real-dev29": NUMBERS_REAL_DEV29,
+    "real-dev30": NUMBERS_REAL_DEV30, "real-dev31": NUMBERS_REAL_DEV31, "real-dev32": NUMBERS_REAL_DEV32,
     "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
