@@ -421,3 +421,20 @@ def test_a_state_is_american_only_as_a_place_of_the_thing_paid(sentence, url, un
 ])
 def test_reviewed_misfires_of_session_22(sentence, expected):
     assert [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Bangladesh reports a record 231 deaths in the past 24 hours, bringing the death toll to 18,125.",
+     [("231 deaths", "death"), ("24 hours", "hour"), ("18,125", "death")]),
+    ("Floods in the past 24 hours bring the death toll to 95.", [("24 hours", "hour"), ("95", "person")]),
+    ("BP said that one of three leaks from the well has been sealed.", [("one", "leak"), ("three leaks", "leak")]),
+    ("Two of the officers are killed and a third is wounded.", [("Two", "officer")]),
+    ("About a third of voters agreed.", [("About a third", "percent")]),
+    ("One death was caused by lightning, one by a tornado, and one by a flood.",
+     [("One death", "death"), ("one", "death"), ("one", "death")]),
+    ("Chick-fil-A Bowl in Atlanta, Georgia: [14] Clemson 25, [8] LSU 24.", [("25", "point"), ("24", "point")]),
+    ("The age-adjusted death rate rose from 724.6 to 733.1 per 100,000 population.",
+     [("rose from 724.6 to 733.1 per 100,000 population", "death per 100,000 population")]),
+])
+def test_tolls_picked_ones_and_rates_of_a_range(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected

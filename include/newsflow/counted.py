@@ -56,7 +56,8 @@ _TWO_WORDS = re.compile(r"\s*([\w.-]*)\s*([\w.-]*)")
 _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
-_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those)(?=\s)", re.I)
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those|(?:(?:at\s+least|some|about)\s+)?"
+                        r"(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3}))(?=\s)", re.I)  # "one of three leaks"
 _ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more|leading|"
                             r"key|major|same|chief|prime|principal|primary|biggest|greatest|largest)\b)"
                             r"[a-z]+(?<!est)(?<!er)\s+[a-z]+s\b(?![-’'])(?<!ss)")
@@ -464,6 +465,15 @@ def counted_before(s: str, start: int) -> str | None:
             singular(noun) == noun and noun not in IRREGULAR_PLURALS):
         return None
     return singular(noun)
+
+
+_TOLL_TO = re.compile(r"\bdeath\s+tolls?\s+(?:\w+\s+){0,3}?(?:to|at|of|reaches|reached|rises\s+to|rose\s+to|stands\s+at)\s+"
+                      r"(?:(?:about|around|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
+
+
+def toll_before(s: str, start: int) -> bool:
+    """Whether a bare number is a death toll's level: "bringing the nationwide death toll to 18,125"."""
+    return bool(_TOLL_TO.search(s, max(0, start - 80), start))
 
 
 def plural_from(s: str, start: int) -> str | None:

@@ -110,3 +110,13 @@ SCORE_BEFORE = re.compile(r"\b(won|wins?|winning|beat|beats|beating|defeated|def
                            r"beaten|blown\s+out|hammer(?:ed|ing)|"
                            r"overcame|blank(?:ed|ing)|lead|make\s+it|made\s+it|making\s+it|winners?|losers?|upset|loss\s+to)\b,?\s+(?:[\w'’.()-]+,?\s+){0,5}$", re.I)
 _SCORE_PAIR = re.compile(r"\s?[-–]\s?\d{1,3}\b(?![,.]?\d)")  # "beat Australia 34–17": a score, not a name's number
+
+
+_ARTICLE_FRACTION = re.compile(r"an?\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)$", re.I)
+_VERB_AFTER = re.compile(r"\s+(?:is|was|were|are|has|had|died|dies|remains|remained|suffered|escaped)\b", re.I)
+
+
+def one_more_of_them(s: str, fraction: str, end: int) -> bool:
+    """"Two of the officers are killed and a third is wounded": "a third" then a verb is the next
+    one of a group counted before (an ordinal, as the labels have it), not a third of something."""
+    return bool(_ARTICLE_FRACTION.fullmatch(fraction) and _VERB_AFTER.match(s, end))

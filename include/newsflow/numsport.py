@@ -185,7 +185,7 @@ def _team_unit(s: str) -> str | None:
     return names[m.group(1)] if m else None
 
 
-_RANK = r"(?:\((?P<{0}>\d{{1,2}})\)\s+)?"  # "(2) LSU": an AP ranking or a seed before the team
+_RANK = r"(?:[(\[](?P<{0}>\d{{1,2}})[)\]]\s+)?"  # "(2) LSU", "[14] Clemson": an AP ranking or a seed before the team
 _TEAM = r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z0-9][\w'’.&-]*|of|de|la))*?"
 # "Miami Heat 120, Boston Celtics 107.": a line that is the result; its start is the sentence's,
 # a colon's ("In Miami, Florida: ...") or a dash's, and its end the sentence's or a clause's.
