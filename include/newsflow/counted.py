@@ -213,8 +213,10 @@ def _one_head(words: list[tuple[str, int]]) -> tuple[str, int] | None:
     while i < len(words) - 1 and _PROPER_MODIFIER.fullmatch(words[i][0]):
         i += 1
     rest = [(w, e) for w, e in words[i:] if not looks_adjective(w)]
-    if not rest or not rest[0][0][0].islower() or not rest[0][0].isalpha():
-        return None
+    nouns = word_classes().get("noun", ())
+    if not rest or not rest[0][0][0].islower() or not rest[0][0].isalpha() or (
+            nouns and rest[0][0] not in nouns and singular(rest[0][0]) not in nouns):
+        return None  # "one blew himself up": a verb, not what is counted
     head = rest[0]
     nxt = words[words.index(head) + 1] if words.index(head) + 1 < len(words) else None
     classes = word_classes()

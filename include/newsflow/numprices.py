@@ -21,8 +21,11 @@ _SCALED = re.compile(r"\d\s*(?:m|bn|k)\b|\b(?:thousand|million|billion|trillion|
 _NOT_CURRENCY = r"(?![\s-]+(?:zone|area|region|bloc|countries|members?|economies|markets?))"
 _CLAUSE_BREAK = re.compile(r"[;:]|\.\s")
 # the traded goods whose price news gives per a usual unit, when the sentence says no unit
-_GOODS = re.compile(r"\b(?:(?P<gallon>gasoline|diesel)|(?P<share>shares|share\s+price|stock\s+price))\b(?![-\s]+(?:rigs?|firms?|companies|"
-                    r"producers?|fields?|spills?|medals?|medallists?|medalists?|holders?|buybacks?|issues?|sales?)\b)", re.I)
+_GOODS = re.compile(r"\b(?:(?P<gallon>gasoline|diesel)|(?P<share>shares|share\s+price|stock\s+price)|"
+                    r"(?P<barrel>crude(?:\s+oil)?|oil|Brent|WTI))\b(?![-\s]+(?:rigs?|firms?|companies|company|giants?|majors?|"
+                    r"producers?|fields?|spills?|medals?|medallists?|medalists?|holders?|buybacks?|issues?|sales?|revenues?|"
+                    r"exports?|imports?|imported|tankers?|platforms?|refiner(?:y|ies)|industry|sector|deals?|contracts?|funds?|"
+                    r"reserves?|wells?|pipelines?|workers?)\b)", re.I)
 _APIECE = re.compile(r"\s+(?:apiece|each)\b", re.I)
 
 
@@ -73,12 +76,14 @@ def exchange_rates(res: list[Any], s: str) -> list[Any]:
 def price_units(res: list[Any], s: str) -> list[Any]:
     """A bare price takes the usual unit of the traded good the clause names, when the sentence
     gives no money rate: "shares selling at about $26", "$38 apiece" are per share, "gasoline
-    prices fell three cents" per gallon. Not a change of a stated rate nor a crude price ("rose
-    $1.12 to $82.35 a barrel", "a barrel of crude cost $69.34"): the project's sets keep those
-    in the currency alone."""
+    prices fell three cents" per gallon, "Oil has risen to a record, passing US$91.10" per barrel,
+    as every real-news labeller has it. Not a change of a stated rate ("rose $1.12 to $82.35 a
+    barrel": the sentence gives its own rate)."""
     money = [a for a in res if a.kind == "money" and a.unit]
-    if not money or any(" per " in a.unit for a in money):
+    if not money:
         return res
+    if any(" per " in a.unit for a in money):
+        return res  # a stated rate: its changes take it in changes_of_rates
     for i, a in enumerate(res):
         if a.kind != "money" or not a.unit or _SCALED.search(a.text):
             continue
@@ -98,3 +103,16 @@ def _good_unit(a: Any, s: str) -> str | None:
     if m is None:
         return "share" if _APIECE.match(s, a.end) and re.search(r"\bshares\b", s, re.I) else None
     return next(k for k, v in m.groupdict().items() if v)
+
+
+def changes_of_rates(res: list[Any], s: str) -> list[Any]:
+    """"Brent rose $1.12, or 1.4%, to $82.35 a barrel": the change is per barrel like the level it
+    reached, the next money amount of its clause, in the same currency."""
+    for i, a in enumerate(res):
+        if a.kind != "money" or not a.unit or " per " in a.unit or a.qualifier not in ("up", "down") or _SCALED.search(a.text):
+            continue
+        nxt = next((b for b in res[i + 1:] if b.kind == "money"), None)
+        if nxt and nxt.unit and nxt.unit.startswith(f"{a.unit} per ") and not _CLAUSE_BREAK.search(s, a.end, nxt.start) \
+                and re.search(r"\bto\s+$", s[a.end:nxt.start]):
+            res[i] = replace(a, unit=nxt.unit, dimension=nxt.dimension)
+    return res
