@@ -457,3 +457,8 @@ def test_oil_prices_and_changes_of_a_price_per_unit(sentence, expected):
 def test_one_before_a_verb_counts_nothing():
     assert [(a.text, a.unit) for a in extract("Three militant gunmen attacked; one blew himself up.")] == [
         ("Three militant gunmen", "militant gunman")]
+
+
+def test_heights_in_feet_and_inches_are_one_span():
+    got = [(a.text, a.value, a.unit) for a in extract("A mirror 6.5 meters (21 ft 4 in) across.")]
+    assert got == [("6.5 meters", 6.5, "metre"), ("21 ft 4 in", pytest.approx(21.3333, abs=1e-3), "foot")]
