@@ -462,3 +462,8 @@ def test_one_before_a_verb_counts_nothing():
 def test_heights_in_feet_and_inches_are_one_span():
     got = [(a.text, a.value, a.unit) for a in extract("A mirror 6.5 meters (21 ft 4 in) across.")]
     assert got == [("6.5 meters", 6.5, "metre"), ("21 ft 4 in", pytest.approx(21.3333, abs=1e-3), "foot")]
+
+
+def test_crew_counts_crew_members():
+    assert [(a.text, a.unit) for a in extract("The plane carried 120 passengers and six crew.")] == [
+        ("120 passengers", "passenger"), ("six crew", "crew member")]

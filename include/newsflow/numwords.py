@@ -81,6 +81,7 @@ IRREGULAR_PLURALS = {
     "analyses": "analysis", "indices": "index", "criteria": "criterion", "staff": "staff member",
     "innings": "innings", "buses": "bus", "viruses": "virus", "bonuses": "bonus", "campuses": "campus", "statuses": "status",
     "premises": "premises", "personnel": "personnel", "passersby": "passerby", "passers-by": "passer-by",
+    "crew": "crew member",  # "24 crew on board": the people of a crew, as the labels count them
 }
 
 
