@@ -354,8 +354,8 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     if hyphens and _SCORE_CUE.search(s) and not _not_sport(s):
         unit = sport_unit(s, float(hyphens[0]["x"]), float(hyphens[0]["y"]), series=False)  # once: the sentence's sport
         found += [(m, [count(m, "x", unit), count(m, "y", unit)]) for m in hyphens]
-    if (card := _inline_scorecard(s, count)) and _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run"
-        found += card
+    if _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run"
+        found += _inline_scorecard(s, count)
     if "[" in s:
         found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
                   for m in _SEED.finditer(s)]
