@@ -81,6 +81,7 @@ _BECOME = re.compile(r"\s+(?:(?:could|will|would|may|might|should|are\s+(?:expec
 _OWN_POPULATION = re.compile(r"(?:^|(?<=\s))(?!(?:the|a|an|its|their|our|his|her|this|that|total|overall|whole|entire|world|"
                              r"global|national|country|state|city|u\.s|us)\b)[a-z][a-z.-]*\s+population$", re.I)
 _OF_THE_N = re.compile(r"\b[Oo]f\s+(?:the|these|those|its|their)\s+[\d,]+\s+(?P<noun>[a-z]+),\s+[\w,]+$")
+_MEMBERS_AFTER = re.compile(r"\s+members?\b")
 _POINTS_SHORT = re.compile(r"\s?pts\b\.?")
 _POINTS_CONTEXT = re.compile(r"\b(?:beat|beats|drew|draw|won|lost|win|wins|defeated|scored|scores|table|standings|"
                              r"league|game|match|season)\b", re.I)  # not "12 pts responded": patients
@@ -189,6 +190,10 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         if value == 1 and words and words[-1][1] == nm.start() and noun.endswith("s") and noun not in IRREGULAR_PLURALS \
                 and words[-1][0].islower() and not looks_adjective(words[-1][0]) and singular(words[-1][0]) == words[-1][0]:
             return _compound(words[:-1], words[-1][1] - len(words[-1][0]) - 1, words[-1][0]), words[-1][1]  # "One person dies"
+        if noun in IRREGULAR_PLURALS and _MEMBERS_AFTER.match(s, nm.end()):
+            words.append((noun, nm.end()))  # "Three crew members": the members are counted
+            pos = nm.end()
+            continue
         if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
                 noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
             return singular(noun) if coordinated else _compound(words, pos, singular(noun)), nm.end()
@@ -213,9 +218,7 @@ def _one_head(words: list[tuple[str, int]]) -> tuple[str, int] | None:
     while i < len(words) - 1 and _PROPER_MODIFIER.fullmatch(words[i][0]):
         i += 1
     rest = [(w, e) for w, e in words[i:] if not looks_adjective(w)]
-    nouns = word_classes().get("noun", ())
-    if not rest or not rest[0][0][0].islower() or not rest[0][0].isalpha() or (
-            nouns and rest[0][0] not in nouns and singular(rest[0][0]) not in nouns):
+    if not rest or not rest[0][0][0].islower() or not rest[0][0].isalpha() or _verb_not_noun(rest[0][0]):
         return None  # "one blew himself up": a verb, not what is counted
     head = rest[0]
     nxt = words[words.index(head) + 1] if words.index(head) + 1 < len(words) else None
@@ -223,6 +226,13 @@ def _one_head(words: list[tuple[str, int]]) -> tuple[str, int] | None:
     if i and nxt and nxt[0] in classes.get("noun", ()) and nxt[0] not in classes.get("adj", ()) and not nxt[0].endswith("ing"):
         return f"{head[0]} {nxt[0]}", nxt[1]  # after a name's modifier only: not "one bank informing", "one step closer"
     return head
+
+
+def _verb_not_noun(word: str) -> bool:
+    """A verb and never a noun: "become", or an irregular form such as "blew" or "fled" (a new
+    noun WordNet lacks, "influencer", is still a noun)."""
+    classes = word_classes()
+    return _only_verb(word) or (word in classes.get("verb_form", ()) and word not in classes.get("noun", ()))
 
 
 def _counted_opening(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
@@ -382,7 +392,7 @@ def _compound(words: list[tuple[str, int]], head_start: int, head: str) -> str:
     if len(words) > 1 and looks_adjective(words[-2][0]) and words[-2][0].islower() and words[-2][0] not in _LOOSE_ADJECTIVES:
         return head  # "80 low income families", "eight high monthly temperature records": an adjective phrase
     if (not word.isalpha() or not word.islower() or looks_adjective(word) or word in COUNT_MODIFIERS
-            or word in NOT_NOUNS or word in ONES or word in TENS or singular(word) != word):
+            or word in NOT_NOUNS or word in ONES or word in TENS or (singular(word) != word and word not in ("crew", "staff"))):
         return head
     return f"{word} {head}"
 

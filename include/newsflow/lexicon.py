@@ -38,7 +38,8 @@ def _lookups_dir(package: str) -> Path | None:
 @functools.cache
 def word_classes(model: str = "en_core_web_sm") -> dict[str, frozenset[str]]:
     """WordNet's words by part of speech (``adj``, ``noun``, ``verb``, ``adv``; lower case, single
-    words only), read once per process; empty when no package of the model is installed."""
+    words only) and the irregular verb forms (``verb_form``), read once per process; empty when no
+    package of the model is installed."""
     try:
         from spacy.lookups import Lookups
     except ImportError:
@@ -52,7 +53,10 @@ def word_classes(model: str = "en_core_web_sm") -> dict[str, frozenset[str]]:
         if not lookups.has_table("lemma_index"):
             continue
         index = lookups.get_table("lemma_index")
-        return {part: frozenset(w for w in index.get(part, ()) if "_" not in w) for part in PARTS}
+        classes = {part: frozenset(w for w in index.get(part, ()) if "_" not in w) for part in PARTS}
+        if lookups.has_table("lemma_exc"):  # irregular verb forms ("blew", "fled"): no lemma of their own
+            classes["verb_form"] = frozenset(lookups.get_table("lemma_exc").get("verb", {}))
+        return classes
     log.warning("no %s package installed: counted nouns fall back to guessing adjectives by their endings", model)
     return {}
 

@@ -576,8 +576,8 @@ def _finish(s: str, r: _Reading) -> Amount | None:
         if not re.search(r"quarters$", r.m.group("fraction"), re.I):
             return None  # "a quarter earlier": a period, not a share
         r.kind, r.unit, r.dimension, r.value = "count", "quarter", "time", round(r.value * 4)  # "the last four quarters"
-    if r.m.group("fraction") and one_more_of_them(s, r.m.group("fraction"), r.end):
-        return None  # "Two officers are killed and a third is wounded": one more of them, not a share
+    if r.m.group("fraction") and (n := one_more_of_them(s, r.m.group("fraction"), r.start, r.end)):
+        return Amount(r.m.start(), r.m.end(), r.m.group(), "ordinal", float(n), None, None, "=", None)  # "and a third is wounded"
     if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
             r.m.group("half") or r.m.group("fraction")):  # "one in three people": 33.3333%, as labellers read it
         r.kind, r.unit, r.dimension, r.value = "percent", "percent", "ratio", round(r.value * 100, 4)  # "half": 50%

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from newsflow.numwords import MONTHS, NOT_NOUNS, QUALIFIERS
+from newsflow.numwords import MONTHS, NOT_NOUNS, ORDINAL_WORDS, QUALIFIERS
 
 MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\.?\s*$", re.IGNORECASE)
 MONTH_AFTER = re.compile(rf"\s+(?:{'|'.join(MONTHS)})\b", re.IGNORECASE)
@@ -116,7 +116,16 @@ _ARTICLE_FRACTION = re.compile(r"an?\s+(?:third|fourth|fifth|sixth|seventh|eight
 _VERB_AFTER = re.compile(r"\s+(?:is|was|were|are|has|had|died|dies|remains|remained|suffered|escaped)\b", re.I)
 
 
-def one_more_of_them(s: str, fraction: str, end: int) -> bool:
-    """"Two of the officers are killed and a third is wounded": "a third" then a verb is the next
-    one of a group counted before (an ordinal, as the labels have it), not a third of something."""
-    return bool(_ARTICLE_FRACTION.fullmatch(fraction) and _VERB_AFTER.match(s, end))
+_GROUP_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|\d{1,3})\s+(?:of\s+the\s+)?(?:[A-Za-z-]+\s+){0,2}?"
+                           r"[a-z]+s\b[^.;]*\band\s+$", re.I)
+
+
+def one_more_of_them(s: str, fraction: str, start: int, end: int) -> int | None:
+    """"Two of the officers are killed and a third is wounded": "and a third" then a verb, after a
+    count of a group, is the next one of it (the ordinal, as the labels have it), not a third of
+    something; "Roughly a third were women" stays a share. Returns the ordinal's value or None."""
+    if not (_ARTICLE_FRACTION.fullmatch(fraction) and _VERB_AFTER.match(s, end)):
+        return None
+    if not _GROUP_BEFORE.search(s, max(0, start - 120), start):
+        return None
+    return ORDINAL_WORDS.get(fraction.split()[-1].lower())

@@ -88,7 +88,8 @@ def price_units(res: list[Any], s: str) -> list[Any]:
         if a.kind != "money" or not a.unit or _SCALED.search(a.text):
             continue
         den = _good_unit(a, s)
-        if den and (den != "gallon" or a.unit == "USD"):  # "1,85 € le litre": Europe sells by the litre
+        if den and (den not in ("gallon", "barrel") or a.unit == "USD"):  # "1,85 € le litre": Europe sells by the
+            # litre; crude is priced in dollars
             unit = UNITS.units.get(den)
             res[i] = replace(a, unit=f"{a.unit} per {den}", dimension=rate_dimension("currency", unit and unit.dimension))
     return res
@@ -99,10 +100,31 @@ def _good_unit(a: Any, s: str) -> str | None:
     window = s[max(0, a.start - 90):a.start]
     if (cut := list(_CLAUSE_BREAK.finditer(window))):
         window = window[cut[-1].end():]
-    m = next(reversed(list(_GOODS.finditer(window))), None)
+    goods = [g for g in _GOODS.finditer(window) if not g["barrel"] or _crude_priced(window, g)]
+    if any(g["share"] for g in goods):
+        return "share"  # "Shares of oil services group Halliburton rose to $38": the shares are priced
+    m = goods[-1] if goods else None
     if m is None:
         return "share" if _APIECE.match(s, a.end) and re.search(r"\bshares\b", s, re.I) else None
     return next(k for k, v in m.groupdict().items() if v)
+
+
+# Crude is what is priced only as the head of its own phrase: not "olive oil", "heating oil" (per
+# gallon), "Indian Oil", "an oil painting", "the oil baron", and not when another good or a
+# currency is priced between it and the amount ("Gold, which moves inversely to oil, rose $12",
+# "as the euro rose to $1.10").
+_OIL_BEFORE = re.compile(r"\b(?:olive|palm|cooking|heating|fish|essential|coconut|motor|fuel|vegetable|castor|lamp|"
+                         r"engine|sunflower|linseed|whale|snake|hair|baby)\s+$", re.I)
+_OIL_AFTER = re.compile(r"\s+(?:painting|change|baron|minister|ministry|traders?|explorers?|services|group|and\s+gas)\b")
+_NAME_AROUND = re.compile(r"[A-Z][\w.&-]*\s+$")  # "Indian Oil", "Standard Oil": a company
+_OTHER_PRICED = re.compile(r"\b(?:gold|silver|copper|gas|gasoline|petrol|diesel|fares?|tank|tanks|litres?|liters?|"
+                           r"gallons?|tickets?|dollar|euro|yen|pound|sterling|rupees?|wheat|corn|coffee)\b", re.I)
+
+
+def _crude_priced(window: str, m: re.Match) -> bool:
+    named = m.group() == "Oil" and (_NAME_AROUND.search(window, 0, m.start()) or re.match(r"\s+[A-Z]", window[m.end():]))
+    return not named and not _OIL_BEFORE.search(window, 0, m.start()) and not _OIL_AFTER.match(window, m.end()) \
+        and not _OTHER_PRICED.search(window)
 
 
 def changes_of_rates(res: list[Any], s: str) -> list[Any]:

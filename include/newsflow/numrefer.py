@@ -63,7 +63,8 @@ def distributed_ones(res: list[Any], s: str) -> list[Any]:
         if a.kind == "cardinal" and a.unit is None and a.text.lower() == "one" and distributed_one(s, a.start, a.end):
             prev = next((b for b in reversed(out) if b.kind == "count" and b.unit  # the nearest count, past
                          and not (b.text.lower() == "one" and distributed_one(s, b.start, b.end))), None)  # other shares
-            parallel = prev is not None and prev.value == 1 and prev.text.lower().startswith("one")  # "One death was
+            parallel = prev is not None and prev.value == 1 and prev.text.lower().startswith("one") \
+                and prev.unit not in TIME_NAMES  # "One death was
             # caused by lightning, one by a tornado"
             if prev is None or (prev.value <= 1 and not parallel) or " per " in prev.unit or ";" in s[prev.end:a.start]:
                 continue
@@ -145,7 +146,7 @@ def population_rates(res: list[Any], s: str) -> list[Any]:
     for a in res:
         if a.kind in ("cardinal", "count") and _PER_BEFORE.search(s, max(0, a.start - 5), a.start):
             continue  # the base of a rate
-        rate = rate_after(s, a.end) if a.kind in ("cardinal", "count") else None  # "from 724.6 to 733.1 per 100,000"
+        rate = rate_after(s, a.end) if a.kind in ("cardinal", "count") and a.value_max is None else None
         if rate and rate[0][0].isdigit() and (noun := _rate_noun(res, s)):
             a = replace(a, kind="count", unit=f"{noun} per {rate[0]}", end=rate[2], text=s[a.start:rate[2]])
         out.append(a)

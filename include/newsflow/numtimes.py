@@ -59,7 +59,8 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
 # real-news labellers read them.
 _AND_A_HALF = re.compile(r"\b(?:(?P<n>an?|one|\d{1,3})\s+)?(?P<u>year|month|week|day|hour|minute)s?\s+and\s+a\s+half\b", re.I)
 _BEFORE_BARE = re.compile(r"\b(?:last|past|next|first|previous|another)\s+$", re.I)
-_FEET_INCHES = re.compile(r"(?<![\w.])(?P<f>\d{1,3})\s?(?:ft|feet|foot)\.?\s+(?P<i>1[01]|\d)(?:\.\d+)?\s?(?:in|inches|inch)\b\.?")
+_FEET_INCHES = re.compile(r"(?<![\w.])(?P<f>\d{1,3})\s?(?:ft|feet|foot)\.?\s+(?P<i>(?:1[01]|\d)(?:\.\d+)?)\s?"
+                          r"(?:inches|inch|in\b(?!\s+(?:\d|(?:the|a|an|places?|parts?|some|many|most)\b)))")
 _LONG = re.compile(r"(?<![\w-])(?P<u>day|week|month|year|decade)-?long\b", re.I)
 _ARTICLE_BEFORE = re.compile(r"\b(?:an?|the|its|his|her|their|our|this|that)\s+(?:[\w’']+\s+)?$", re.I)
 
@@ -71,8 +72,10 @@ def spans_in_words(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any
         return res
     added = []
     for m in _FEET_INCHES.finditer(s):  # "1.5 m (4 ft 11 in)": one height in feet, the inch symbol read with it
-        added.append(make(m.start(), m.end(), m.group(), "quantity", round(int(m["f"]) + float(m["i"]) / 12, 6), None,
-                          "foot", "=", None, "length"))
+        lead = next((a for a in res if a.start <= m.start("f") < a.end), None)  # keep "about", "more than"
+        start, qualifier = (lead.start, lead.qualifier) if lead else (m.start(), "=")
+        added.append(make(start, m.end(), s[start:m.end()], "quantity", round(int(m["f"]) + float(m["i"]) / 12, 6),
+                          None, "foot", qualifier, None, "length"))
     for m in _AND_A_HALF.finditer(s):
         n = m["n"]
         if n is None and not _BEFORE_BARE.search(s, max(0, m.start() - 12), m.start()):
