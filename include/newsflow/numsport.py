@@ -348,9 +348,9 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
             clock = s[m.start("m"):m.end("s")]
             found.append((m, [make(m.start("m"), m.end("s"), clock, "quantity", float(int(m["m"]) * 60 + int(m["s"])),
                                    None, "second", "=", None, "time")]))
-    if (plays := [m for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]) and _GOLF.search(s):
+    if " and " in s and (plays := [m for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]) and _GOLF.search(s):
         found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")]) for m in plays]
-    hyphens = [m for m in _HYPHEN_RESULT.finditer(s) if not _LIST_GOES_ON.match(s, m.end())]
+    hyphens = [m for m in _HYPHEN_RESULT.finditer(s) if not _LIST_GOES_ON.match(s, m.end())] if "-" in s else []
     if hyphens and _SCORE_CUE.search(s) and not _not_sport(s):
         unit = sport_unit(s, float(hyphens[0]["x"]), float(hyphens[0]["y"]), series=False)  # once: the sentence's sport
         found += [(m, [count(m, "x", unit), count(m, "y", unit)]) for m in hyphens]
