@@ -125,10 +125,6 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
     "19 more weeks"); an elided noun is filled in ("290 others", "700 injured": people)."""
     if opening := _counted_opening(s, end, value, value_max):
         return opening
-    if (become := _BECOME.match(s, end)) and singular(become["noun"]) != become["noun"]:
-        return singular(become["noun"]), end  # "of which 8 to 13 could become hurricanes": what they become
-    if (dead := _TITLE_CASUALTY.match(s, end)) and _title_case(s):
-        return "person", dead.end()  # "At Least 450 Dead in Peru Earthquake": a headline's casualties
     pos, words, coordinated = end, [], False
     for _ in range(_MAX_MODIFIERS + 1):
         if words and (paren := _PAREN_ACRONYM.match(s, pos)):
@@ -237,7 +233,8 @@ def _verb_not_noun(word: str) -> bool:
 
 def _counted_opening(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
     """What is counted when the words right after the number say it at once: a share in brackets
-    before the noun, "or more", a nationality, a margin's tally."""
+    before the noun, "or more", a nationality, a margin's tally, table points, what it becomes, a
+    headline's dead."""
     if (share := _PAREN_SHARE.match(s, end)) and (cn := count_noun(s, share.end(), value, value_max)):
         return cn[0], end  # "66 (9%) patients": the share in brackets is an amount of its own
     if (om := _OR_MORE.match(s, end)) and (cn := count_noun(s, om.end(), value, value_max)):
@@ -248,6 +245,10 @@ def _counted_opening(s: str, end: int, value: float, value_max: float | None) ->
         return margin.group("u").lower(), margin.end("u")  # "a five point lead", "a 10 seat majority"
     if (pts := _POINTS_SHORT.match(s, end)) and _POINTS_CONTEXT.search(s):
         return "point", pts.end()  # "Kent 4pts", "12 pts": a table's or a box score's points
+    if (become := _BECOME.match(s, end)) and singular(become["noun"]) != become["noun"]:
+        return singular(become["noun"]), end  # "of which 8 to 13 could become hurricanes": what they become
+    if (dead := _TITLE_CASUALTY.match(s, end)) and _title_case(s):
+        return "person", dead.end()  # "At Least 450 Dead in Peru Earthquake": a headline's casualties
     return None
 
 
