@@ -339,8 +339,8 @@ def _read_number(s: str, m: re.Match, at_sentence_start: bool) -> _Reading | Non
             r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", _tail(s, m.start())[0], re.I):
         return None
     core = read_core(s, m)
-    if core is None:
-        return None
+    if core is None or not math.isfinite(core.value):
+        return None  # "0/00": no number (a zero denominator reads as NaN)
     if core.is_words and s[core.start].isupper() and not at_sentence_start:
         return None  # "World War Two", "Formula One"
     return _Reading(m, core, core.start, core.end, core.value)
