@@ -167,7 +167,9 @@ def test_newsflow_lake_plugin_requires_a_login_and_serves_the_lake(stack):
     token = stack.api.headers["Authorization"]
     authed = httpx.Client(base_url=stack.url, timeout=30, headers={"Authorization": token})
     summary = authed.get("/newsflow/api/summary").json()
-    assert summary["tables"]["articles"] >= 10 and len(summary["runs"]) == 2
+    # the scheduled and the manual run; a third when the stack runs across the hour (the hourly
+    # schedule then adds one, which finds nothing new, as the manual run does)
+    assert summary["tables"]["articles"] >= 10 and len(summary["runs"]) >= 2
     first = summary["runs"][-1]
     assert first["counts"]["articles"] == summary["tables"]["articles"]  # the second run found nothing new
     docs = authed.get(f"/newsflow/{first['data_docs']}")
