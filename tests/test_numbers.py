@@ -425,7 +425,7 @@ def test_article_dollar_default():
     """An article naming one non-US dollar country at least twice, and never the US, lends its
     dollar to sentences without a cue; rates change their prefix too."""
     from newsflow import numbers
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     text = ("Manitoba announced a housing plan on Monday. The plan costs $40 million. "
             "Officials in Winnipeg said fuel would cost $1.50 per litre.")
@@ -521,7 +521,7 @@ def test_a_place_name_inside_a_team_company_person_or_us_town_keeps_the_dollar_a
 
 
 def test_in_an_american_article_a_bare_dollar_stays_usd_whatever_a_sentence_names():
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     article = ("The U.S. will raise tariffs next month. The tariffs on Canada cover $400 billion of goods, "
                "and Ottawa said it would answer with $30 billion of its own.")
@@ -1140,13 +1140,13 @@ def test_capitalised_modifiers_before_a_noun_leave_the_noun_counted(sentence, un
     (None, "USD"),
 ])
 def test_a_bare_dollar_without_cues_takes_the_site_s_country(url, dollar):
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     assert article_dollar("Spending rose by $2.8 billion to $18.8 billion.", url) == dollar
 
 
 def test_the_article_s_own_words_win_over_its_site():
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     assert article_dollar("The U.S. Treasury paid $4 billion.", "https://www.abs.gov.au/x") == "USD (an American article)"
     both = "Manitoba announced a plan. Winnipeg pays $4."
@@ -1260,7 +1260,7 @@ def test_halftime_makes_a_lead_a_score():
 
 @pytest.mark.parametrize("url", ["https://twitch.tv/a", "https://foo.nu/x", 12, b"https://www.abs.gov.au/"])
 def test_generic_country_domains_and_non_text_urls_keep_usd(url):
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     assert article_dollar("It cost $4.", url) == "USD"
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from newsflow import numbers, segment, units
+from newsflow import money, numbers, segment
 from newsflow.geo import add_places
 from newsflow.lexicon import MODEL_PACKAGES
 from newsflow.tables import ENTITY_LABELS
@@ -163,7 +163,7 @@ def numbers_component(doc: Doc) -> Doc:
     text = doc_text(doc)
     sents = doc._.sentences or segment.segment(text)
     # a Canadian release's bare "$" is CAD in every sentence (its words, else its site's country)
-    dollar = units.article_dollar(text, doc.user_data.get(URL_KEY))
+    dollar = money.article_dollar(text, doc.user_data.get(URL_KEY))
     doc._.amounts = [
         (s.sentence_index, a)
         for s in sents

@@ -255,7 +255,7 @@ def _same(a: float | None, b: float | None) -> bool:
 def as_published(text: str, source: str | None = None) -> list:
     """The amounts of a sentence as ``newsflow process`` reads them in an article from
     ``source`` (its address: a bare "$" on a site of a dollar country is that dollar)."""
-    from newsflow.units import article_dollar
+    from newsflow.money import article_dollar
 
     return numbers.extract(text, dollar=article_dollar(text, source))
 

