@@ -27,6 +27,7 @@ from newsflow.numchecks import (
 from newsflow.numchecks import tail as _tail
 from newsflow.numcontext import share_context
 from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_words
+from newsflow.numordinals import FRACTION_CONTEXT, fraction_ordinal, ordinal_at
 from newsflow.numrefer import distributed_one
 from newsflow.numsport import (
     cricket_innings,
@@ -40,10 +41,7 @@ from newsflow.numsport import (
 from newsflow.numtimes import race_times, spans_in_words
 from newsflow.numwords import (
     MONTHS,
-    NOT_NOUNS,
-    ORDINAL_WORDS,
     QUALIFIERS,
-    TENS,
     scaled,
     singular,  # noqa: F401  re-exported: callers and tests read it from here
 )
@@ -96,17 +94,10 @@ _LABEL_BEFORE = re.compile(
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")
 _MONTH_NEAR = MONTH_NEAR
-_ARTICLE_ORDINAL = re.compile(r"an?[\s-]+(?P<ord>third|fourth|fifth|sixth|eighth|tenth)", re.I)
-_NOT_AFTER_ORDINAL = frozenset("last next since during within earlier later ago each every".split())
-# Words before "a third" that make it a share: "by a third", "about a third", "cut a third".
-_FRACTION_CONTEXT = re.compile(
-    r"\b(?:by|about|around|roughly|nearly|almost|some|than|over|under|just|only|barely|fully|"
-    r"cut|fell|rose|lost|gained|shed|grew|shrank|dropped|reduced|slashed|increased)\s+$", re.I)
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
 _PAIR = re.compile(r"(?:\s?[-–]\s?|\s—\s|—|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "2 — 3", "a score of 93 to 39"
 _SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
-_CENTURY_AFTER = re.compile(r"[\s-]*(?:century|centuries|millennium|millennia)\b", re.I)
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
 _AGE_RANGE_END = re.compile(r"(?:\s*(?:to|-|–|and)\s*\d+)?")
 _AGO = re.compile(r"\s+(?:ago|earlier|later|before|previously)\b", re.IGNORECASE)
@@ -250,9 +241,10 @@ def _amount_at(s: str, m: re.Match, out: list[Amount], dollar: str = "USD") -> t
     the scan goes on."""
     at_sentence_start = not s[: m.start()].strip(" \"“‘'(")
     if m.group("ordinal"):
-        return _ordinal(s, m, at_sentence_start), m.end()
-    if m.group("fraction") and (o := _fraction_as_ordinal(s, m)):
-        return o, m.end()
+        o = ordinal_at(s, m, at_sentence_start)
+        return (_as_ordinal(o) if o else None), m.end()
+    if m.group("fraction") and (o := fraction_ordinal(s, m)):
+        return _as_ordinal(o), m.end()
     if m.group("period") and not (_hedged(s, m.start()) or _span_since(s, m)):
         return None, m.end()  # "a day" is a duration only when hedged ("less than a month", "up to a
         # year") or as the span a record is set in ("the worst flooding in a decade")
@@ -267,25 +259,6 @@ def _amount_at(s: str, m: re.Match, out: list[Amount], dollar: str = "USD") -> t
     return _finish(s, r), r.end
 
 
-def _ordinal(s: str, m: re.Match, at_sentence_start: bool) -> Amount | None:
-    tok = m.group("ordinal")
-    if tok[0].isupper() and not at_sentence_start:
-        return None  # "the Fourth of July", "Hornsea One"
-    if re.match(r"-(?!(?:most|least|best|worst|straight|consecutive|successive|\w+est)\b)", s[m.end():]):
-        return None  # "first-class", "first-time"; but "tenth-driest", "second-largest" rank
-    if _CENTURY_AFTER.match(s, m.end()):
-        return None  # "the 20th century", "the third millennium": a period of time, not a rank
-    if _MONTH_NEAR.search(_tail(s, m.start(), 16)[0]) or re.match(
-            rf"\s+of\s+(?:{'|'.join(MONTHS)})\b", s[m.end():], re.I):
-        return None  # "June seventh", "the seventh of June": a date
-    if tok[0].isdigit():
-        val = float(re.match(r"\d+", tok).group())
-    else:
-        *tens, unit = re.split(r"[\s-]", tok.lower())
-        val = float(ORDINAL_WORDS[unit] + sum(TENS[t] for t in tens))
-    return Amount(m.start(), m.end(), tok, "ordinal", val, None, None, "=", None)
-
-
 _PRONOUN_ONE = re.compile(r"\b(?:first|second|third|each|every|no|which|another|same|right|wrong|best|worst|latest)\s+$",
                           re.I)
 _PHRASE_END = re.compile(r"\s*(?:[.,;:!?)]|$|\s(?:and|or|but|in|on|at|after|before|when|while)\b)")
@@ -295,6 +268,11 @@ _VERB_FORMS = frozenset("was is at to".split())  # "the magnitude was 5.7": in a
 _IN_BEFORE = re.compile(r"(?P<w>\S+)\s+in\s+$")
 _CHANGE_WORD = re.compile(r"\d|%|(?:percent|cents?|points?|pence)$", re.I)  # "up 31p in a year": the change's period
 _NOT_SPAN_AFTER = re.compile(r"\s+\w+(?:['’]s\b|-)|\s+\w+\s+(?:of|when|where|that|which|in\s+which|time)\b", re.I)
+
+
+def _as_ordinal(o: tuple[int, int, str, float]) -> Amount:
+    start, end, text, value = o
+    return Amount(start, end, text, "ordinal", value, None, None, "=", None)
 
 
 def _span_since(s: str, m: re.Match) -> bool:
@@ -314,22 +292,6 @@ def _hedged(s: str, start: int) -> bool:
     before = _tail(s, start, 40)[0]
     qm = _QUALIFIER_BEFORE.search(before, max(0, len(before) - 36))
     return bool(qm and qm.lastgroup in ("gt", "ge", "lt", "le", "approx"))
-
-
-def _fraction_as_ordinal(s: str, m: re.Match) -> Amount | None:
-    """"a sixth nuclear test", "a third straight year": "a" and an ordinal word before a noun
-    rank something; "by a third", "about a third of", "a third this year" are fractions."""
-    om = _ARTICLE_ORDINAL.fullmatch(m.group("fraction"))
-    nxt = counted.NEXT_WORD.match(s, m.end())
-    if not om or not nxt or UNITS.match(s, m.end()):
-        return None
-    word = nxt.group(1).lower()
-    if word in NOT_NOUNS or word in _NOT_AFTER_ORDINAL or word in MONTHS or \
-            _FRACTION_CONTEXT.search(_tail(s, m.start(), 24)[0]):
-        return None
-    start = m.start() + om.start("ord")
-    return Amount(start, m.end(), om.group("ord"), "ordinal", float(ORDINAL_WORDS[om.group("ord").lower()]),
-                  None, None, "=", None)
 
 
 def _read_number(s: str, m: re.Match, at_sentence_start: bool) -> _Reading | None:
@@ -571,7 +533,7 @@ def _finish(s: str, r: _Reading) -> Amount | None:
         name = qm.lastgroup
         qualifier, start = _QUALIFIER_NAMES[name], base + qm.start(name)
     if r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and _QUARTERS.search(r.m.group("fraction") or "") \
-            and not (_OF.match(s, r.end) or _FRACTION_CONTEXT.search(_tail(s, r.m.start(), 24)[0])):
+            and not (_OF.match(s, r.end) or FRACTION_CONTEXT.search(_tail(s, r.m.start(), 24)[0])):
         if not re.search(r"quarters$", r.m.group("fraction"), re.I):
             return None  # "a quarter earlier": a period, not a share
         r.kind, r.unit, r.dimension, r.value = "count", "quarter", "time", round(r.value * 4)  # "the last four quarters"
