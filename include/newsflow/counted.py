@@ -34,13 +34,15 @@ from newsflow.numwords import (
     looks_adjective,
     singular,
 )
-from newsflow.units import TIME_UNITS, UNITS
+from newsflow.units import TIME_UNITS, UNITS, capitalised_common_nouns
 
 NOUN_AFTER = re.compile(r"(?P<sep>\s+|-)(?P<noun>[a-z][a-z'’]*[a-z])\b(?!-)")
 NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)\b")
 # A capitalised or alphanumeric modifier before a counted noun: "50,000 SU7 electric cars".
 _MODIFIER = re.compile(r"\s+(?P<w>(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*|\d+[A-Za-z]*|[A-Z]+\d*))(?=\s)")  # "150 U.S. counties"
 _HYPHEN_MODIFIER = re.compile(r"\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s|,\s+[a-z])")  # "grain-producing", "al-Shabaab"
+# "two 500-pound bombs", "21.1 million 480-pound bales": a measure before the noun sizes each one
+MEASURE_MODIFIER = re.compile(r"\s+(?P<w>\d[\d,.]*-(?P<u>[a-z]+)(?:-[a-z]+)*)(?=\s)")
 _COMMA_MODIFIER = re.compile(r",\s+(?P<w>[a-z][\w’']*(?:-[\w’']+)+)(?=\s)")  # "low-income, off-gas"
 _MAX_MODIFIERS = 4  # "170 all-time high temperature records"
 _HYPHEN_NOUN = re.compile(r"-(?P<noun>[a-z]+)\b(?!-)(?:\s*(?P<next>,|[a-z]+\b))?")
@@ -136,20 +138,12 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         nm = NOUN_AFTER.match(s, pos)
         if nm and nm.group("sep") == "-":
             return None if words else (_hyphen_unit(nm.group("noun")), nm.end())  # "193-vehicle"
-        if not nm and words and looks_adjective(words[-1][0]) and (cm := _COMMA_MODIFIER.match(s, pos)):
-            words.append((cm.group("w"), cm.end()))  # "4,300 low-income, off-gas grid households"
-            pos = cm.end()
-            continue
         if not nm and (acronym := _ACRONYM_AFTER.match(s, pos)) and acronym.group("w") not in UNITS.symbols:
             return acronym.group("w"), acronym.end()  # "50 MPs", "nine Russian POWs": the acronym is the noun
+        if (after := _modifier(s, pos, words, nm is not None)) is not None:
+            pos = after
+            continue
         if not nm:
-            mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
-            if mod and mod.group("w")[0].isdigit() and words and words[-1][0].islower():
-                break  # "100 rose 45 points": a number after a word starts an amount of its own
-            if mod and mod.group("w").lower() not in NOT_NOUNS and mod.group("w").lower() not in MONTHS:
-                words.append((mod.group("w"), mod.end()))
-                pos = mod.end()
-                continue
             break
         noun = nm.group("noun").lower().strip("'’")
         if not words and (noun in CASUALTY_WORDS or adjective_only(noun)) and (people := _demonym_count(s, nm.end(), value)):
@@ -164,8 +158,10 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
                                                 or (words[-1][0].islower() and _modifier_pair(s, nm.end()))):
             pos, coordinated = nm.end(), True  # "130,000 low-income and social households", "279 weather
             continue  # and climate disasters": the modifiers are coordinated, the head alone is counted
-        if _only_verb(noun):
-            break  # "6 become hurricanes": a verb ends the noun phrase
+        if words and (cap := _capitalised_plural(words)) and _verb_or_function(noun):
+            return cap  # "Six Member States had deficits": a capitalised plural, then a verb
+        if _only_verb(noun) or (noun in _AUXILIARIES and not words):
+            break  # "6 become hurricanes", "eighteen had deficits": a verb ends the noun phrase
         if noun in ONES or noun in TENS:
             break  # "From 1991 ten points": a number word starts an amount of its own
         if noun in COUNT_MODIFIERS or noun in NOT_PLURALS:
@@ -197,7 +193,68 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         pos = nm.end()
     if words and value == 1 and value_max is None and (head := _one_head(words)):
         return head  # "one car", "one person dead", "one big problem", "One Jordanian soldier"
+    if words and re.match(r"\s*(?:[.,;:)]|$)", s[pos:]) and (cap := _capitalised_plural(words)):
+        return cap  # "in four States."
     return _capitalised_head(s, pos, words)
+
+
+def _capitalised_plural(words: list[tuple[str, int]]) -> tuple[str, int] | None:
+    """A common noun a release capitalises ("eight Member States", "27 EU Member States", "four
+    States"), lower-cased: the last word a capitalised plural of a WordNet noun that is no
+    adjective, with the capitalised nouns before it, when ``unit_conventions.json`` lists the
+    noun as one releases capitalise by house style (not "50 Democrats": a name's capital)."""
+    classes = word_classes()
+    nouns, adjs = classes.get("noun", ()), classes.get("adj", ())
+
+    def common(word: str) -> bool:
+        return word[:1].isupper() and not word.isupper() and word.lower() in nouns and word.lower() not in adjs
+
+    last, end = words[-1]
+    one = singular(last.lower())
+    if not (last[:1].isupper() and not last.isupper() and one != last.lower() and one in nouns and one not in adjs):
+        return None
+    head = [one]
+    for word, _ in reversed(words[:-1]):
+        if not common(word):
+            break
+        head.insert(0, word.lower())
+    while head and " ".join(head) not in capitalised_common_nouns():
+        head.pop(0)  # "27 EU Member States": member state
+    return (" ".join(head), end) if head else None
+
+
+def _verb_or_function(word: str) -> bool:
+    """Whether a lower-case word after a noun phrase starts a verb phrase or a clause ("had",
+    "reported", "were", "in"), so the phrase ended before it."""
+    classes = word_classes()
+    return (word in NOT_NOUNS or word in _AUXILIARIES or _only_verb(word)
+            or (word.endswith("ed") and word not in classes.get("noun", ())))
+
+
+_AUXILIARIES = frozenset("have has had do does did".split())  # nouns to WordNet ("the haves"), verbs here
+
+
+def _modifier(s: str, pos: int, words: list[tuple[str, int]], noun_next: bool) -> int | None:
+    """Where a modifier the plain-word loop of :func:`count_noun` cannot read ends, appending it
+    to ``words``; None when there is none: a measure ("two 500-pound bombs"), a second hyphenated
+    adjective after a comma ("4,300 low-income, off-gas grid households"), a capitalised word or
+    a figure ("150 U.S. counties", "Two Somali National Army airstrikes")."""
+    if not words and (mm := MEASURE_MODIFIER.match(s, pos)) and (
+            UNITS.match(s, mm.start("u") - 1) or mm.group("u") in TIME_UNITS):
+        words.append((mm.group("w"), mm.end()))
+        return mm.end()
+    if noun_next:
+        return None
+    if words and looks_adjective(words[-1][0]) and (cm := _COMMA_MODIFIER.match(s, pos)):
+        words.append((cm.group("w"), cm.end()))
+        return cm.end()
+    mod = _MODIFIER.match(s, pos) or _HYPHEN_MODIFIER.match(s, pos)
+    if not mod or (mod.group("w")[0].isdigit() and words and words[-1][0].islower()):
+        return None  # "100 rose 45 points": a number after a word starts an amount of its own
+    if mod.group("w").lower() in NOT_NOUNS or mod.group("w").lower() in MONTHS:
+        return None
+    words.append((mod.group("w"), mod.end()))
+    return mod.end()
 
 
 # adjectives that say which or how many, not what kind: "two separate bomb blasts" are bomb blasts

@@ -76,7 +76,8 @@ _QUALIFIER_BEFORE = re.compile(
         f"(?P<{name}>{pat})" for name, (pat, _q) in zip(_QUALIFIER_NAMES, QUALIFIERS, strict=True)) + r")\s+$",
     re.IGNORECASE)
 _CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|rising|falling|"
-                            r"jumped|climbed|gained|lost|slid|up|down)\s+(?:\S+\s+)?$", re.I)
+                            r"jumped|climbed|gained|lost|slid|widened|narrowed|expanded|shrank|contracted|grew|declined|"
+                            r"up|down)\s+(?:\S+\s+)?$", re.I)  # "the deficit widened £4.7 billion to £8.6 billion"
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
 # "increase from 26 percent to 49 percent", "rose from $3 to $4": a level before and after, not a range
 _CHANGED_FROM = re.compile(r"\b(?:rose|rise[sn]?|rising|increas(?:e[sd]?|ing)|gr[eo]w(?:s|n|ing)?|climb(?:ed|s|ing)?|"
@@ -142,7 +143,9 @@ def extract(sentence: str, offset: int = 0, dollar: str = "USD") -> list[Amount]
             rejected_end = -1
         else:  # a year is no label: "in 2004 and 22 in 2005" counts 22
             rejected_end = -1 if _BASE_YEAR.fullmatch(m.group()) else m.end()
-        pos = max(end, m.end())
+        # "two 500-pound bombs": the measure inside the counted phrase is an amount of its own
+        nested = amount and amount.kind == "count" and counted.MEASURE_MODIFIER.search(sentence, m.end(), amount.end)
+        pos = m.end() if nested else max(end, m.end())
     found = results_lines(spans_in_words(race_times(out, sentence, Amount), sentence, Amount), sentence, Amount)
     found = cricket_scorecards(cricket_innings(found, sentence, Amount), sentence, Amount)
     found = game_layouts(found, sentence, Amount)

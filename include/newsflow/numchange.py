@@ -58,6 +58,13 @@ _SIGNED_KINDS = frozenset({"percent", "count", "cardinal"})
 _SCALED = re.compile(r"[a-z]", re.I)  # "(-2.6 bn)": a scaled bare figure is money a bracket gives as a level
 _SIGNED_NEXT = re.compile(r"\s*(?:\)|[;,]\s*[-−+]|\s+or\s+[-−+])")  # not "(-6.6%, compared with -6.4%)": levels
 _SIGNED_IN_BRACKET = re.compile(r"\((?:[^()]*?(?:;|,|\bor)\s*)?[-−+]$")
+# a minus in brackets is a fall only where the sentence speaks of change before it ("Decreases
+# were recorded in ... (-5.3%)", "down slightly (-2,900 or -0.5%)"); else a negative level: "had
+# deficits equal to or higher than 3% of GDP: Greece (-7.5%), Spain (-5.1%)"
+_CHANGE_SAID = re.compile(
+    rf"\b(?:{_UP_VERBS}|{_DOWN_VERBS}|up|down|fewer|lower|change[sd]?|changing|"
+    r"increases?|decreases?|declines?|drops?|falls?|rises?|gains?|losses|growth|"
+    r"contract(?:ed|s|ion)?|shrink(?:ing|age)?)\b", re.I)
 # "rose $1.12, or 1.4%", "down 15.0 million hours (0.9%)": the same change restated
 _RESTATED_GAP = re.compile(r"\s*(?:,\s*or|\(|,?\s+or)\s*")
 
@@ -67,7 +74,8 @@ def mark_changes(res: list[Any], s: str) -> list[Any]:
     for i, a in enumerate(res):
         if a.qualifier == "=" and a.kind in _SIGNED_KINDS and _SIGNED_IN_BRACKET.search(s, 0, a.start + (a.text[0] in "-−")) \
                 and _SIGNED_NEXT.match(s, a.end) \
-                and (a.value > 0 or a.text[0] in "-−") and not (a.kind == "cardinal" and _SCALED.search(a.text)):
+                and (a.value > 0 or a.text[0] in "-−") and not (a.kind == "cardinal" and _SCALED.search(a.text)) \
+                and (a.value > 0 or _CHANGE_SAID.search(s, 0, a.start)):
             res[i] = a = replace(a, value=abs(a.value), qualifier="up" if s[a.start] == "+" or a.value > 0 else "down")
         if a.qualifier != "=" or a.kind not in _CHANGE_KINDS:
             continue

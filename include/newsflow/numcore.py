@@ -15,6 +15,7 @@ from newsflow.numwords import (
     BIG_SCALES,
     DIGIT_WORDS,
     MONEY_ONLY_SCALES,
+    MONTHS,
     ONES,
     ORDINAL_WORDS,
     SCALES,
@@ -30,7 +31,12 @@ def alt(keys: list[str] | dict) -> str:
 
 
 _WORD_NUM = alt([*ONES, *TENS, "hundred", "dozen"])
-_DIGITS = r"\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?(?!\d)|\d{1,3}(?: \d{3}){2,}(?:[.,]\d+)?(?![\d,])|\d+[\s-]\d/\d{1,2}(?![\d/])|\d{1,2}/\d{1,2}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?|(?<!\.)\.\d+"
+# "increased by 167 000" (Eurostat, Statistics Canada): one group after a plain space, a round
+# hundred, and not after a date, a label or another number ("May 12 100 people", "Quarter 3 2024",
+# "0800 611 116"), where the two numbers are two amounts or a code
+_NOT_BEFORE_GROUP = "".join(f"(?<!{m} )" for m in sorted({*MONTHS, "quarter", "no.", "article", "section", "page"}))
+_ONE_SPACE_GROUP = rf"(?<!\d )(?<!\d\d )(?<!\d\d\d ){_NOT_BEFORE_GROUP}\d{{1,3}} \d00(?![\d,]|\.\d| \d)"
+_DIGITS = rf"\d{{1,3}}(?:[\u00a0\u202f\u2009]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d{{1,3}}(?: \d{{3}}){{2,}}(?:[.,]\d+)?(?![\d,])|{_ONE_SPACE_GROUP}|\d+[\s-]\d/\d{{1,2}}(?![\d/])|\d{{1,2}}/\d{{1,2}}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?:\.\d+)?|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+,\d+|\d+(?:[.,]\d+)?|(?<!\.)\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 _FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
 _UNIT_ORDINALS = [w for w, v in ORDINAL_WORDS.items() if v < 10]  # "twenty-sixth"
@@ -53,7 +59,7 @@ CORE = re.compile(
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
     rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
     rf"(?:[\s-]+point(?:[\s-]+(?:{_DIGIT_WORD}))+"
-    rf"|\s+and\s+(?:a\s+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"
+    rf"|(?:\s+|-)and(?:\s+|-)(?:a[\s-]+half|(?:a|an|one|two|three)[\s-]+(?:{_FRACTION_WORDS})))?)\b"  # "three-and-a-half years"
     rf"(?![\s-](?:{alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
     rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion|percent|per\s+cent|percentage\s+points?)\b)"
     rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at

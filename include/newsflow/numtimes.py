@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-_RACE_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:])(?:\s+(?:hours|hrs)\b)?"
+_RACE_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d(?:\.\d{1,3})?)(?![\d:]|\.\d)(?:\s+(?:hours|hrs)\b)?"
                         r"(?!\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|UTC|BST|[ECMP][SD]T|CET|local))")
 # a race time in hours, minutes and seconds marks: "79h 33' 20\"" (the Tour de France's)
 _HMS = re.compile(r"(?<![\d.])(?P<h>\d{1,3})\s?h\s?(?P<m>[0-5]?\d)['’′]\s?(?P<s>[0-5]?\d)(?:[\"”″]|'')")
 # the same in letters, "3h 33m 04s", "+2m 46s" (a gap behind the leader), and minutes and seconds
 # to a tenth or hundredth, "46:03.3", "2:57.12": no clock has fractions of a second
 _HMS_LETTERS = re.compile(r"(?<![\w.])(?:(?P<h>\d{1,3})h\s?)?(?P<m>[0-5]?\d)m\s?(?P<s>[0-5]?\d)s\b")
-_MS_FRACTION = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>[0-5]\d\.\d{1,3})(?![\d:.])")
+_MS_FRACTION = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>[0-5]\d\.\d{1,3})(?![\d:]|\.\d)")  # "a time of 2:08.94."
+# "clocked in at 4:03.84", "finished at 2:08.94": a race's time after "at", not a clock's
+_RACE_AT = re.compile(r"\b(?:clock(?:ed|s)?(?:\s+in)?|finish(?:ed|es)?|touch(?:ed|es)?\s+the\s+wall|time[ds]?)\s+at\s+$", re.I)
 _RATIO_BEFORE = re.compile(r"\b(?:ratios?|scales?|odds|leverage|proportion)\b[^.;]*$", re.I)
 _CLOCK_BEFORE = re.compile(r"\b(?:at|by|until|till|before|after|from|since)\s+$", re.I)
 
@@ -32,7 +34,8 @@ def race_times(res: list[Any], s: str, make: Callable[..., Any]) -> list[Any]:
         return res
     added, spans = [], []
     for m in [*_RACE_TIME.finditer(s), *_HMS.finditer(s), *_HMS_LETTERS.finditer(s), *_MS_FRACTION.finditer(s)]:
-        if m.re is _MS_FRACTION and (_CLOCK_BEFORE.search(s, max(0, m.start() - 12), m.start())
+        if m.re is _MS_FRACTION and ((_CLOCK_BEFORE.search(s, max(0, m.start() - 12), m.start())
+                                      and not _RACE_AT.search(s, max(0, m.start() - 30), m.start()))
                                      or _RATIO_BEFORE.search(s, max(0, m.start() - 30), m.start())):
             continue  # "departs at 10:45.5", "a debt-to-equity ratio of 1:12.5"
         if m.re is not _RACE_TIME:

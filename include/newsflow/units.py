@@ -266,6 +266,12 @@ def conversion_symbols() -> dict[str, str]:
 
 
 @cache
+def capitalised_common_nouns() -> frozenset[str]:
+    """Counted nouns releases capitalise by house style ("eight Member States"): lower-cased."""
+    return frozenset(load_json(UNIT_CONVENTIONS)["capitalised_common_nouns"]["nouns"])
+
+
+@cache
 def rate_nouns() -> dict[str, str]:
     """Words after "per" named otherwise as a denominator: "per annum" is "per year"."""
     return {k: v for k, v in load_json(UNIT_CONVENTIONS)["rate_nouns"].items() if not k.startswith("_")}

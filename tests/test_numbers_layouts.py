@@ -1,0 +1,101 @@
+"""Layouts of statistical releases and results pages that real-news dev sets showed the scanner
+misreading: signed levels in brackets, a change then a level after "widened", thousands grouped
+by a space, "three-and-a-half", a measure inside a counted phrase, race times at a sentence's
+end, capitalised house-style nouns. Sentences written for these tests."""
+
+import pytest
+
+from newsflow.numbers import extract
+
+
+def found(sentence):
+    return [(a.text, a.value, a.unit, a.qualifier) for a in extract(sentence) if a.kind != "ordinal"]
+
+
+def test_a_minus_in_brackets_is_a_negative_level_when_nothing_changes():
+    got = found("Four countries had deficits above 3% of GDP: Greece (-7.5%), Spain (-5.1%).")
+    assert ("-7.5%", -7.5, "percent", "=") in got and ("-5.1%", -5.1, "percent", "=") in got
+
+
+@pytest.mark.parametrize("sentence, text, value", [
+    ("Decreases were recorded in Mining (-5.3%) and Transport (-1.3%).", "-5.3%", 5.3),
+    ("Fewer people worked part time (-53,000).", "-53,000", 53000.0),
+    ("Benefits were down slightly (-2,900 or -0.5%) from February.", "-2,900", 2900.0),
+])
+def test_a_minus_in_brackets_is_a_fall_where_the_sentence_speaks_of_change(sentence, text, value):
+    assert any(t == text and v == value and q == "down" for t, v, _u, q in found(sentence))
+
+
+@pytest.mark.parametrize("sentence, first, second", [
+    ("The trade deficit widened £4.7 billion to £8.6 billion in the quarter.", 4.7e9, 8.6e9),
+    ("The deficit narrowed $2.2 billion to $9.0 billion.", 2.2e9, 9.0e9),
+])
+def test_widened_then_to_is_a_change_and_a_level_not_a_range(sentence, first, second):
+    values = [(v, u) for _t, v, u, _q in found(sentence) if u in ("GBP", "USD")]
+    assert values == [(first, values[0][1]), (second, values[0][1])]
+
+
+def test_a_range_after_grew_stays_a_range():
+    assert found("Exports grew 5 to 10 percent.") == [("grew 5 to 10 percent", 5.0, "percent", "up")]
+
+
+def test_thousands_grouped_by_one_plain_space_are_one_number():
+    got = found("The number of persons unemployed increased by 167 000 in the EU and by 162 000 in the euro area.")
+    assert [v for _t, v, _u, _q in got] == [167000.0, 162000.0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "On May 12 100 people marched.",  # a date, then a count
+    "Call 0800 611 100 now.",  # a telephone number
+    "Growth was 0.5% in Quarter 3 2022.",
+])
+def test_a_space_between_a_date_or_code_and_a_number_groups_nothing(sentence):
+    assert all(v not in (12100.0, 611100.0, 3022.0) for _t, v, _u, _q in found(sentence))
+
+
+def test_three_and_a_half_hyphenated_is_one_span():
+    assert found("It followed three-and-a-half years of growth.") == [("three-and-a-half years", 3.5, "year", "=")]
+
+
+@pytest.mark.parametrize("sentence, count, measure", [
+    ("The jets struck with two 500-pound bombs.", ("two 500-pound bombs", 2.0, "bomb", "="),
+     ("500-pound", 500.0, "pound", "=")),
+    ("Cotton is forecast at 21.1 million 480-pound bales.", ("21.1 million 480-pound bales", 21100000.0, "bale", "="),
+     ("480-pound", 480.0, "pound", "=")),
+])
+def test_a_measure_inside_a_counted_phrase_sizes_each_and_is_an_amount_too(sentence, count, measure):
+    assert found(sentence) == [count, measure]
+
+
+@pytest.mark.parametrize("sentence, times", [
+    ("Rickard was second with a time of 2:08.88 and Duboscq third with a time of 2:08.94.", [128.88, 128.94]),
+    ("Phelps clocked in at 4:03.84.", [243.84]),
+    ("Her final time 1:59:27.7.", [7167.7]),
+])
+def test_race_times_at_a_sentence_end_after_clocked_at_and_to_a_tenth(sentence, times):
+    assert [v for _t, v, u, _q in found(sentence) if u == "second"] == times
+
+
+@pytest.mark.parametrize("sentence", ["The train departs at 10:45.5 daily.", "The meeting is at 10:45."])
+def test_a_clock_after_at_is_still_no_race_time(sentence):
+    assert found(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Six Member States had deficits.", [("Six Member States", 6.0, "member state", "=")]),
+    ("Eight Member States recorded surpluses, while eighteen had deficits.",
+     [("Eight Member States", 8.0, "member state", "="), ("eighteen", 18.0, "member state", "=")]),
+    ("Four States reported increases.", [("Four States", 4.0, "state", "=")]),
+    ("The 50 States have laws.", [("50 States", 50.0, "state", "=")]),
+])
+def test_house_style_capitals_are_the_counted_noun_in_lower_case(sentence, expected):
+    assert found(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", ["50 Democrats voted for it.", "12 Shiite Muslims were killed."])
+def test_other_capitalised_plurals_are_not_lower_cased(sentence):
+    assert all(u not in ("democrat", "muslim") for _t, _v, u, _q in found(sentence))
+
+
+def test_a_count_keeps_its_noun_across_a_verb_it_does_not_reach():
+    assert found("Seven of these became large fires, three in the Rocky Mountain Area.")[0][2] == "fire"
