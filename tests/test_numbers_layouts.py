@@ -99,3 +99,22 @@ def test_other_capitalised_plurals_are_not_lower_cased(sentence):
 
 def test_a_count_keeps_its_noun_across_a_verb_it_does_not_reach():
     assert found("Seven of these became large fires, three in the Rocky Mountain Area.")[0][2] == "fire"
+
+
+def test_a_pressure_in_lower_case_millibars_and_its_inches_of_mercury():
+    assert found("The minimum central pressure was 953 mb (28.15 inches).") == [
+        ("953 mb", 953.0, "millibar", "="), ("28.15 inches", 28.15, "inch of mercury", "=")]
+
+
+def test_a_slash_fraction_of_a_percentage_point_measures():
+    assert found("Rates are within 1/2 percentage point of estimates.")[0][1:3] == (0.5, "percentage point")
+    assert found("The 9/11 attacks killed 2,977 people.") == [("2,977 people", 2977.0, "person", "=")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Job openings fell by 2.3 million to 8.8 million.",
+    "The number of job openings fell by 2.3 million from the peak.",
+    "There were 8.8 million job openings in May.",
+])
+def test_job_openings_are_counted_whole_where_the_clause_names_them(sentence):
+    assert {u for _t, _v, u, _q in found(sentence)} == {"job opening"}

@@ -534,6 +534,9 @@ def counted_before(s: str, start: int) -> str | None:
     if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or (
             singular(noun) == noun and noun not in IRREGULAR_PLURALS):
         return None
+    prev = re.search(r"(\w+)\s+$", clause[:m.start("noun")])
+    if prev and f"{prev.group(1).lower()} {singular(noun)}" in TERMS_OF_ART:
+        return f"{prev.group(1).lower()} {singular(noun)}"  # "the number of job openings fell by 2.3 million"
     return singular(noun)
 
 

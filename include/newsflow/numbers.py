@@ -450,8 +450,8 @@ def _read_unit(s: str, r: _Reading, out: list[Amount]) -> bool:
             r.kind, r.unit = "count", pn  # "three of his family members": the span stays "three"
         elif r.value != 1 and (te := counted.times_after(s, r.end)):
             r.unit, r.end = "times", te  # "three times": a multiplier, a cardinal in "times"
-    if r.kind != "quantity" and _SLASH_FRACTION.fullmatch(s[r.core.start:r.core.end]):
-        return False  # "9/16 inch" measures; "9/11 attacks", "24/7 coverage" are names
+    if r.kind not in ("quantity", "percent") and _SLASH_FRACTION.fullmatch(s[r.core.start:r.core.end]):
+        return False  # "9/16 inch", "1/2 percentage point" measure; "9/11 attacks", "24/7 coverage" are names
     if r.value_max is None and r.kind in ("percent", "quantity", "money"):
         _read_repeated_unit(s, r)
     if r.kind in ("quantity", "count") or (r.kind == "money" and MONEY_RATES) or r.unit == "times":

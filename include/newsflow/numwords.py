@@ -100,7 +100,8 @@ CASUALTY_WORDS = frozenset("injured dead wounded missing hurt killed".split())
 # ("12 named storms", "three major hurricanes" in NOAA outlooks; "two personal fouls", "4 free
 # throws" in box scores); any other adjective before a counted noun is left out.
 TERMS_OF_ART = frozenset(("named storm", "major hurricane", "tropical storm", "tropical depression",
-                          "personal foul", "technical foul", "free throw", "free kick", "field goal"))
+                          "personal foul", "technical foul", "free throw", "free kick", "field goal",
+                          "job opening"))  # JOLTS: "job openings fell by 2.3 million" count openings of jobs
 # Words between a number and its noun that do not change what is counted: "19 more weeks".
 COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
