@@ -425,7 +425,7 @@ def test_reviewed_misfires_of_session_22(sentence, expected):
 @pytest.mark.parametrize("sentence, expected", [
     ("Bangladesh reports a record 231 deaths in the past 24 hours, bringing the death toll to 18,125.",
      [("231 deaths", "death"), ("24 hours", "hour"), ("18,125", "death")]),
-    ("Floods in the past 24 hours bring the death toll to 95.", [("24 hours", "hour"), ("95", "person")]),
+    ("Floods in the past 24 hours bring the death toll to 95.", [("24 hours", "hour"), ("95", "death")]),
     ("BP said that one of three leaks from the well has been sealed.", [("one", "leak"), ("three leaks", "leak")]),
     ("Two of the officers are killed and a third is wounded.", [("Two", "officer")]),
     ("About a third of voters agreed.", [("About a third", "percent")]),

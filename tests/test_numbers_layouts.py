@@ -118,3 +118,17 @@ def test_a_slash_fraction_of_a_percentage_point_measures():
 ])
 def test_job_openings_are_counted_whole_where_the_clause_names_them(sentence):
     assert {u for _t, _v, u, _q in found(sentence)} == {"job opening"}
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The death toll from the floods rises to 10.", 10.0),
+    ("Authorities say the death toll is now 31, and that 47 of the 60 people injured remain in hospital.", 31.0),
+    ("The total death toll in India passed 150 by mid-afternoon.", 150.0),
+    ("The search continues with the death toll now 241.", 241.0),
+])
+def test_a_death_toll_counts_deaths(sentence, value):
+    assert (value, "death") in [(v, u) for _t, v, u, _q in found(sentence)]
+
+
+def test_a_toll_given_in_people_counts_people():
+    assert found("The death toll rises to 137 people.")[0][2] == "person"

@@ -540,7 +540,8 @@ def counted_before(s: str, start: int) -> str | None:
     return singular(noun)
 
 
-_TOLL_TO = re.compile(r"\bdeath\s+tolls?\s+(?:\w+\s+){0,3}?(?:to|at|of|reaches|reached|rises\s+to|rose\s+to|stands\s+at)\s+"
+_TOLL_TO = re.compile(r"\bdeath\s+tolls?\s+(?:\w+\s+){0,3}?(?:to|at|of|reaches|reached|rises\s+to|rose\s+to|stands\s+at|(?:is|was)(?:\s+now)?|now|"
+                      r"pass(?:es|ed)|surpass(?:es|ed)|tops|topped|exceed(?:s|ed)|hits?)\s+"
                       r"(?:(?:about|around|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
 
 

@@ -127,8 +127,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
         if counted.counts_people(tail(s, a.start, 40)[0]) and a.value == int(a.value):
             res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
         elif a.value == int(a.value) and counted.toll_before(s, core):
-            toll = "death" if any(b.unit == "death" for b in res) else "person"  # as the sentence counts its dead
-            res[i] = replace(a, kind="count", unit=toll)  # "bringing the death toll to 18,125" (not the "24 hours" nearby)
+            res[i] = replace(a, kind="count", unit="death")  # "bringing the death toll to 18,125" (not the "24 hours" nearby)
         elif a.value == int(a.value) and (noun := counted.plural_from(s, core)):
             res[i] = replace(a, kind="count", unit=noun)  # "cut daily transits from 36 to 24"
         elif near:

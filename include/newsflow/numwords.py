@@ -106,9 +106,12 @@ TERMS_OF_ART = frozenset(("named storm", "major hurricane", "tropical storm", "t
 COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
 # "unemployment rose by 5,000" are people (the rate is a percent, and not counted).
+# A death toll counts deaths ("the death toll rose to 95": 95 deaths), as 68 of the 82 bare
+# figures after "death toll" in the forty real-news dev sets are labelled (9 of the 14 "person"
+# from one annotator).
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
-                    "toll": "person", "tolls": "person", "ridership": "passenger",
-                    "population": "person"}  # "the U.S. population grew by 2.3 million"  # "the death toll rose to 95": people
+                    "toll": "death", "tolls": "death", "ridership": "passenger",
+                    "population": "person"}  # "the U.S. population grew by 2.3 million"
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
     """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills
