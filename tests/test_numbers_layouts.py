@@ -132,3 +132,25 @@ def test_a_death_toll_counts_deaths(sentence, value):
 
 def test_a_toll_given_in_people_counts_people():
     assert found("The death toll rises to 137 people.")[0][2] == "person"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The death toll of the landslide in Cebu, Philippines rise to 77.",
+    "The death toll from the bridge collapse in Genoa, Italy, rises to 43.",
+])
+def test_a_death_toll_named_far_before_its_verb_still_counts_deaths(sentence):
+    assert [u for _t, _v, u, _q in found(sentence)] == ["death"]
+
+
+def test_a_digit_then_a_spelled_number_under_ten_is_one_range():
+    assert found("The official target for growth is 6.5 to seven percent.") == [
+        ("6.5 to seven percent", 6.5, "percent", "=")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Chiefs scored late to defeat the San Francisco 49ers 25 to 22.", [(25.0, "point"), (22.0, "point")]),
+    ("San Francisco scored a touchdown to take a 16 to 13 lead.", [(16.0, "point"), (13.0, "point")]),
+    ("The party won 25 to 30 seats.", [(25.0, "seat")]),  # rising, with a noun: a range
+])
+def test_a_falling_n_to_m_after_a_result_is_a_score(sentence, expected):
+    assert [(v, u) for _t, v, u, _q in found(sentence)] == expected

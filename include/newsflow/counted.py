@@ -19,11 +19,9 @@ from newsflow.lexicon import adjective_only, word_classes
 from newsflow.numwords import (
     CASUALTY_WORDS,
     COUNT_MODIFIERS,
-    COUNTED_SUBJECTS,
     ELIDED_NOUNS,
     INVARIANT_PLURALS,
     IRREGULAR_PLURALS,
-    MEASURE_NOUNS,
     MONTHS,
     NOT_NOUNS,
     NOT_PLURALS,
@@ -79,9 +77,6 @@ _TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(C
                              r"(?=\s+(?i:in|at|after|as|from|on|near|following|during|amid|across)\b|\s*[,:;.!]|\s*$)")
 _BECOME = re.compile(r"\s+(?:(?:could|will|would|may|might|should|are\s+(?:expected|forecast|likely)\s+to)\s+)?"
                      r"become\s+(?:major\s+)?(?P<noun>[a-z]+)\b")
-# "an adult population of 222 million" counts adults, "the deer population" deer: not people
-_OWN_POPULATION = re.compile(r"(?:^|(?<=\s))(?!(?:the|a|an|its|their|our|his|her|this|that|total|overall|whole|entire|world|"
-                             r"global|national|country|state|city|u\.s|us)\b)[a-z][a-z.-]*\s+population$", re.I)
 _OF_THE_N = re.compile(r"\b[Oo]f\s+(?:the|these|those|its|their)\s+[\d,]+\s+(?P<noun>[a-z]+),\s+[\w,]+$")
 _MEMBERS_AFTER = re.compile(r"\s+members?\b")
 _POINTS_SHORT = re.compile(r"\s?pts\b\.?")
@@ -97,28 +92,12 @@ _PEOPLE_BEFORE = re.compile(
     r"(?:was|is|reached|reaches|stood\s+at|stands\s+at|grew\s+to|rose\s+to|fell\s+to|hit|hits|topped|tops|"
     r"totalled|totaled|of)\s+(?:(?:about|around|some|nearly|almost|over|more|than|just|roughly|approximately|at|"
     r"least|an\s+estimated|estimated)\s+){0,3}$")
-_POPULATION_OF = re.compile(r"\s+of\s+(?:the\s+|wild\s+)?(?P<noun>(?!people\b)[a-z]+s)\b")
-# "the number of (unemployed) persons", "the number of job vacancies": the plural noun counted.
-_NUMBER_OF = re.compile(r"\bnumber\s+of\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]*(?:people|men|children)|[a-z]+s)\b", re.I)
-# "Measles cases in Europe jumped to", "offences ... rose 7% to": a plural subject of a change.
-_PLURAL_SUBJECT = re.compile(
-    r"\b(?P<noun>[a-z]+s)\s+(?:(?:in|of|at|across|for|from)\s+[^,;]{1,40}?\s+)?"
-    r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|declined|grew|slipped|surged|soared|"
-    r"plunged|totalled|totaled|reached|hit|topped|doubled|halved|(?:were|was)\s+(?:down|up)|"
-    r"(?:has|have)\s+(?:fallen|risen|grown|increased|decreased|declined|dropped))\b(?!.*\b(?:rose|fell|jumped|climbed|dropped)\b)")
-_PLURAL_FROM = re.compile(r"\b(?P<noun>[a-z]+s)\s+from\s+(?:\d[\d,]*\s+to\s+)?$")
-# "striking workers (75,000)": a number in brackets counts the plural noun before them.
-_PLURAL_BEFORE_PAREN = re.compile(r"\b(?P<noun>[a-z]+(?:s|people|men|children))\s*\($")
-# Labour-market subjects that stand for what they count: "employment rose by 252,000" (jobs).
 _OBJECT_AFTER = re.compile(r"\s+of\s+(?P<obj>(?:the\s+)?[\w’'.&-]+(?:\s+[\w’'.&-]+){0,4})")
 _OBJECT_STOP = frozenset(
     "up down from to in on at for by with that which who and or but as than per was were is are "
     "be been will would could should has have had a an currently now this last next each every "
     "over under since after before into its their his her".split()
 )
-_LABOUR_SUBJECT = re.compile(
-    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,40}}$"
-    r"|\bdeath\s+(?P<toll>tolls?)\b[^,;%]{0,100}$", re.I)  # "the death toll in ... attacks ... increases to 107"
 
 
 def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple[str, int] | None:
@@ -514,52 +493,6 @@ def counts_people(before: str) -> bool:
     """Whether a verb of harm comes right before a bare number ("wounding around 60"), or a
     crowd or a population it measures ("a crowd of more than 22,000")."""
     return bool(_CASUALTY_BEFORE.search(before) or _PEOPLE_BEFORE.search(before))
-
-
-def counted_before(s: str, start: int) -> str | None:
-    """What a bare number counts when its clause named it before: "the number of job vacancies
-    dropped by 45,000", "Measles cases in Europe jumped to more than 42,000", "striking workers
-    (75,000)", "nonfarm employment rose by 252,000" (jobs)."""
-    clause = re.split(r"[;:]", s[:start])[-1]
-    nm = _NUMBER_OF.search(clause)
-    if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()) and not (lm["noun"] and _OWN_POPULATION.search(
-            clause, 0, lm.end("noun"))):
-        if lm["noun"] and (of := _POPULATION_OF.match(clause, lm.end("noun"))):
-            return singular(of["noun"].lower())  # "the population of koalas fell to 58,000": koalas
-        return COUNTED_SUBJECTS[(lm.group("noun") or lm.group("toll")).lower()]
-    m = _PLURAL_BEFORE_PAREN.search(clause) or nm or _PLURAL_SUBJECT.search(clause)
-    if not m:
-        return None
-    noun = m.group("noun").lower()
-    if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or (
-            singular(noun) == noun and noun not in IRREGULAR_PLURALS):
-        return None
-    prev = re.search(r"(\w+)\s+$", clause[:m.start("noun")])
-    if prev and f"{prev.group(1).lower()} {singular(noun)}" in TERMS_OF_ART:
-        return f"{prev.group(1).lower()} {singular(noun)}"  # "the number of job openings fell by 2.3 million"
-    return singular(noun)
-
-
-_TOLL_TO = re.compile(r"\bdeath\s+tolls?\s+(?:\w+\s+){0,3}?(?:to|at|of|reaches|reached|rises\s+to|rose\s+to|stands\s+at|(?:is|was)(?:\s+now)?|now|"
-                      r"pass(?:es|ed)|surpass(?:es|ed)|tops|topped|exceed(?:s|ed)|hits?)\s+"
-                      r"(?:(?:about|around|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
-
-
-def toll_before(s: str, start: int) -> bool:
-    """Whether a bare number is a death toll's level: "bringing the nationwide death toll to 18,125"."""
-    return bool(_TOLL_TO.search(s, max(0, start - 80), start))
-
-
-def plural_from(s: str, start: int) -> str | None:
-    """The plural noun right before "from" when a bare number is a level it changes from or to:
-    "cut daily transits from 36 to 24"."""
-    m = _PLURAL_FROM.search(s, max(0, start - 60), start)
-    if not m:
-        return None
-    noun = m.group("noun").lower()
-    if noun in MEASURE_NOUNS or noun in NOT_NOUNS or UNITS.match(noun, 0) or singular(noun) == noun:
-        return None
-    return singular(noun)
 
 
 def object_after(s: str, end: int) -> str | None:

@@ -30,6 +30,7 @@ from newsflow.numcore import CORE, CORE_PLAIN, Core, alt, read_core, read_scale_
 from newsflow.numordinals import FRACTION_CONTEXT, fraction_ordinal, ordinal_at
 from newsflow.numrefer import distributed_one
 from newsflow.numsport import (
+    SCORE_BEFORE,
     cricket_innings,
     cricket_scorecards,
     game_layouts,
@@ -98,6 +99,7 @@ _MONTH_NEAR = MONTH_NEAR
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
 _PAIR = re.compile(r"(?:\s?[-–]\s?|\s—\s|—|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "2 — 3", "a score of 93 to 39"
+_RESULT_AFTER = re.compile(r"\s+(?:lead|win|victory|defeat|loss|triumph)\b", re.I)  # "a 16 to 13 lead": a score
 _SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
 _AGE_RANGE_END = re.compile(r"(?:\s*(?:to|-|–|and)\s*\d+)?")
@@ -190,8 +192,9 @@ def _read_range(s: str, end: int, core: Core, factor: float, currency: str | Non
     m2 = CORE_PLAIN.match(s, after)
     core2 = read_core(s, m2) if m2 else None
     if core2 is None or (core2.is_words != core.is_words and not (
-            core.is_words and sep in ("to", "and") and core.value < 10 <= core2.value)):
-        return None  # "nine to 15 named storms": news style spells out numbers under ten
+            core.is_words and sep in ("to", "and") and core.value < 10 <= core2.value) and not (
+            core2.is_words and sep in ("to", "and") and core.value < core2.value < 10)):
+        return None  # "nine to 15 named storms", "6.5 to seven percent": news style spells out numbers under ten
     factor2, end2 = read_scale_words(s, core2.end, money=currency is not None)
     if factor2 != 1.0 and factor == 1.0 and core.value <= core2.value:
         factor = factor2  # "$5-6 billion": the scale belongs to both
@@ -388,7 +391,9 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         if between:
             r.start = r.between_start
     elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
-            and (" to " not in pair.group() or _SCORE_OF.search(before) or tally_before(before)) \
+            and (" to " not in pair.group() or _SCORE_OF.search(before) or tally_before(before)
+                 or (float(pair["b"]) < r.value and not before.endswith(("from ", "From "))  # "fell from 8 to 3"
+                     and (SCORE_BEFORE.search(before) or _RESULT_AFTER.match(s, pair.end())))) \
             and not _unit_after(s, pair.end(), r.core):  # "by a score of 93 to 39", "votes 322 to 306"
         if r.value == int(r.value) and (units := score_units(s, r.start, r.value, float(pair["b"]), pair.end())):
             out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, units[0], "=", None),

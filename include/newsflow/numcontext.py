@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from newsflow import counted
+from newsflow import counted, numsubjects
 from newsflow.numchange import mark_changes
 from newsflow.numchecks import tail
 from newsflow.numlists import listed_tallies
@@ -126,14 +126,14 @@ def share_context(out: list[Any], s: str) -> list[Any]:
         core = a.start + _LEAD_WORDS.match(a.text).end()
         if counted.counts_people(tail(s, a.start, 40)[0]) and a.value == int(a.value):
             res[i] = replace(a, kind="count", unit="person")  # "wounding around 60"
-        elif a.value == int(a.value) and counted.toll_before(s, core):
+        elif a.value == int(a.value) and numsubjects.toll_before(s, core):
             res[i] = replace(a, kind="count", unit="death")  # "bringing the death toll to 18,125" (not the "24 hours" nearby)
-        elif a.value == int(a.value) and (noun := counted.plural_from(s, core)):
+        elif a.value == int(a.value) and (noun := numsubjects.plural_from(s, core)):
             res[i] = replace(a, kind="count", unit=noun)  # "cut daily transits from 36 to 24"
         elif near:
             _, _, b = min(near, key=lambda t: (t[0], not t[1]))
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
-        elif a.value == int(a.value) and (noun := counted.counted_before(s, core)):
+        elif a.value == int(a.value) and (noun := numsubjects.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)
     res = group_shares(distributed_ones(counted_rates(bracketed_counts(res, s), s), s), s)
     return changes_of_rates(mark_changes(price_units(elided_antecedents(res, s), s), s), s)
