@@ -154,3 +154,15 @@ def test_a_digit_then_a_spelled_number_under_ten_is_one_range():
 ])
 def test_a_falling_n_to_m_after_a_result_is_a_score(sentence, expected):
     assert [(v, u) for _t, v, u, _q in found(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Australian comedians breach APEC security; 11 charged.", (11.0, "person")),
+    ("Annual net migration peaked at 60,700 in the year ended February 2003.", (60700.0, "person")),
+])
+def test_people_named_by_what_happened_to_them_or_by_migration(sentence, expected):
+    assert [(v, u) for _t, v, u, _q in found(sentence)] == [expected]
+
+
+def test_a_participle_before_a_noun_counts_the_noun():
+    assert found("The crew found 30 trapped miners.")[0][2] == "miner"

@@ -525,6 +525,11 @@ def _elided_noun(s: str, word: str, end: int) -> str | None:
     nxt = NOUN_AFTER.match(s, end)
     if (cap := _CAPITALISED_RUN.match(s, end) or _MODIFIER.match(s, end)) and _plural_noun_after(s, cap.end()):
         return None  # "seven missing Japanese divers", "2 missing US sailors" count what follows
-    if word in CASUALTY_WORDS and (not nxt or nxt.group("noun") in NOT_NOUNS):
+    if (word in CASUALTY_WORDS or word in _PEOPLE_PARTICIPLES) and (not nxt or nxt.group("noun") in NOT_NOUNS):
         return "person"
     return None
+
+
+# what police and rescuers do to people: "11 charged", "30 rescued", "12 hospitalized"
+_PEOPLE_PARTICIPLES = frozenset("arrested detained charged jailed convicted rescued evacuated hospitalized "
+                                "hospitalised stranded trapped displaced".split())

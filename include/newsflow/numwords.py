@@ -111,7 +111,8 @@ COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # from one annotator).
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
                     "toll": "death", "tolls": "death", "ridership": "passenger",
-                    "population": "person"}  # "the U.S. population grew by 2.3 million"
+                    "population": "person",  # "the U.S. population grew by 2.3 million"
+                    "migration": "person"}  # "annual net migration peaked at 60,700": people
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
     """prices shares stocks rates yields sales earnings profits revenues costs exports imports bills
