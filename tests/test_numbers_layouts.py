@@ -166,3 +166,12 @@ def test_people_named_by_what_happened_to_them_or_by_migration(sentence, expecte
 
 def test_a_participle_before_a_noun_counts_the_noun():
     assert found("The crew found 30 trapped miners.")[0][2] == "miner"
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Australia took a narrow 15–13 lead into the second quarter.", "point"),
+    ("South Africa beat England 15–6.", "point"),
+    ("Spain beat Italy 2–1.", "goal"),
+])
+def test_a_score_from_ten_counts_points_below_it_goals(sentence, unit):
+    assert {u for _t, _v, u, _q in found(sentence)} == {unit}

@@ -101,7 +101,7 @@ def test_any_innings_before_its_overs_gives_runs_and_wickets(team, runs, wickets
 @pytest.mark.parametrize("sentence, expected", [
     ("Western Bulldogs 21.14 (140) def. West Coast Eagles 14.13 (97) at the MCG",
      [("21", "goal"), ("14", "behind"), ("140", "point"), ("14", "goal"), ("13", "behind"), ("97", "point")]),
-    ("Tied 10–10 with 3:16 left in the first.", [("10", "goal"), ("10", "goal"), ("3:16", "second")]),
+    ("Tied 10–10 with 3:16 left in the first.", [("10", "point"), ("10", "point"), ("3:16", "second")]),  # scores from 10 are points
     ("With 0:18 remaining in the game, Australia led 68–62.", [("0:18", "second"), ("68", "point"), ("62", "point")]),
     ("WGC Match Play: Henrik Stenson defeated Geoff Ogilvy 2 and 1.", [("2", "hole"), ("1", "hole")]),
     ("By halftime, the scoreboard read Army-31, Marines-21.", [("31", "point"), ("21", "point")]),

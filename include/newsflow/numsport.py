@@ -133,7 +133,7 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     """The unit of the score "first-second" at ``start``..``end`` ("won 3-1", "a 2-2 draw",
     "Peñarol 2–1 Godoy Cruz", "by a score of 93 to 39"), or None when the context does not make
     it a score (a label pair: "Junctions 10-11", "ages 9-13"). Goals unless the sentence names a
-    sport counted otherwise; points above 15, where goals are rare."""
+    sport counted otherwise; points from 10, where goals are rare."""
     if 1900 <= first < 2100 and second == (first + 1) % 100:
         return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
     before = s[max(0, start - 40):start]
@@ -158,8 +158,8 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
 
 
 def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
-    """What a score in sentence ``s`` counts: the unit of the sport it names, else points above
-    15 and goals below. ``series``: whether a series counts its games or matches ("the Heat lead the
+    """What a score in sentence ``s`` counts: the unit of the sport it names, else points from
+    10 (48 of the 51 real-news labels of a score between 10 and 15 are points) and goals below. ``series``: whether a series counts its games or matches ("the Heat lead the
     NBA series 3–1", "England lead 5-match series 3–1"); not in a results line ("Japan Series: ...")."""
     team = _team_unit(s)
     if series and _SERIES.search(s):  # "the Heat lead the NBA series 3–1", "Royals win series 4–2"; "won the Test series 4–0"
@@ -167,7 +167,7 @@ def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
     for pattern, unit in _SPORT_UNITS[0 if series else 1:]:
         if pattern.search(s):
             return unit
-    return team or ("point" if max(first, second) > 15 else "goal")
+    return team or ("point" if max(first, second) >= 10 else "goal")  # goals reach ten in 3 of 177 real labels
 
 
 @functools.cache
