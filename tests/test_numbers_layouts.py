@@ -202,3 +202,18 @@ def test_a_time_before_or_after_an_event_dates_it_and_is_no_amount(sentence):
 ])
 def test_a_hedged_or_for_within_span_before_after_stays(sentence, value):
     assert [v for _t, v, _u, _q in found(sentence)] == [value]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Half of the killings were in Nigerian waters.", "Half"),
+    ("It cut in half its food shipments.", "half"),
+    ("It produces 300 million tons, half of which is used once.", "half"),
+])
+def test_half_of_something_is_a_share(sentence, text):
+    assert (text, 50.0, "percent") in [(t, v, u) for t, v, u, _q in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence", ["Prices rose in the first half of 2022.", "He ate half a pizza.",
+                                      "Forests in the southern half of California burned."])
+def test_a_half_that_is_a_part_of_a_period_or_a_thing_is_no_share(sentence):
+    assert all(u != "percent" for _t, _v, u, _q in found(sentence))

@@ -112,6 +112,11 @@ _BASE_YEAR_BEFORE = re.compile(r"(?:\(|\b(?:in|constant|real)\s+)$", re.I)
 # bombing" out); hedged ("less than a year after"), "for"/"within" spans and "before and after" stay
 _AFTER_EVENT = re.compile(r"\s+(?:after|before)\b(?!\s+(?:and|or)\b)", re.I)
 _SPAN_BEFORE = re.compile(r"\b(?:for|within|first|last|next|past)\s+$", re.I)
+# "half of all households", "Half of the killings", "cut in half": a share (27 of the 46 real
+# "half of" are labelled 50%); not "the first half of 2022", "the southern half of California"
+_HALF_SHARE = re.compile(r"\s+of\b|(?<=\bin half)\b", re.I)
+_HALF_PART = re.compile(r"\b(?:first|second|latter|former|other|northern|southern|eastern|western|top|bottom|back|"
+                        r"front|upper|lower)\s+$", re.I)
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|during|until)\s+$", re.I)
 
 
@@ -306,8 +311,9 @@ def _hedged(s: str, start: int) -> bool:
 
 def _read_number(s: str, m: re.Match, at_sentence_start: bool) -> _Reading | None:
     """The numeric core, unless it is a word that is not a number here."""
-    if m.group("half") and not re.search(
-            r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", _tail(s, m.start())[0], re.I):
+    if m.group("half") and not (re.search(
+            r"\b(?:by|roughly|about|nearly|almost|around|than|over|under|some|just|only)\s+$", _tail(s, m.start())[0], re.I)
+            or (_HALF_SHARE.match(s, m.end()) and not _HALF_PART.search(_tail(s, m.start(), 24)[0]))):
         return None
     core = read_core(s, m)
     if core is None or not math.isfinite(core.value):

@@ -53,7 +53,7 @@ CORE = re.compile(
     rf"|(?:(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?|(?:five|six|seven|eight|nine)\s+(?:in\s+every|out\s+of)\s+)"
     rf"(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])(?!\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|games?|"
     rf"matches|races|starts|attempts|innings|overs)\b)"  # "three in 12 minutes" is no share; "nine in every ten" is
-    rf"|(?<=\s)(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
+    rf"|(?:(?<=\s)|^|(?<=[“\"(]))(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
     rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th|ers)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
