@@ -214,8 +214,8 @@ def test_real_dev6_and_dev7_numbers(name, value, unit, exact):
                                         ("real-dev27", 160), ("real-dev28", 190), ("real-dev29", 130),
                                         ("real-dev30", 140), ("real-dev31", 200), ("real-dev32", 190),
                                         ("real-dev33", 170), ("real-dev34", 140), ("real-dev35", 190),
-                                        ("real-dev36", 200)])
-def test_real_dev6_to_dev36_are_evaluated(name, size, capsys):
+                                        ("real-dev36", 200), ("real-dev37", 200), ("real-dev38", 200), ("real-dev39", 150), ("real-dev40", 180), ("real-dev41", 180), ("real-dev42", 210), ("real-dev43", 230), ("real-dev44", 180)])
+def test_real_dev6_to_dev44_are_evaluated(name, size, capsys):
     from newsflow.cli import main
 
     assert len(evaluate.numbers_examples(name)) > size

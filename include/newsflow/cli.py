@@ -77,13 +77,15 @@ def _parser() -> argparse.ArgumentParser:
                                                             "real-dev23", "real-dev24", "real-dev25", "real-dev26",
                                                             "real-dev27", "real-dev28", "real-dev29", "real-dev30",
                                                             "real-dev31", "real-dev32", "real-dev33", "real-dev34",
-                                                            "real-dev35", "real-dev36", "real-heldout"),
+                                                            "real-dev35", "real-dev36", "real-dev37", "real-dev38",
+                                                            "real-dev39", "real-dev40", "real-dev41", "real-dev42",
+                                                            "real-dev43", "real-dev44", "real-heldout"),
                     default="dev",
                     help="dev: the sets the rules were developed on; heldout: sets labelled independently, "
                          "never used to tune; quantulum: quantulum3's test sentences (numbers); real-dev: real "
                          "news (numbers, entities, quotes, dates); real-dev2..36: more real news (numbers; dev3: technical units, "
                          "sports, non-USD money; dev4: everyday newswire; dev5: features, public finance, farming, "
-                         "transport; dev6: wire news; dev7: public-body releases; dev8: current-events items; dev9..18: current events, general news and sport, business and energy releases, current-events items, Wikinews and VOA news, VOA and federal releases, sports pages, US federal releases; dev19..20: measured only; dev21..24: sports pages, current events and Wikinews, federal releases and VOA, a held-out-like mix; dev25..32: mixes, measured then tuned; dev33..36: measured only); real-heldout: real news, for final "
+                         "transport; dev6: wire news; dev7: public-body releases; dev8: current-events items; dev9..18: current events, general news and sport, business and energy releases, current-events items, Wikinews and VOA news, VOA and federal releases, sports pages, US federal releases; dev19..20: measured only; dev21..24: sports pages, current events and Wikinews, federal releases and VOA, a held-out-like mix; dev25..32: mixes, measured then tuned; dev33..36: measured only, then tuned; dev37..40: current events, VOA, federal releases, a 1995-2013 mix, measured then tuned; dev41..44: measured only); real-heldout: real news, for final "
                          "measurement only (default: dev)")
     ev.add_argument("--mode", choices=("strict", "bag"),
                     help="entities: strict span + label, or bag of mentions per document on PER/ORG/LOC/MISC "

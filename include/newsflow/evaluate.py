@@ -105,6 +105,19 @@ NUMBERS_REAL_DEV33 = EVAL_DIR / "real_numbers_dev33.jsonl"
 NUMBERS_REAL_DEV34 = EVAL_DIR / "real_numbers_dev34.jsonl"
 NUMBERS_REAL_DEV35 = EVAL_DIR / "real_numbers_dev35.jsonl"
 NUMBERS_REAL_DEV36 = EVAL_DIR / "real_numbers_dev36.jsonl"
+# thirty-seventh to fortieth (session 23): current events 2012-2022; VOA 2015-2024; federal
+# releases; a 1995-2013 mix. Measured on arrival, then tuned on.
+NUMBERS_REAL_DEV37 = EVAL_DIR / "real_numbers_dev37.jsonl"
+NUMBERS_REAL_DEV38 = EVAL_DIR / "real_numbers_dev38.jsonl"
+NUMBERS_REAL_DEV39 = EVAL_DIR / "real_numbers_dev39.jsonl"
+NUMBERS_REAL_DEV40 = EVAL_DIR / "real_numbers_dev40.jsonl"
+# forty-first to forty-fourth (session 23): a held-out-like mix; VOA 2000-2014; current events
+# and sports months; federal releases and advisories. Labelled while the session's rules were
+# written and kept for measurement only.
+NUMBERS_REAL_DEV41 = EVAL_DIR / "real_numbers_dev41.jsonl"
+NUMBERS_REAL_DEV42 = EVAL_DIR / "real_numbers_dev42.jsonl"
+NUMBERS_REAL_DEV43 = EVAL_DIR / "real_numbers_dev43.jsonl"
+NUMBERS_REAL_DEV44 = EVAL_DIR / "real_numbers_dev44.jsonl"
 # "quantulum": quantulum3's own labelled test sentences (MIT, in its wheel), converted to this
 # project's conventions when loaded; text this project did not write.
 NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
@@ -120,7 +133,9 @@ NUMBERS_SETS: dict[str, Path | Callable[[], list[dict]]] = {
     "real-dev27": NUMBERS_REAL_DEV27, "real-dev28": NUMBERS_REAL_DEV28, "real-dev29": NUMBERS_REAL_DEV29,
     "real-dev30": NUMBERS_REAL_DEV30, "real-dev31": NUMBERS_REAL_DEV31, "real-dev32": NUMBERS_REAL_DEV32,
     "real-dev33": NUMBERS_REAL_DEV33, "real-dev34": NUMBERS_REAL_DEV34, "real-dev35": NUMBERS_REAL_DEV35,
-    "real-dev36": NUMBERS_REAL_DEV36,
+    "real-dev36": NUMBERS_REAL_DEV36, "real-dev37": NUMBERS_REAL_DEV37, "real-dev38": NUMBERS_REAL_DEV38,
+    "real-dev39": NUMBERS_REAL_DEV39, "real-dev40": NUMBERS_REAL_DEV40, "real-dev41": NUMBERS_REAL_DEV41,
+    "real-dev42": NUMBERS_REAL_DEV42, "real-dev43": NUMBERS_REAL_DEV43, "real-dev44": NUMBERS_REAL_DEV44,
     "real-heldout": NUMBERS_REAL_HELDOUT,
 }
 
