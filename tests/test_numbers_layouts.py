@@ -217,3 +217,16 @@ def test_half_of_something_is_a_share(sentence, text):
                                       "Forests in the southern half of California burned."])
 def test_a_half_that_is_a_part_of_a_period_or_a_thing_is_no_share(sentence):
     assert all(u != "percent" for _t, _v, u, _q in found(sentence))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The price of crude has dropped more than $4 since Friday, when it reached a record $139 a barrel.",
+     ["USD per barrel", "USD per barrel"]),
+    ("Prices averaged over $177 per cwt in April, more than $35 above April 2022.",
+     ["USD per hundredweight", "USD per hundredweight"]),
+    ("Workers earn $15 an hour and got a $500 bonus.", ["USD per hour", "USD"]),  # a rate over time
+    ("The company earned $5 billion as oil hit $90 a barrel.", ["USD", "USD per barrel"]),  # a total
+    ("Profits rose to Rs 9,706 crore as the shares closed at Rs 1,200 apiece.", ["INR", "INR per share"]),
+])
+def test_one_price_rate_in_a_sentence_prices_its_other_bare_amounts(sentence, expected):
+    assert [u for _t, _v, u, _q in found(sentence) if u and u[:3].isupper()] == expected

@@ -18,7 +18,7 @@ from newsflow import counted, numsubjects
 from newsflow.numchange import mark_changes
 from newsflow.numchecks import tail
 from newsflow.numlists import listed_tallies
-from newsflow.numprices import changes_of_rates, exchange_rates, price_units
+from newsflow.numprices import changes_of_rates, exchange_rates, price_units, shared_rates
 from newsflow.numrefer import (
     bracketed_counts,
     counted_rates,
@@ -136,7 +136,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
         elif a.value == int(a.value) and (noun := numsubjects.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)
     res = group_shares(distributed_ones(counted_rates(bracketed_counts(res, s), s), s), s)
-    return changes_of_rates(mark_changes(price_units(elided_antecedents(res, s), s), s), s)
+    return shared_rates(changes_of_rates(mark_changes(price_units(elided_antecedents(res, s), s), s), s), s)
 
 
 def conversion_pairs(res: list[Any], s: str, kinds: tuple[str, ...] = ("quantity",)) -> list[tuple[int, int]]:
