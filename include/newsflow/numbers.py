@@ -108,10 +108,6 @@ _TO_NUMBER = re.compile(r"\s+to\s+[\d.,]+")
 _SLASH_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
 _BASE_YEAR = re.compile(r"(?:19|20)\d\d")
 _BASE_YEAR_BEFORE = re.compile(r"(?:\(|\b(?:in|constant|real)\s+)$", re.I)
-# a time then "after"/"before" an event dates it (real labellers leave "two days after a suicide
-# bombing" out); hedged ("less than a year after"), "for"/"within" spans and "before and after" stay
-_AFTER_EVENT = re.compile(r"\s+(?:after|before)\b(?!\s+(?:and|or)\b)", re.I)
-_SPAN_BEFORE = re.compile(r"\b(?:for|within|first|last|next|past)\s+$", re.I)
 # "half of all households", "Half of the killings", "cut in half": a share (27 of the 46 real
 # "half of" are labelled 50%); not "the first half of 2022", "the southern half of California"
 _HALF_SHARE = re.compile(r"\s+of\b|(?<=\bin half)\b", re.I)
@@ -555,8 +551,6 @@ def _finish(s: str, r: _Reading) -> Amount | None:
         if not re.search(r"quarters$", r.m.group("fraction"), re.I):
             return None  # "a quarter earlier": a period, not a share
         r.kind, r.unit, r.dimension, r.value = "count", "quarter", "time", round(r.value * 4)  # "the last four quarters"
-    if r.dimension == "time" and qualifier == "=" and _AFTER_EVENT.match(s, r.end) and not _SPAN_BEFORE.search(before):
-        return None  # "three days after the signing", "eight months after it was seized": when, not how long
     if r.m.group("fraction") and (n := one_more_of_them(s, r.m.group("fraction"), r.start, r.end)):
         return Amount(r.m.start(), r.m.end(), r.m.group(), "ordinal", float(n), None, None, "=", None)  # "and a third is wounded"
     if FRACTIONS_AS_PERCENT and r.kind == "cardinal" and r.unit is None and r.factor == 1.0 and r.value < 1 and (
