@@ -211,3 +211,15 @@ def test_a_half_that_is_a_part_of_a_period_or_a_thing_is_no_share(sentence):
 ])
 def test_one_price_rate_in_a_sentence_prices_its_other_bare_amounts(sentence, expected):
     assert [u for _t, _v, u, _q in found(sentence) if u and u[:3].isupper()] == expected
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("One of the pre-race favourites, Mauricio Soler, fell.", "favourite"),
+    ("One of the cameramen, Larry Rodriguez, filed assault charges.", "cameraman"),
+])
+def test_one_of_a_hyphen_modified_or_irregular_plural_counts_it(sentence, unit):
+    assert found(sentence) == [("One", 1.0, unit, "=")]
+
+
+def test_one_of_the_best_known_singles_out_and_counts_nothing():
+    assert found("One of the best-known companies failed.") == []

@@ -60,8 +60,8 @@ _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those|(?:(?
                         r"(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3}))(?=\s)", re.I)  # "one of three leaks"
 _ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more|leading|"
                             r"key|major|same|chief|prime|principal|primary|biggest|greatest|largest)\b)"
-                            r"[a-z]+(?<!est)(?<!er)\s+[a-z]+s\b(?![-’'])(?<!ss)")
-_PLAIN_PLURAL = re.compile(r"\s+[a-z]+s\b(?![-’'])(?<!ss)")
+                            r"[a-z]+(?:-[a-z]+)*(?<!est)(?<!er)\s+[a-z]+(?:s|men|people|children)\b(?![-’'])(?<!ss)")
+_PLAIN_PLURAL = re.compile(r"\s+[a-z]+(?:s|men|people|children)\b(?![-’'])(?<!ss)")  # "one of the cameramen"
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
 _CASUALTY_BEFORE = re.compile(
