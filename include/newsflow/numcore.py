@@ -35,7 +35,7 @@ _WORD_NUM = alt([*ONES, *TENS, "hundred", "dozen"])
 # hundred, and not after a date, a label or another number ("May 12 100 people", "Quarter 3 2024",
 # "0800 611 116"), where the two numbers are two amounts or a code
 _NOT_BEFORE_GROUP = "".join(f"(?<!{m} )" for m in sorted({*MONTHS, "quarter", "no.", "article", "section", "page"}))
-_ONE_SPACE_GROUP = rf"(?<!\d )(?<!\d\d )(?<!\d\d\d ){_NOT_BEFORE_GROUP}\d{{1,3}} \d00(?![\d,]|\.\d| \d)"
+_ONE_SPACE_GROUP = rf"(?=\d{{1,3}} \d00(?![\d,]|\.\d| \d))(?<!\d )(?<!\d\d )(?<!\d\d\d ){_NOT_BEFORE_GROUP}\d{{1,3}} \d00"  # digits first: cheap to fail
 _DIGITS = rf"\d{{1,3}}(?:[\u00a0\u202f\u2009]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d{{1,3}}(?: \d{{3}}){{2,}}(?:[.,]\d+)?(?![\d,])|{_ONE_SPACE_GROUP}|\d+[\s-]\d/\d{{1,2}}(?![\d/])|\d{{1,2}}/\d{{1,2}}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?:\.\d+)?|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+,\d+|\d+(?:[.,]\d+)?|(?<!\.)\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 _FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"
@@ -53,7 +53,7 @@ CORE = re.compile(
     rf"|(?:(?:one|two|three|four|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?|(?:five|six|seven|eight|nine)\s+(?:in\s+every|out\s+of)\s+)"
     rf"(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])(?!\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|games?|"
     rf"matches|races|starts|attempts|innings|overs)\b)"  # "three in 12 minutes" is no share; "nine in every ten" is
-    rf"|(?:(?<=\s)|^|(?<=[“\"(]))(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
+    rf"|(?=half\b)(?:(?<=\s)|^|(?<=[“\"(]))(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
     rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th|ers)\b)"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
