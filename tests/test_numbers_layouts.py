@@ -223,3 +223,17 @@ def test_one_of_a_hyphen_modified_or_irregular_plural_counts_it(sentence, unit):
 
 def test_one_of_the_best_known_singles_out_and_counts_nothing():
     assert found("One of the best-known companies failed.") == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Unemployment falls to 6.3%; payroll employment changes little (+49,000)", (49000.0, "job")),
+    ("Nationwide in 2023, employment in transportation and warehousing averaged 6.6 million.", (6600000.0, "job")),
+    ("Marketings of fed cattle during March totaled 1.63 million, 2 percent below 2014.", (1630000.0, "head")),
+])
+def test_a_labour_or_herd_subject_counts_a_bare_figure_even_in_brackets(sentence, expected):
+    assert expected in [(v, u) for _t, v, u, _q in found(sentence)]
+
+
+def test_a_bill_passed_n_to_m_is_a_tally_and_a_failed_score_keeps_both_numbers():
+    assert [(v, u) for _t, v, u, _q in found("The Senate passed the so-called “omnibus” spending bill 72 to 26.")] == [
+        (72.0, "vote"), (26.0, "vote")]

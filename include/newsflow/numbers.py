@@ -401,7 +401,10 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
                  or (float(pair["b"]) < r.value and not before.endswith(("from ", "From "))  # "fell from 8 to 3"
                      and (SCORE_BEFORE.search(before) or _RESULT_AFTER.match(s, pair.end())))) \
             and not _unit_after(s, pair.end(), r.core):  # "by a score of 93 to 39", "votes 322 to 306"
-        if r.value == int(r.value) and (units := score_units(s, r.start, r.value, float(pair["b"]), pair.end())):
+        units = score_units(s, r.start, r.value, float(pair["b"]), pair.end()) if r.value == int(r.value) else None
+        if units is None and " to " in pair.group():
+            return True  # no score after all: "N to M" read as words, not a label pair to drop
+        if units:
             out += [Amount(r.start, r.end, s[r.start:r.end], "count", r.value, None, units[0], "=", None),
                     Amount(pair.start("b"), pair.end(), pair["b"], "count", float(pair["b"]), None, units[1], "=", None)]
         r.end = pair.end()

@@ -40,7 +40,7 @@ _NEEDS_SPORT = frozenset(("winners", "winner", "losers", "loser", "make it", "ma
 _LEAD_OF = re.compile(r"\blead\s+(?:of|to)\s+$", re.I)  # "a lead of 44–39": a game's (a poll's says "poll", "voters")
 _SPORT_AFTER = re.compile(rf"\s+(?:{_GAME_TIME})\b", re.I)
 _VOTE_BEFORE = re.compile(r"\bvot(?:e|es|ed|ing)\s+(?:(?:in\s+favou?r\s+)?by\s+)?(?:an?\s+)?$|"
-                          r"\b(?:pass|adopt|approv|reject)(?:e?s|e?d|ing)?\s+(?:an?|the)\s+(?:[\w-]+\s+)?"
+                          r"\b(?:pass|adopt|approv|reject)(?:e?s|e?d|ing)?\s+(?:an?|the)\s+(?:[\w“”\"'-]+\s+){0,3}?"
                           r"(?:resolution|bill|motion|measure|amendment)\s+(?:by\s+)?$", re.I)  # "passes a resolution 25-3"
 _VOTE_AFTER = re.compile(r"\s+(?:(?:party-line|bipartisan|majority)\s+)?(?:vote|ruling|decision)\b", re.I)
 _RESULTS_LINE = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s+$")  # "Peñarol 2–1 Godoy Cruz"
@@ -136,7 +136,7 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     sport counted otherwise; points from 10, where goals are rare."""
     if 1900 <= first < 2100 and second == (first + 1) % 100:
         return None  # "the 2019-20 Budget", "the 2019-20 season": a financial year or season
-    before = s[max(0, start - 40):start]
+    before = s[max(0, start - 70):start]
     if _VOTE_BEFORE.search(before) or _VOTE_AFTER.match(s, end):
         return "vote"  # a tally: "votes 5–4 to overturn", "in a 92–5 vote" (two counts of votes)
     if _TIEBREAK_BEFORE.search(before) and max(first, second) >= 7 and _set_score(*_last_pair(before)):

@@ -38,7 +38,7 @@ _PLURAL_FROM = re.compile(r"\b(?P<noun>[a-z]+s)\s+from\s+(?:\d[\d,]*\s+to\s+)?$"
 _PLURAL_BEFORE_PAREN = re.compile(r"\b(?P<noun>[a-z]+(?:s|people|men|children))\s*\($")
 # Labour-market subjects that stand for what they count: "employment rose by 252,000" (jobs).
 _LABOUR_SUBJECT = re.compile(
-    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,40}}$"
+    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,60}}(?:\([+−-]?)?$"
     r"|\bdeath\s+(?P<toll>tolls?)\b[^,;%]{0,100}$", re.I)  # "the death toll in ... attacks ... increases to 107"
 
 
