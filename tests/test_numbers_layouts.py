@@ -237,3 +237,23 @@ def test_a_labour_or_herd_subject_counts_a_bare_figure_even_in_brackets(sentence
 def test_a_bill_passed_n_to_m_is_a_tally_and_a_failed_score_keeps_both_numbers():
     assert [(v, u) for _t, v, u, _q in found("The Senate passed the so-called “omnibus” spending bill 72 to 26.")] == [
         (72.0, "vote"), (26.0, "vote")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "All of the victims were in their 70s.",
+    "For men 25 and older, weekly earnings were up.",
+    "Children 5 and under ride free.",
+    "Wimbledon Championships in London, day 8: (seeding in parentheses)",
+    "LOCATION...25.1N 80.4W",
+    "The storm is at 10.9° N, 92.9° W.",
+])
+def test_ages_day_labels_and_coordinates_are_no_amounts(sentence):
+    assert found(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, text, value", [
+    ("The English Wikinews published its 10,000th news story today.", "10,000th", 10000.0),
+    ("Larry Walker gets his 2,000th hit.", "2,000th", 2000.0),
+])
+def test_a_thousands_ordinal_is_one_rank(sentence, text, value):
+    assert [(a.text, a.kind, a.value) for a in extract(sentence)] == [(text, "ordinal", value)]

@@ -91,7 +91,8 @@ _CHANGE_OF = re.compile(r"\b(?:increase|decrease|rise|fall|decline|drop|gain|jum
 _LABEL_BEFORE = re.compile(
     r"\b(?:number|no\.|nos\.|#|route|flight|section|article|chapter|page|room|gate|platform|"
     r"line|code|level|grade|category|phase|stage|version|model|season|episode|item|unit|"
-    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round(?:\s+of)?|lap|(?:in|for|of)\s+week)\s*$",
+    r"paragraph|clause|amendment|resolution|highway|interstate|seat|row|box|channel|round(?:\s+of)?|lap|(?:in|for|of)\s+week|"
+    r"(?<!\d\s)day)\s*$",  # "day 8 of the trial"; not "2 day 3"
     re.IGNORECASE,
 )
 _CELSIUS_ATTACHED = re.compile(r"(?P<u>[CF])\b")

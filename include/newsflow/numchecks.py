@@ -79,6 +79,12 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
             return False  # "(2) large volume changes": an item's number; "4Q23", "2H24": a period's name
         if len(digits) == 1 and GENERATION_AFTER.match(s, core_end):
             return False  # "5G", "a 4G phone"
+        if s[core_end:core_end + 1] == "s" and _POSSESSIVE_BEFORE.search(before):
+            return False  # "in their 70s", "a man in his 60s": an age
+        if kind == "cardinal" and _AGE_BAND_AFTER.match(s, end):
+            return False  # "men 25 and older", "those 65 and over": an age band (no real label counts it)
+        if _COORDINATE.match(s, core_start) or (re.match(_LON, s[core_start:]) and _LONGITUDE_AFTER_LAT.search(before)):
+            return False  # "25.1N 80.4W", "10.9° N, 92.9° W": a storm's position
         nm = None if MAGNITUDE_BEFORE.search(before) and re.fullmatch(r"\d\.\d", digits) \
             and QUAKE_WORD.search(s) else NAME_BEFORE.search(before)
         if nm and nm.group().strip().lower() not in NOT_NOUNS | SENTENCE_OPENERS and not TALLY_AFTER.match(s, core_end) \
@@ -91,6 +97,13 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
     return True
 
 
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|my|your|our)\s+$", re.I)
+_AGE_BAND_AFTER = re.compile(r"\s+and\s+(?:older|over|above|up|under|younger)\b", re.I)
+# a latitude and its longitude: "25.1N 80.4W", "10.9° N, 92.9° W"
+_LAT = r"\d{1,2}(?:\.\d{1,2})?\s?°?\s?[NS]\b,?\s+"
+_LON = r"\d{1,3}(?:\.\d{1,2})?\s?°?\s?[EW]\b"
+_COORDINATE = re.compile(_LAT + _LON)
+_LONGITUDE_AFTER_LAT = re.compile(_LAT + "$")
 _RANK_LABEL = re.compile(r"(?:\b(?:ranked|rated|seeded)|\w['’]s)\s+(?P<no>No\.|number)\s?$", re.I)
 
 

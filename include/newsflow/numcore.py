@@ -54,7 +54,7 @@ CORE = re.compile(
     rf"(?:{_WORD_NUM}|[1-9]\d{{0,2}}))\b(?![-\d])(?!\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|games?|"
     rf"matches|races|starts|attempts|innings|overs)\b)"  # "three in 12 minutes" is no share; "nine in every ten" is
     rf"|(?=half\b)(?:(?<=\s)|^|(?<=[“\"(]))(?P<half>half)\b(?!-|\s+an?\s+(?:thousand|million|billion|trillion|dozen|percent|per\s+cent|percentage)\b)|(?<![\w-])(?P<twice>twice|thrice)\b"
-    rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th|ers)\b)"
+    rf"|(?:(?:(?<![\w.,:/])|(?<=\.\.\.)|(?<=\bR)|(?<=\bRs)|(?<=\bUS))(?<!\w-)|(?<=[Mm]agnitude-))(?P<digits>{_DIGITS})(?![\d]|/\d|(?:st|nd|rd|th|ers)\b|,\d{{3}}(?:st|nd|rd|th)\b)"  # not "10,000th"
     rf"|(?<![\w-])(?P<words>(?:(?:a|an|half\s+an?)\s+(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
     rf"(?:{_WORD_NUM})(?:(?:[\s-]+|{_AFTER_BIG}[\s-]+and[\s-]+)(?:{_WORD_NUM})"
     rf"|[\s-]+(?:{_BIG})(?=[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM})\b))*"
@@ -63,7 +63,7 @@ CORE = re.compile(
     rf"(?![\s-](?:{alt(_UNIT_ORDINALS)})\b)"  # "twenty-first" is an ordinal
     rf"|(?<![\w-])(?P<article>an?|half\s+an?)\s+(?=(?:thousand|million|billion|trillion|percent|per\s+cent|percentage\s+points?)\b)"
     rf"|(?<![\w-])(?P<period>an?)(?=\s+(?:{_PERIODS})\b(?!-))"  # "less than a month": see _amount_at
-    rf"|(?<![\w-])(?P<ordinal>\d+(?:st|nd|rd|th)|(?:{alt(TENS)})[\s-](?:{alt(_UNIT_ORDINALS)})|{alt(ORDINAL_WORDS)})\b",
+    rf"|(?<![\w-])(?P<ordinal>\d{{1,3}}(?:,\d{{3}})+(?:st|nd|rd|th)|\d+(?:st|nd|rd|th)|(?:{alt(TENS)})[\s-](?:{alt(_UNIT_ORDINALS)})|{alt(ORDINAL_WORDS)})\b",
     re.IGNORECASE,
 )
 # The second number of a range ("5-6"), which follows a dash and so cannot use CORE's guards.

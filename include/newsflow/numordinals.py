@@ -38,7 +38,7 @@ def ordinal_at(s: str, m: re.Match, at_sentence_start: bool) -> tuple[int, int, 
             rf"\s+of\s+(?:{'|'.join(MONTHS)})\b", s[m.end():], re.I):
         return None  # "June seventh", "the seventh of June": a date
     if tok[0].isdigit():
-        val = float(re.match(r"\d+", tok).group())
+        val = float(re.match(r"[\d,]+", tok).group().replace(",", ""))  # "10,000th"
     else:
         *tens, unit = re.split(r"[\s-]", tok.lower())
         val = float(ORDINAL_WORDS[unit] + sum(TENS[t] for t in tens))
