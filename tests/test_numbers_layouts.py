@@ -257,3 +257,17 @@ def test_ages_day_labels_and_coordinates_are_no_amounts(sentence):
 ])
 def test_a_thousands_ordinal_is_one_rank(sentence, text, value):
     assert [(a.text, a.kind, a.value) for a in extract(sentence)] == [(text, "ordinal", value)]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("100m: Asafa Powell (JAM) 9.78", "100m"),
+    ("Walker won the final of the women’s 400m hurdles.", "400m"),
+    ("She set an Olympic record in the Women's 10m Air Rifle.", "10m"),
+])
+def test_an_event_distance_in_metres(sentence, text):
+    assert (text, "metre") in [(t, u) for t, _v, u, _q in found(sentence)]
+
+
+def test_millions_of_people_and_money_keep_their_m():
+    assert found("Eurostat estimates that 22.6m men and women were unemployed.")[0][1:3] == (22600000.0, "person")
+    assert found("It cost $100m to build.")[0][1:3] == (100000000.0, "USD")

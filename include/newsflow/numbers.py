@@ -34,6 +34,7 @@ from newsflow.numsport import (
     cricket_innings,
     cricket_scorecards,
     game_layouts,
+    metres_of_event,
     results_lines,
     score_units,
     set_score_at,
@@ -219,6 +220,8 @@ def _unit_after(s: str, end: int, core: Core) -> tuple[str, str, int, str | None
     if not core.is_words and end == core.end and (cf := _CELSIUS_ATTACHED.match(s, end)):
         name = "degree Celsius" if cf.group("u") == "C" else "degree Fahrenheit"
         return "quantity", name, cf.end(), "temperature", 1.0
+    if not core.is_words and end == core.end and (me := metres_of_event(s, end)):
+        return "quantity", "metre", me, "length", 1.0  # "100m breaststroke"
     return None
 
 

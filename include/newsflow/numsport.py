@@ -374,3 +374,18 @@ def _baseball_innings(res: list[Any], s: str) -> list[Any]:
     if not any(a.unit == "innings" for a in res) or _CRICKET_ONLY.search(s) or not _BASEBALL.search(s):
         return res
     return [replace(a, unit="inning") if a.unit == "innings" else a for a in res]
+
+
+# "100m breaststroke", "the women's 400m hurdles", "10m Air Rifle", "50m pools", "100m: Asafa
+# Powell 9.78": a race's or a range's distance in metres (real labellers: 10 of 13 bare "Nm"; the
+# others are millions of people, "22.6m men")
+_METRE_EVENT = re.compile(r"\s?m\b(?=\s*:|[\s-]+(?:(?:men's|women's|individual|team|mixed|freestyle|breaststroke|"
+                          r"backstroke|butterfly|medley|relay|hurdles|sprint|dash|steeplechase|run|race|final|heat|"
+                          r"pools?|air\s+(?:rifle|pistol)|rifle|pistol|platform|springboard|synchronised|synchronized|"
+                          r"individual|title|record|world|Olympic)\b))", re.I)
+
+
+def metres_of_event(s: str, end: int) -> int | None:
+    """Where "m" ends when a bare number before it is an event's distance in metres, else None."""
+    m = _METRE_EVENT.match(s, end)
+    return m.end() if m else None
