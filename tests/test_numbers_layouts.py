@@ -271,3 +271,17 @@ def test_an_event_distance_in_metres(sentence, text):
 def test_millions_of_people_and_money_keep_their_m():
     assert found("Eurostat estimates that 22.6m men and women were unemployed.")[0][1:3] == (22600000.0, "person")
     assert found("It cost $100m to build.")[0][1:3] == (100000000.0, "USD")
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The Dow Jones Industrial Average falls below 7,000 for the first time since 1997.", 7000.0),
+    ("Japan's Nikkei 225 index closed nearly three percent lower Wednesday at 17,604.", 17604.0),
+    ("Shares in Hong Kong fell 2.5 percent, with the Hang Seng ending at 19,651.", 19651.0),
+])
+def test_a_stock_index_level_is_in_points(sentence, value):
+    assert (value, "point") in [(v, u) for _t, v, u, _q in found(sentence)]
+
+
+def test_grain_stocks_in_millions_are_no_index_level():
+    got = found("Ending stocks are raised 8 million bushels to 850 million, the largest since 2010/11.")
+    assert all(u != "point" for _t, _v, u, _q in got)

@@ -61,7 +61,7 @@ _A_HALF = re.compile(r"an?\s+half", re.I)
 _RUNNING = re.compile(r"\b(?:run|runs|runners?|running|race|races|marathons?|walk|fun\s+run|athletics)\b", re.I)
 _GLUED_K = re.compile(r"[Kk]\b")
 _INDEX_NAME = re.compile(r"\s+(?:index|Index)\b")
-_LEVEL_BEFORE = re.compile(r"\b(?:of|was|is|were|below|above|past|the)\s+$", re.I)
+_LEVEL_BEFORE = re.compile(r"\b(?:of|was|is|were|below|above|past|the|at|to)\s+$", re.I)
 _LEVEL_AFTER = re.compile(r"\s+(?:mark|level|barrier|threshold)\b", re.I)
 # "7 ppl": UK fuel prices in pence per litre, one abbreviation for a minor unit and a rate
 _PPL = re.compile(r"\s?ppl\b")
@@ -292,8 +292,9 @@ def _index_points(res: list[Any], s: str) -> list[Any]:
     """"The Dow shed 475 points", "closed at 7,325.3 points": in a sentence about a stock index
     the points are a measure of its level (a quantity), not points scored (a count). A bare level
     of four digits or more named as a level is in points too ("the Dow hit a record high of
-    29,348", "closed below the 10,000 mark", "Monday's close was 18,592"; the end of a move, "fell
-    2.1% to 32,791.80", stays bare as the dev set has it); a number right before "index" is the index's name ("the S&P 500 index")."""
+    29,348", "closed below the 10,000 mark", "Monday's close was 18,592", "closed at 11,971.19", "fell
+    2.1% to 32,791.80": every real labeller gives such a level a unit); a number right before
+    "index" is the index's name ("the S&P 500 index")."""
     if not _MARKET.search(s):
         return res
     out = []
@@ -302,11 +303,16 @@ def _index_points(res: list[Any], s: str) -> list[Any]:
             a = replace(a, kind="quantity")
         elif a.kind == "cardinal" and a.unit is None and a.qualifier != "up" and _INDEX_NAME.match(s, a.end):
             continue
-        elif a.kind == "cardinal" and a.unit is None and a.value >= 1000 and a.value_max is None and (
-                _LEVEL_BEFORE.search(s, max(0, a.start - 24), a.start) or _LEVEL_AFTER.match(s, a.end)):
+        elif a.kind == "cardinal" and a.unit is None and 1000 <= a.value < 1e6 and a.value_max is None and (
+                _LEVEL_BEFORE.search(s, max(0, _core_start(a) - 24), _core_start(a)) or _LEVEL_AFTER.match(s, a.end)):
             a = replace(a, kind="quantity", unit="point")
         out.append(a)
     return out
+
+
+def _core_start(a: Any) -> int:
+    """Where the number itself starts in an amount's span, past a hedge ("below 7,000")."""
+    return a.start + _LEAD_WORDS.match(a.text).end()
 
 
 def _metric_tons(res: list[Any], s: str) -> list[Any]:
