@@ -179,9 +179,8 @@ def test_a_score_from_ten_counts_points_below_it_goals(sentence, unit):
 
 @pytest.mark.parametrize("sentence, code", [
     ("Caldwell First Nation is upgrading the dyke after an investment of over $15 million.", "CAD"),
-    ("These projects, supported by Greater Wellington Regional Council, cost $3 million.", "NZD"),
 ])
-def test_a_bare_dollar_in_a_first_nation_or_a_regional_council_story(sentence, code):
+def test_a_bare_dollar_in_a_first_nation_story(sentence, code):
     assert [u for _t, _v, u, _q in found(sentence) if u in ("USD", "CAD", "NZD")] == [code]
 
 

@@ -172,9 +172,14 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
         pos = nm.end()
     if words and value == 1 and value_max is None and (head := _one_head(words)):
         return head  # "one car", "one person dead", "one big problem", "One Jordanian soldier"
-    if words and re.match(r"\s*(?:[.,;:)]|$)", s[pos:]) and (cap := _capitalised_plural(words)):
+    if not words and (last := _CAPITALISED_LAST.match(s, pos)):
+        words = [(last.group(1), last.end())]  # "4 Agencies."
+    if words and re.match(r"\s*(?:[.,;:)]|$)", s[pos if pos > end else words[-1][1]:]) and (cap := _capitalised_plural(words)):
         return cap  # "in four States."
     return _capitalised_head(s, pos, words)
+
+
+_CAPITALISED_LAST = re.compile(r"\s+([A-Z][a-z]+)(?=[.,;:)]|$)")
 
 
 def _capitalised_plural(words: list[tuple[str, int]]) -> tuple[str, int] | None:

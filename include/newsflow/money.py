@@ -127,6 +127,12 @@ def dollars() -> Dollars:
 
 DOLLARS = dollars()
 
+
+@lru_cache(maxsize=64)  # once per sentence, not per "$": a long text has many
+def sentence_dollar(sentence: str, default: str = "USD") -> str:
+    """``DOLLARS.in_sentence``, cached for the sentence."""
+    return DOLLARS.in_sentence(sentence, default)
+
 _CUR_WORD_RE = re.compile(r"(?:\s+|-(?!pounds?\b))" + CUR_WORD, re.IGNORECASE)
 _CUR_CODE_AFTER = re.compile(rf"\s+(?P<code>{'|'.join(sorted(CURRENCIES.codes))})\b")
 
@@ -147,7 +153,7 @@ def currency_after(s: str, end: int, prev_money: str | None, dollar: str = "USD"
         else:
             code, frac = CURRENCIES.in_context(s, word, CURRENCIES.words[word]), 1.0
             if code == "USD" and word.startswith("dollar"):
-                code = DOLLARS.in_sentence(s, dollar)  # "dollars" in a sentence about Canada
+                code = sentence_dollar(s, dollar)  # "dollars" in a sentence about Canada
         if cw.group("adj"):
             code = CURRENCIES.adjectives[cw.group("adj").lower()]
         return code, frac, cw.end()

@@ -10,13 +10,14 @@ The units and currencies it recognises are not listed here: they come from a reg
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
 
 from newsflow import counted
 from newsflow.lexicon import word_classes
-from newsflow.money import DOLLARS, currency_after
+from newsflow.money import currency_after, sentence_dollar
 from newsflow.numchecks import (
     MONTH_NEAR,
     QUAKE_WORD,
@@ -78,7 +79,7 @@ _QUALIFIER_BEFORE = re.compile(
         f"(?P<{name}>{pat})" for name, (pat, _q) in zip(_QUALIFIER_NAMES, QUALIFIERS, strict=True)) + r")\s+$",
     re.IGNORECASE)
 _CHANGE_BEFORE = re.compile(r"\b(?:by|from|rose|fell|cut|raised|lowered|increased|decreased|dropped|rising|falling|"
-                            r"jumped|climbed|gained|lost|slid|widened|narrowed|expanded|shrank|contracted|grew|declined|"
+                            r"jumped|climbed|gained|lost|slid|widened|narrowed|"
                             r"up|down)\s+(?:\S+\s+)?$", re.I)  # "the deficit widened £4.7 billion to £8.6 billion"
 _BETWEEN_BEFORE = re.compile(r"(?:^|(?<=\s))(?:between|from)\s+$", re.IGNORECASE)
 # "increase from 26 percent to 49 percent", "rose from $3 to $4": a level before and after, not a range
@@ -101,6 +102,7 @@ _MONTH_NEAR = MONTH_NEAR
 _QUARTERS = re.compile(r"quarters?\b", re.I)  # a share only before "of" or after "by", "about"...
 _OF = re.compile(r"\s+of\b", re.I)
 _PAIR = re.compile(r"(?:\s?[-–]\s?|\s—\s|—|\s+to\s+)(?P<b>\d{1,3})\b(?![%\d]|[.,]\d)")  # "3-1", "2 — 3", "a score of 93 to 39"
+_SEATS = re.compile(r"\b(?:seats?|MPs|lawmakers|deputies|delegates|councillors|members)\b", re.I)
 _RESULT_AFTER = re.compile(r"\s+(?:lead|win|victory|defeat|loss|triumph)\b", re.I)  # "a 16 to 13 lead": a score
 _SCORE_OF = re.compile(r"\bscore\s+of\s+$", re.I)  # "by a score of 93 to 39"; not "pain score fell from 8 to 3"
 _TIME_MULTIPLIER = re.compile(r"-(?:times?|fold)\b(?!-)", re.I)  # "a four-time champion", "30-fold"
@@ -112,9 +114,10 @@ _BASE_YEAR = re.compile(r"(?:19|20)\d\d")
 _BASE_YEAR_BEFORE = re.compile(r"(?:\(|\b(?:in|constant|real)\s+)$", re.I)
 # "half of all households", "Half of the killings", "cut in half": a share (27 of the 46 real
 # "half of" are labelled 50%); not "the first half of 2022", "the southern half of California"
-_HALF_SHARE = re.compile(r"\s+of\b|(?<=\bin half)\b", re.I)
+_HALF_SHARE = re.compile(r"\s+of\b|(?<=\bin half)\b(?!\s+an?\b)", re.I)
 _HALF_PART = re.compile(r"\b(?:first|second|latter|former|other|northern|southern|eastern|western|top|bottom|back|"
-                        r"front|upper|lower)\s+$", re.I)
+                        r"front|upper|lower|final|last|own|opposing|opposition|their|his|her|its)\s+$"
+                        r"|^(?!.*\b(?:cut|cuts|slash(?:ed|es)?|reduc(?:ed|es|e)|halv(?:ed|es|e))\b).*\bin\s+$", re.I)
 _YEAR_BEFORE = re.compile(r"\b(?:in|since|by|during|until)\s+$", re.I)
 
 
@@ -210,11 +213,19 @@ def _read_range(s: str, end: int, core: Core, factor: float, currency: str | Non
     return (value, value_max, factor, end2) if value_max > value else None
 
 
+_PRESSURE = re.compile(r"\b(?:pressure|millibars?|barometric|hurricane|typhoon|cyclone|storm|depression|low)\b", re.I)
+
+
+def uend_start(s: str, end: int) -> int:
+    """Where a unit's letters start after a number (past spaces and a hyphen)."""
+    return end + len(s[end:]) - len(s[end:].lstrip(" -"))
+
+
 def _unit_after(s: str, end: int, core: Core) -> tuple[str, str, int, str | None, float] | None:
     """(kind, unit, end, dimension, factor) for a percent or measurement unit right after a
     number; the factor is a scale the symbol carries ("Bcf": a billion cubic feet)."""
     um = UNITS.match(s, end)
-    if um:
+    if um and not (um[0].name == "millibar" and s[uend_start(s, end):um[1]] == "mb" and not _PRESSURE.search(s)):
         unit, uend = um
         return unit.kind, unit.name, uend, unit.dimension, unit.factor
     if not core.is_words and end == core.end and (cf := _CELSIUS_ATTACHED.match(s, end)):
@@ -332,7 +343,7 @@ def _read_left(s: str, r: _Reading, out: list[Amount]) -> bool:
     cm = _CURRENCY_BEFORE.search(before)
     if cm and not core.is_words:
         cur = cm.group("cur")
-        r.currency = DOLLARS.in_sentence(s, r.dollar) if cur == "$" else CURRENCY_PREFIX[cur]
+        r.currency = sentence_dollar(s, r.dollar) if cur == "$" else CURRENCY_PREFIX[cur]
         r.start = base + cm.start("cur")
     elif not core.is_words and (iso := re.search(r"(?:^|(?<=[\s(]))(?P<code>[A-Z]{3})\s?$", before)) \
             and iso.group("code") in ISO_4217:
@@ -403,6 +414,7 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
     elif r.currency is None and r.factor == 1.0 and (pair := _PAIR.match(s, r.end)) \
             and (" to " not in pair.group() or _SCORE_OF.search(before) or tally_before(before)
                  or (float(pair["b"]) < r.value and not before.endswith(("from ", "From "))  # "fell from 8 to 3"
+                     and not _mentions_seats(s)  # "lost seats, dropping 55 to 48"
                      and (SCORE_BEFORE.search(before) or _RESULT_AFTER.match(s, pair.end())))) \
             and not _unit_after(s, pair.end(), r.core):  # "by a score of 93 to 39", "votes 322 to 306"
         units = score_units(s, r.start, r.value, float(pair["b"]), pair.end()) if r.value == int(r.value) else None
@@ -414,6 +426,11 @@ def _read_ranges(s: str, r: _Reading, out: list[Amount]) -> bool:
         r.end = pair.end()
         return False  # a score ("won 3-1": two counts) or a label pair ("Junctions 10-11")
     return True
+
+
+@functools.lru_cache(maxsize=64)  # once per sentence: long texts have many pairs
+def _mentions_seats(s: str) -> bool:
+    return bool(_SEATS.search(s))
 
 
 def _score_not_range(s: str, r: _Reading, second: float, end: int) -> bool:

@@ -10,6 +10,7 @@ word right before the number; this only fills amounts it left at ``=``. Amounts 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -58,13 +59,15 @@ _SIGNED_KINDS = frozenset({"percent", "count", "cardinal"})
 _SCALED = re.compile(r"[a-z]", re.I)  # "(-2.6 bn)": a scaled bare figure is money a bracket gives as a level
 _SIGNED_NEXT = re.compile(r"\s*(?:\)|[;,]\s*[-−+]|\s+or\s+[-−+])")  # not "(-6.6%, compared with -6.4%)": levels
 _SIGNED_IN_BRACKET = re.compile(r"\((?:[^()]*?(?:;|,|\bor)\s*)?[-−+]$")
-# a minus in brackets is a fall only where the sentence speaks of change before it ("Decreases
-# were recorded in ... (-5.3%)", "down slightly (-2,900 or -0.5%)"); else a negative level: "had
-# deficits equal to or higher than 3% of GDP: Greece (-7.5%), Spain (-5.1%)"
+# a minus in brackets is a fall where the sentence speaks of change ("Decreases were recorded in
+# ... (-5.3%)", "Exports to China (-8.4%) weakened"); else a negative level: "had deficits equal
+# to or higher than 3% of GDP: Greece (-7.5%), Spain (-5.1%)"
 _CHANGE_SAID = re.compile(
     rf"\b(?:{_UP_VERBS}|{_DOWN_VERBS}|up|down|fewer|lower|change[sd]?|changing|"
     r"increases?|decreases?|declines?|drops?|falls?|rises?|gains?|losses|growth|"
-    r"contract(?:ed|s|ion)?|shrink(?:ing|age)?)\b", re.I)
+    r"contract(?:ed|s|ion)?|shrink(?:ing|age)?|weaken(?:ed|s|ing)?|strengthen(?:ed|s|ing)?|dragg?(?:ed|s|ing)?|"
+    r"weigh(?:ed|s|ing)?|slow(?:ed|s|ing)?|improv(?:ed|es|ing)|worsen(?:ed|s|ing)?|deteriorat(?:ed|es|ing)|weaker|stronger)\b",
+    re.I)
 # "rose $1.12, or 1.4%", "down 15.0 million hours (0.9%)": the same change restated
 _RESTATED_GAP = re.compile(r"\s*(?:,\s*or|\(|,?\s+or)\s*")
 
@@ -75,7 +78,8 @@ def mark_changes(res: list[Any], s: str) -> list[Any]:
         if a.qualifier == "=" and a.kind in _SIGNED_KINDS and _SIGNED_IN_BRACKET.search(s, 0, a.start + (a.text[0] in "-−")) \
                 and _SIGNED_NEXT.match(s, a.end) \
                 and (a.value > 0 or a.text[0] in "-−") and not (a.kind == "cardinal" and _SCALED.search(a.text)) \
-                and (a.value > 0 or _CHANGE_SAID.search(s, 0, a.start)):
+                and (a.value > 0 or not _negative_levels(s, a.start)
+                     or (i > 0 and re.fullmatch(r"\s*\(\s*", s[res[i - 1].end:a.start]))):  # "$78.40 a barrel (-1.2%)"
             res[i] = a = replace(a, value=abs(a.value), qualifier="up" if s[a.start] == "+" or a.value > 0 else "down")
         if a.qualifier != "=" or a.kind not in _CHANGE_KINDS:
             continue
@@ -91,6 +95,20 @@ def mark_changes(res: list[Any], s: str) -> list[Any]:
                 and _CONVERSION_OPEN.fullmatch(s[a.end:b.start]) and re.match(r"\s*\)", s[b.end:]):
             res[i] = replace(a, qualifier=b.qualifier)
     return res
+
+
+@functools.lru_cache(maxsize=64)  # once per sentence, not per bracket: long texts have many
+def _speaks_of_change(s: str) -> bool:
+    return bool(_CHANGE_SAID.search(s) or re.search(r"\(\s*\+", s))
+
+
+def _negative_levels(s: str, start: int) -> bool:
+    """Whether a minus in brackets at ``start`` is a negative level ("Greece (-7.5%)" in a list of
+    deficits): only where the sentence speaks of no change anywhere, signs no figure "+", and the
+    bracket follows no figure of its own ("closed at 7,512 (-0.4%)", "$182.31 (-1.12)": changes)."""
+    if _speaks_of_change(s):
+        return False
+    return not re.search(r"[\d%]\s*\($", s[max(0, start - 12):start].rstrip("-−"))
 
 
 def _change_of(a: Any, s: str) -> str | None:

@@ -17,7 +17,7 @@ SENTENCE_OPENERS = frozenset("only just all some another nearly almost around ov
 # a hedge is no name though capitalised at the start: "Roughly 10,000", "Approximately 67"
 HEDGE_WORD = re.compile("|".join(f"(?:{pat})" for pat, q in QUALIFIERS if q in (">", ">=", "<", "<=", "~")), re.IGNORECASE)
 HEDGE_BEFORE = re.compile(rf"\b(?:{HEDGE_WORD.pattern})\s?$", re.IGNORECASE)  # "At Least 450 Dead": a headline's hedge
-PHONE_AFTER = re.compile(r"[-\s.]\d{3,}")
+PHONE_AFTER = re.compile(r"[-\s.]\d{3,}(?!-[^\W\d_])")  # not "10 500-pound bombs": a measure of each
 AGE_CONTEXT = re.compile(r"[A-Z][a-z]+,\s$")
 # "Internacional 10 points", "Labour 412 seats": a tally after a name is not part of the name
 TALLY_AFTER = re.compile(r"\s+(?:points?|goals?|seats?|votes?|medals?|wins?)\b")
@@ -68,7 +68,7 @@ def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float
         if (AGE_CONTEXT.search(before) and kind == "cardinal") or (
                 re.search(r"\w,\s$", before) and re.match(r",", s[end:]) and core_value < 120 and kind == "cardinal"):
             return False  # "Smith, 45, said", "his wife, 58, was"; but "Overall, 66 patients" counts
-        if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b", s[core_end:]):
+        if re.search(r"\d\s$", before) or re.match(r"\s\d{2,}\b(?!-[^\W\d_])", s[core_end:]):
             return False  # phone numbers in groups: "0800 555 111", "13 11 14"
         if re.match(r"[A-Z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Place|Drive|"
                     r"Boulevard|Way|Terrace|Crescent)\b", s[core_end:]):

@@ -15,7 +15,6 @@ from newsflow.numwords import (
     BIG_SCALES,
     DIGIT_WORDS,
     MONEY_ONLY_SCALES,
-    MONTHS,
     ONES,
     ORDINAL_WORDS,
     SCALES,
@@ -31,11 +30,13 @@ def alt(keys: list[str] | dict) -> str:
 
 
 _WORD_NUM = alt([*ONES, *TENS, "hundred", "dozen"])
-# "increased by 167 000" (Eurostat, Statistics Canada): one group after a plain space, a round
-# hundred, and not after a date, a label or another number ("May 12 100 people", "Quarter 3 2024",
-# "0800 611 116"), where the two numbers are two amounts or a code
-_NOT_BEFORE_GROUP = "".join(f"(?<!{m} )" for m in sorted({*MONTHS, "quarter", "no.", "article", "section", "page"}))
-_ONE_SPACE_GROUP = rf"(?=\d{{1,3}} \d00(?![\d,]|\.\d| \d))(?<!\d )(?<!\d\d )(?<!\d\d\d ){_NOT_BEFORE_GROUP}\d{{1,3}} \d00"  # digits first: cheap to fail
+# "increased by 167 000", "and 450 000 km²" (Eurostat, Statistics Canada): one group after a plain
+# space, a round hundred, right after a word that introduces an amount; never before a hyphen or a
+# glued letter ("10 500-pound bombs", "2 200m titles") nor after another number, a name or a
+# date ("Windows 10 500 million", "under 5 300 died", "May 12 100 people", "on 132 500")
+_GROUP_AFTER = "|".join(f"(?<=\\b{w} )" for w in "by of to from at about and or nearly almost some than were was is are "
+                        "totalled totaled reached".split())
+_ONE_SPACE_GROUP = rf"(?=\d{{1,3}} \d00(?![\d,]|\.\d| \d|-|[^\W\d_]))(?:{_GROUP_AFTER})\d{{1,3}} \d00"  # digits first: cheap to fail
 _DIGITS = rf"\d{{1,3}}(?:[\u00a0\u202f\u2009]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d{{1,3}}(?: \d{{3}}){{2,}}(?:[.,]\d+)?(?![\d,])|{_ONE_SPACE_GROUP}|\d+[\s-]\d/\d{{1,2}}(?![\d/])|\d{{1,2}}/\d{{1,2}}(?=\s?[a-z])(?!\s?(?:st|nd|rd|th)\b)|\d*[½¼¾⅓⅔⅛]|\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?:\.\d+)?|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+,\d+|\d+(?:[.,]\d+)?|(?<!\.)\.\d+"
 # A core: digits, or a run of number words ("twenty-five", "a dozen", "half a", "one hundred").
 _FRACTION_WORDS = r"halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?"

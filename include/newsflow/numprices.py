@@ -156,6 +156,31 @@ def shared_rates(res: list[Any], s: str) -> list[Any]:
     cur, den = rate.split(" per ", 1)
     if den in TIME_NAMES:
         return res
-    dim = next(a.dimension for a in res if a.unit == rate)
-    return [replace(a, unit=rate, dimension=dim) if a.kind == "money" and a.unit == cur and not _SCALED.search(a.text)
+    anchors = [a for a in res if a.unit == rate]
+
+    def nearest(a: Any) -> Any:
+        return min(anchors, key=lambda b: abs(b.start - a.start))
+
+    return [replace(a, unit=rate, dimension=anchors[0].dimension)
+            if a.kind == "money" and a.unit == cur and not _SCALED.search(a.text) and _same_price(a, nearest(a), s)
             else a for a in res]
+
+
+# a bare amount prices the same good only in the same clause, as a change or a level named as one
+# ("dropped more than $4", "closed at ..., after peaking at $94.74", "up from $120"); not what
+# something else costs ("a $200 rebate", "while the car costs $25,000", "where parking costs $10")
+_OTHER_CLAUSE = re.compile(r"\b(?:while|but|whereas|although|though|where|as|plus|and\s+(?:the|a|an|its|his|her|their|a)"
+                           r"|paying|pays|paid|owes?|gets?|receiv\w*|earn\w*|spen[dt]\w*|costs?)\b|;", re.I)
+_LEVEL_CUE = re.compile(r"\b(?:at|from|to|of|be|is|was|were|high|low|record|peak\w*|touch\w*|averag\w*|clos\w*|"
+                        r"open\w*|settl\w*|trad\w*|hit|reach\w*|above|below|over|under|around|about|nearly|than|"
+                        r"rais\w*|lower\w*|cut|narrow\w*|widen\w*|increas\w*|decreas\w*|rose|fell|drop\w*|jump\w*|"
+                        r"climb\w*|gain\w*|lost)\s+(?:\S+\s+){0,2}$", re.I)
+_NOUN_AFTER = re.compile(r"\s+(?!(?:a|an|per|each|every|more|less|above|below|in|on|at|from|to|since|after|up|down|"
+                         r"before|over|under|last|this|the|and|or|with|for|than|yesterday|today|\w+er)\b)[a-z]+\b")
+
+
+def _same_price(a: Any, anchor: Any, s: str) -> bool:
+    lo, hi = (a.end, anchor.start) if a.start < anchor.start else (anchor.end, a.start)
+    if _OTHER_CLAUSE.search(s, lo, hi) or _NOUN_AFTER.match(s, a.end):
+        return False
+    return a.qualifier != "=" or bool(_LEVEL_CUE.search(s, max(0, a.start - 30), a.start))

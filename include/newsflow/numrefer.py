@@ -100,6 +100,10 @@ def _harmed(a: Any, s: str) -> bool:
     return bool(_HARM_BEFORE.search(s, max(0, a.start - 40), a.start) or _HARM_AFTER.match(s, a.end))
 
 
+_NOT_PEOPLE = frozenset("death fatality casualty case infection injury".split())  # "the death toll hits 30 as 100
+# remain missing": the missing are people, not deaths
+
+
 def elided_antecedents(res: list[Any], s: str) -> list[Any]:
     """"Two British Army soldiers are killed and two others are injured", "four passengers are
     killed and another five wounded": the people left out are the ones the clause counted just
@@ -112,7 +116,8 @@ def elided_antecedents(res: list[Any], s: str) -> list[Any]:
                 or _BARE.fullmatch(a.text)):  # "21 workers are injured, 13 are still missing"
             continue
         prev = next((b for b in reversed(res[:i]) if b.kind == "count" and b.unit), None)
-        if prev and prev.unit not in TIME_NAMES and " per " not in prev.unit and _HARM_AFTER.match(s, prev.end) \
+        if prev and prev.unit not in TIME_NAMES and prev.unit not in _NOT_PEOPLE and " per " not in prev.unit \
+                and _HARM_AFTER.match(s, prev.end) \
                 and not _HARM_BEFORE.search(s, max(0, prev.start - 40), prev.start) and ";" not in s[prev.end:a.start]:
             res[i] = replace(a, unit=prev.unit)
     return res

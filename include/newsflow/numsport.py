@@ -53,6 +53,14 @@ _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence nam
     (re.compile(r"\b(?:innings?|baseball|MLB|home\s+runs?)\b", re.I), "run"),
     (re.compile(r"\b(?:tennis|volleyball)\b", re.I), "set"),
     (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b|\bBowl\b", re.I), "point"),
+    # sports and competitions counted in goals whatever the score ("beat Croatia 13-11 in the water
+    # polo final", "thrashed Werder Bremen 10-0 in the Bundesliga"); not "football" (NFL or soccer)
+    (re.compile(r"\b(?:soccer|(?:ice|field)\s+hockey|hockey|handball|water\s+polo|lacrosse|futsal|NHL|MLS|FIFA|UEFA|"
+                r"Bundesliga|Premier\s+League|La\s+Liga|Serie\s+A|Ligue\s+1|Eredivisie|Champions\s+League|"
+                r"Europa\s+League|Confederations\s+Cup|Euro\s+20\d\d|world\s+juniors|Hockeyroos|Black\s+Sticks)\b"), "goal"),
+    # a cup or a qualifier names no sport: goals below 20 a side ("13-0 in a World Cup qualifier"), not
+    # a rugby World Cup final's "34–17" (sport_unit)
+    (re.compile(r"\b(?:World\s+Cup|qualifier)\b"), "goal below 20"),
 )
 
 
@@ -147,7 +155,7 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     verb = SCORE_BEFORE.search(before)
     if not (verb or _SCORE_AFTER.match(s, end) or results_line):
         return None
-    sport = _SPORT.search(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
+    sport = _says_sport(s) or _SPORT_AFTER.match(s, end)  # "led 17-14 at halftime" says sport itself
     word = " ".join(verb.group(1).lower().split()) if verb else ""
     leading = word in ("led", "leads", "lead", "trailed") and not _LEAD_OF.search(before)
     if not sport and (_not_sport(s) or leading or word in _NEEDS_SPORT):
@@ -157,17 +165,31 @@ def score_unit(s: str, start: int, first: float, second: float, end: int) -> str
     return sport_unit(s, first, second, series=series)
 
 
+@functools.lru_cache(maxsize=64)  # once per sentence: a long results page has many scores
+def _says_sport(s: str) -> bool:
+    return bool(_SPORT.search(s))
+
+
 def sport_unit(s: str, first: float, second: float, series: bool = True) -> str:
     """What a score in sentence ``s`` counts: the unit of the sport it names, else points from
     10 (48 of the 51 real-news labels of a score between 10 and 15 are points) and goals below. ``series``: whether a series counts its games or matches ("the Heat lead the
     NBA series 3–1", "England lead 5-match series 3–1"); not in a results line ("Japan Series: ...")."""
+    named = _named_sport(s, series)
+    if named == "goal below 20":
+        named = "goal" if max(first, second) < 20 else "point"
+    return named or ("point" if max(first, second) >= 10 else "goal")  # goals reach ten in 3 of 177 real labels
+
+
+@functools.lru_cache(maxsize=64)  # once per sentence: a long results page has many scores
+def _named_sport(s: str, series: bool) -> str | None:
+    """The unit of the series, sport or team a sentence names, or None."""
     team = _team_unit(s)
     if series and _SERIES.search(s):  # "the Heat lead the NBA series 3–1", "Royals win series 4–2"; "won the Test series 4–0"
         return "game" if team or _GAME_SERIES.search(s) else "match"
     for pattern, unit in _SPORT_UNITS[0 if series else 1:]:
         if pattern.search(s):
             return unit
-    return team or ("point" if max(first, second) >= 10 else "goal")  # goals reach ten in 3 of 177 real labels
+    return team
 
 
 @functools.cache

@@ -38,8 +38,8 @@ _PLURAL_FROM = re.compile(r"\b(?P<noun>[a-z]+s)\s+from\s+(?:\d[\d,]*\s+to\s+)?$"
 _PLURAL_BEFORE_PAREN = re.compile(r"\b(?P<noun>[a-z]+(?:s|people|men|children))\s*\($")
 # Labour-market subjects that stand for what they count: "employment rose by 252,000" (jobs).
 _LABOUR_SUBJECT = re.compile(
-    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims))[^,;()%]{{0,60}}(?:\([+−-]?)?$"
-    r"|\bdeath\s+(?P<toll>tolls?)\b[^,;%]{0,100}$", re.I)  # "the death toll in ... attacks ... increases to 107"
+    rf"\b(?P<noun>{'|'.join(COUNTED_SUBJECTS)})\b(?!\s+(?:rate|benefits?|insurance|claims|prices?|futures|costs?|values?))[^,;()%]{{0,60}}(?:\([+−-]?)?$"
+    r"|\bdeath\s+(?P<toll>tolls?)\b[^,;%\d]{0,100}$", re.I)  # "the death toll in ... attacks ... increases to 107"
 
 
 def counted_before(s: str, start: int) -> str | None:
@@ -73,7 +73,8 @@ _TOLL_TO = re.compile(r"\bdeath\s+tolls?\s+(?:\w+\s+){0,3}?(?:to|at|of|reaches|r
 
 # the toll's verb right before the number, however far the toll was named: "The death toll of the
 # landslide in Cebu, Philippines rise to 77"
-_TOLL_VERB = re.compile(r"\bdeath\s+tolls?\b[^.;:]{0,100}?\b(?:rise[sn]?|rose|climb(?:s|ed)?|increase[sd]?|"
+_TOLL_VERB = re.compile(r"\bdeath\s+tolls?\b(?:(?!\b(?:number|cases|infections|when|while|as|although|though|with|that|"
+                        r"said|says|but|which|who)\b)[^.;:\d]){0,100}?\b(?:rise[sn]?|rose|climb(?:s|ed)?|increase[sd]?|"
                         r"reach(?:es|ed)?|jump(?:s|ed)?|grows?|grew|grown|mount(?:s|ed)?|soar(?:s|ed)?)\s+(?:to|at)\s+"
                         r"(?:(?:about|around|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
 

@@ -112,7 +112,7 @@ COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 COUNTED_SUBJECTS = {"employment": "job", "payrolls": "job", "payroll": "job", "unemployment": "person",
                     "toll": "death", "tolls": "death", "ridership": "passenger",
                     "population": "person",  # "the U.S. population grew by 2.3 million"
-                    "migration": "person",  # "annual net migration peaked at 60,700": people
+                    "net migration": "person",  # "annual net migration peaked at 60,700": people
                     "cattle": "head", "marketings": "head"}  # "Cattle on feed ... totaled 11.6 million": head
 # Plural nouns that are measured, not counted: "prices rose to 80" does not count prices.
 MEASURE_NOUNS = frozenset(
