@@ -32,6 +32,12 @@ LAYOUT_TOKENS = st.sampled_from([
     "a third", "is", "weekly earnings", "($712)", "Sterling Heights, Michigan,", "crew", "members", "named storms",
     "could become", "hurricanes", "category", "pounds", "landings", "°", "Fahrenheit", "weeklong", "and a half",
     "death toll", "Kills", "At Least", "Dead", "at least", "up to", "votes", "to", "one of", "leaks", "separate",
+    # session 23: space-grouped thousands, measures inside counts, race times, house-style capitals,
+    # bracketed signs, index levels, coordinates, ages, event distances, shared price rates
+    "167 000", "by", "500-pound", "bombs", "three-and-a-half", "2:08.94", "clocked in at", "1:59:27.7", "Member",
+    "States", "had", "mb", "(-7.5%)", "(+5%)", "widened", "10,000th", "25.1N", "80.4W", "their 70s", "25 and older",
+    "100m", "hurdles", "half of", "in half", "rises to", "closed at", "Nikkei", "a barrel", "per cwt", "MMBtu",
+    "job openings", "net migration", "charged", "water polo", "World Cup", "6.5 to seven percent", "day 8:",
 ])
 NEWSY = st.lists(st.one_of(TOKENS, LAYOUT_TOKENS), max_size=40).map(" ".join)
 # Arbitrary Unicode (surrogates cannot be in a decoded text), and the two mixed.
