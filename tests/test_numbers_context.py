@@ -492,3 +492,15 @@ def test_reviewed_misfires_of_session_22_last_rules(sentence, expected):
 def test_and_a_third_after_a_group_is_the_next_one_of_it():
     got = [(a.text, a.kind, a.value) for a in extract("Two of the officers are killed and a third is wounded.")]
     assert got == [("Two", "count", 2.0), ("a third", "ordinal", 3.0)]
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Global wheat production is raised 1.5 million tons to 790.2 million.", "tonne"),
+    ("Thailand's rice exports are forecast at 8.5 million tons this year.", "tonne"),
+    ("Ukraine's corn crop is lowered 2 million tons.", "tonne"),
+    ("The plant recalled 40,000 pounds (20 tons) of ground beef.", "ton"),
+    ("Florida's orange crop is forecast at 2.1 million tons.", "ton"),
+    ("The bridge can carry 40 tons.", "ton"),
+])
+def test_tons_of_a_world_crop_are_metric_tonnes_but_us_tons_stay_tons(sentence, unit):
+    assert {u for _t, _v, u in found(sentence) if u and "ton" in u} == {unit}

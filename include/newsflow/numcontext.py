@@ -60,6 +60,9 @@ _MARKET = re.compile(r"\b(?:Dow|S&P|Standard\s*&\s*Poor['’]s|Nasdaq|NASDAQ|FTS
 _A_HALF = re.compile(r"an?\s+half", re.I)
 _RUNNING = re.compile(r"\b(?:run|runs|runners?|running|race|races|marathons?|walk|fun\s+run|athletics)\b", re.I)
 _GLUED_K = re.compile(r"[Kk]\b")
+_WORLD_TONS = re.compile(r"\b(?:world|global|worldwide|exports?|exporters?|imports?|production|harvest(?:ed)?|crops?|"
+                         r"stocks|trade|rice|wheat|corn|maize|grain|soybeans?|sugar|cocoa|coffee)\b", re.I)
+_US_TONS = re.compile(r"\b(?:pounds?|short|United\s+States|California|Texas|Florida|domestic)\b", re.I)
 _INDEX_NAME = re.compile(r"\s+(?:index|Index)\b")
 _LEVEL_BEFORE = re.compile(r"\b(?:of|was|is|were|below|above|past|the|at|to)\s+$", re.I)
 _LEVEL_AFTER = re.compile(r"\s+(?:mark|level|barrier|threshold)\b", re.I)
@@ -317,8 +320,13 @@ def _core_start(a: Any) -> int:
 
 def _metric_tons(res: list[Any], s: str) -> list[Any]:
     """"5.63 tons per hectare", "2 million tons from 1.5 million hectares": tons beside a metric
-    area are metric tonnes (a short ton is a US measure, never per hectare)."""
-    if not any(a.unit and "hectare" in a.unit for a in res):
+    area are metric tonnes (a short ton is a US measure, never per hectare). So are the tons of a
+    world market's crops ("global rice production ... 478.6 million tons", USDA's world tables
+    are metric), unless the sentence is about US pounds, states or the United States itself
+    (real labels: 25 tonne against 1 where such a sentence's tons were left as tons)."""
+    if not any(a.unit and "hectare" in a.unit for a in res) and not (
+            any(a.unit and re.fullmatch(r"ton(?: per .+)?", a.unit) for a in res)
+            and _WORLD_TONS.search(s) and not _US_TONS.search(s)):
         return res
     return [replace(a, unit="tonne" + a.unit[3:]) if a.unit and re.fullmatch(r"ton(?: per .+)?", a.unit) else a
             for a in res]
