@@ -46,6 +46,11 @@ bare); a bare gold level (1,000 or more, digits only) in a sentence naming an in
 Death tolls (session 23): 68 of the 82 bare figures after "death toll" in the real-news dev sets
 are labelled "death"; a gold count of "person" whose span is a bare number after "death toll"
 gets "death".
+
+Periods said after an amount (session 24): "About 1.3 million people die each year" is "person
+per year" for every real labeller (17 such counts and money amounts in the real-news dev sets,
+none left plain); a gold count or money amount followed in its clause, within seven words and
+before the next gold amount, by "each"/"every" year, month, week or day gets the rate.
 """
 
 from __future__ import annotations
@@ -84,7 +89,7 @@ def migrate(path: Path, write: bool) -> int:
                     and (nxt["unit"] or "").startswith(m["unit"] + " per ") and re.search(r"\bto\s*$", between):
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {nxt['unit']}")
                 m["unit"], changed = nxt["unit"], changed + 1
-        changed += _shared_rate(ex, path) + _toll_deaths(ex, path) + _index_levels(ex, path)
+        changed += _shared_rate(ex, path) + _toll_deaths(ex, path) + _index_levels(ex, path) + _each_period(ex, path)
         for m in ex["numbers"]:
             for rule, strict, inclusive in ((AT_LEAST, ">", ">="), (UP_TO, "<", "<=")):
                 if m["qualifier"] == strict and rule.match(m["text"]):
@@ -142,6 +147,25 @@ def _index_levels(ex: dict, path: Path) -> int:
             print(f"change {path.stem} {ex['id']}: {m['text']!r} None -> point")
             m.update(kind="quantity", unit="point")
             changed += 1
+    return changed
+
+
+EACH = re.compile(r"(?:\s+[^\s,;:.!?()]+){0,7}?\s+(?:each|every)\s+(year|month|week|day)\b", re.I)
+
+
+def _each_period(ex: dict, path: Path) -> int:
+    """A count or money amount with "each year" after it in its clause is a rate."""
+    text, changed = ex["text"], 0
+    starts = sorted(text.find(m["text"]) for m in ex["numbers"])
+    for m in ex["numbers"]:
+        start = text.find(m["text"])
+        end = start + len(m["text"])
+        limit = next((s for s in starts if s >= end), len(text))
+        each = EACH.match(text[:limit], end)
+        if m["kind"] in ("count", "money") and m["unit"] and " per " not in m["unit"] and each \
+                and not re.search(r"\b(?:the|these|those|its|their|our|all)\s+$", text[max(0, start - 8):start], re.I):
+            print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {m['unit']} per {each[1].lower()}")
+            m["unit"], changed = f"{m['unit']} per {each[1].lower()}", changed + 1
     return changed
 
 

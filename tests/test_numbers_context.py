@@ -504,3 +504,25 @@ def test_and_a_third_after_a_group_is_the_next_one_of_it():
 ])
 def test_tons_of_a_world_crop_are_metric_tonnes_but_us_tons_stay_tons(sentence, unit):
     assert {u for _t, _v, u in found(sentence) if u and "ton" in u} == {unit}
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("Lahaina draws 2 million visitors each year.", "2 million visitors", "visitor per year"),
+    ("Experts estimate that 275,000 women worldwide die of the disease every year.", "275,000 women", "woman per year"),
+    ("The economy is adding about 200,000 jobs each month.", "about 200,000 jobs", "job per month"),
+    ("Each year, nearly 900,000 Americans die prematurely.", "nearly 900,000 Americans", "American per year"),
+    ("They estimate that Africa spends $5 billion on rice imports every year.", "$5 billion", "USD per year"),
+    ("The cuts are aimed at saving US$7 billion of annual costs.", "US$7 billion", "USD per year"),
+])
+def test_an_amount_with_each_year_in_its_clause_is_a_rate(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The 40 members meet each year in May.",
+    "Output grew 3 percent in each year from 2011 to 2013.",
+    "It hired 300 people, and each year since it has hired more.",
+    "Inflation ran at a 2 percent annual rate.",
+])
+def test_a_fixed_group_a_percent_or_another_clause_takes_no_period(sentence):
+    assert not any(" per " in (u or "") for _t, _v, u in found(sentence))

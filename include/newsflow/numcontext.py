@@ -96,7 +96,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = population_rates(listed_tallies(_conversion_units(compound_spans(list(out), s), s), s), s)
     res = _conversions(res, s)
     res = _shared_rates(exchange_rates(res, s), s)
-    res = _periodic_pay(res, s)
+    res = _each_period(_periodic_pay(res, s), s)
     res = _quake_magnitudes(res, s)
     res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
     res = _abbreviated_rates(res, s)
@@ -247,6 +247,36 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
                                      dimension=rate_dimension(res[j].dimension, "time"))
             for k in _bracketed_alongside(res, s, i):  # "weekly earnings of Blacks ($712) and Hispanics ($684)"
                 res[k] = replace(res[k], unit=f"{res[k].unit} per {per}", dimension=rate_dimension(res[k].dimension, "time"))
+    return res
+
+
+# "2 million visitors each year", "275,000 women worldwide die of cervical cancer every year": a
+# period said after the amount, in its clause (not "in each year from 2011", not a percent)
+_EACH_AFTER = re.compile(r"(?P<gap>(?:\s+[^\s,;:.!?()]+){0,7}?)\s+(?:each|every)\s+(?P<period>year|month|week|day)\b(?!['’])", re.I)
+_EACH_BEFORE = re.compile(r"\b(?:Each|Every)\s+(?P<period>year|month|week|day)\s*,\s*(?:[^\s,;:.!?()]+\s+){0,4}$", re.I)
+_ANNUAL_MONEY = re.compile(r"\s+(?:(?:of|in)\s+)?(?:annual|yearly)\s+(?!rates?\b|growth\b|inflation\b)[a-z]", re.I)
+_FIXED_GROUP = re.compile(r"\b(?:the|these|those|its|their|our|all)\s+$", re.I)
+_PREPOSITION_LAST = re.compile(r"\b(?:in|within|for|over|than|of|from)$", re.I)
+
+
+def _each_period(res: list[Any], s: str) -> list[Any]:
+    """A count or money said with "each year"/"every month" after it in its clause, or after a
+    leading "Each year," is a rate ("2 million visitors each year" is visitor per year; in the
+    real dev sets 17 such labels are rates, none plain); so is money "of annual costs"."""
+    for i, a in enumerate(res):
+        if a.kind not in ("count", "money") or a.unit is None or " per " in a.unit:
+            continue
+        limit = res[i + 1].start if i + 1 < len(res) else len(s)
+        after = _EACH_AFTER.match(s, a.end, limit)
+        if after and _PREPOSITION_LAST.search(after["gap"]):
+            after = None
+        before = _EACH_BEFORE.search(s, max(res[i - 1].end if i else 0, a.start - 60), a.start)
+        if _FIXED_GROUP.search(s, max(0, a.start - 8), a.start):
+            continue  # "the 40 members meet each year": a fixed group, not a flow
+        period = (after or before)["period"].lower() if (after or before) else (
+            "year" if a.kind == "money" and _ANNUAL_MONEY.match(s, a.end) else None)
+        if period:
+            res[i] = replace(a, unit=f"{a.unit} per {period}", dimension=rate_dimension(a.dimension, "time"))
     return res
 
 
