@@ -196,3 +196,18 @@ def test_baseball_innings_are_innings_of_one():
 def test_a_series_named_before_its_verb():
     s = "England 173/5 (19.3 ov.) beat West Indies 169/7 (20 ov.) by 5 wickets Series tied 1–1 with none to play."
     assert [a.unit for a in extract(s)][-2:] == ["match", "match"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("England 600/6d;  West Indies 398/5 (Ramnaresh Sarwan 184*).",
+     [(600.0, "run"), (6.0, "wicket"), (398.0, "run"), (5.0, "wicket"), (184.0, "run")]),
+    ("Australia 466 and 51/1;  South Africa 220 (AB de Villiers 104*).",
+     [(466.0, "run"), (51.0, "run"), (1.0, "wicket"), (220.0, "run"), (104.0, "run")]),
+])
+def test_a_declared_total_or_a_not_out_star_marks_a_scorecard_without_cricket_words(line, expected):
+    assert [(a.value, a.unit) for a in extract(line) if a.kind != "ordinal"] == expected
+
+
+def test_a_star_after_a_rating_marks_no_scorecard():
+    units = {a.unit for a in extract("The hotel was rated 4.5* by 200 users, and Smith 5* by 20.")}
+    assert not units & {"run", "wicket"}

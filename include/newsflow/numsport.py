@@ -324,6 +324,8 @@ _BRACKET = re.compile(r"\((?P<body>[^()]{3,200})\)")
 # a scorecard's own words: not "Test" alone (medical, school and rugby Tests), nor "over €50,000"
 _SCORECARD_WORDS = re.compile(r"\b(?:cricket\w*|innings|wickets?|batsm[ae]n|bowl(?:ed|er|ers|ing)|top-scor\w+|ODIs?|T20s?|"
                               r"overs|\d+(?:\.\d)?\s+overs?|ov\.|dec|not\s+out)\b")
+# a scorecard's own marks: a declared total "600/6d", a batsman not out "(Sarwan 184*)"
+_SCORECARD_MARKS = re.compile(r"(?<![\w/.])[1-9]\d{1,2}/(?:\d|10)d\b|(?<=[A-Za-z]\s)\d{1,3}\*(?![\w*])")
 _BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})(?![,.]\d)\*?(?=\s*(?:[,;]|$))")
 # Tennis: a seed in square brackets after a player ("Dinara Safina [1]") is a place, not a count;
 # a tiebreak after a set of 7–6 gives the loser's points alone ("6–7(5)").
@@ -376,7 +378,7 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     if hyphens and _SCORE_CUE.search(s) and not _not_sport(s):
         unit = sport_unit(s, float(hyphens[0]["x"]), float(hyphens[0]["y"]), series=False)  # once: the sentence's sport
         found += [(m, [count(m, "x", unit), count(m, "y", unit)]) for m in hyphens]
-    if _SCORECARD_WORDS.search(s):  # not "runs" alone: "a 19–0 run"
+    if _SCORECARD_WORDS.search(s) or _SCORECARD_MARKS.search(s):  # not "runs" alone: "a 19–0 run"
         found += _inline_scorecard(s, count)
     if "[" in s:
         found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
