@@ -526,3 +526,17 @@ def test_an_amount_with_each_year_in_its_clause_is_a_rate(sentence, text, unit):
 ])
 def test_a_fixed_group_a_percent_or_another_clause_takes_no_period(sentence):
     assert not any(" per " in (u or "") for _t, _v, u in found(sentence))
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Privately-owned housing starts in June were at a seasonally adjusted annual rate of 1,353,000.", "1,353,000"),
+    ("Authorizations of units in buildings with five units or more were at a rate of 360,000 in June.", "360,000"),
+    ("The September rate for units in buildings with five units or more was 286,000.", "286,000"),
+])
+def test_a_housing_release_level_at_a_rate_is_housing_units_a_year(sentence, text):
+    assert (text, "housing unit per year") in [(t, u) for t, _v, u in found(sentence)]
+
+
+def test_a_rate_of_something_else_beside_housing_words_is_no_housing_rate():
+    got = found("Housing costs rose while the jobless rate of 4.1 percent held and 2,000 homes were sold.")
+    assert all(u != "housing unit per year" for _t, _v, u in got)

@@ -96,7 +96,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = population_rates(listed_tallies(_conversion_units(compound_spans(list(out), s), s), s), s)
     res = _conversions(res, s)
     res = _shared_rates(exchange_rates(res, s), s)
-    res = _each_period(_periodic_pay(res, s), s)
+    res = _housing_rates(_each_period(_periodic_pay(res, s), s), s)
     res = _quake_magnitudes(res, s)
     res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
     res = _abbreviated_rates(res, s)
@@ -277,6 +277,25 @@ def _each_period(res: list[Any], s: str) -> list[Any]:
             "year" if a.kind == "money" and _ANNUAL_MONEY.match(s, a.end) else None)
         if period:
             res[i] = replace(a, unit=f"{a.unit} per {period}", dimension=rate_dimension(a.dimension, "time"))
+    return res
+
+
+# "housing starts ... were at a seasonally adjusted annual rate of 1,353,000", "the revised May
+# figure of 956,000": a statistics office's level of building, in housing units a year
+_HOUSING = re.compile(r"\b(?:housing\s+(?:units?|starts)|building\s+permits?|authori[sz]ations?|units\s+in\s+buildings)\b", re.I)
+_RATE_WAS = re.compile(r"\b(?:rate|figure)\b[^.;,\d]{0,60}?\b(?:was|of|at)\s+$", re.I)
+
+
+def _housing_rates(res: list[Any], s: str) -> list[Any]:
+    """A bare level at a "rate of" or "figure of" in a release on housing starts or permits is
+    housing units per year, the seasonally adjusted annual rate the release states (11 labels in
+    three real dev sets, none otherwise)."""
+    if not _HOUSING.search(s):
+        return res
+    for i, a in enumerate(res):
+        if ((a.kind == "cardinal" and a.unit is None) or a.unit == "unit") and a.value >= 1000 and a.value == int(a.value) \
+                and _RATE_WAS.search(s, max(0, a.start - 80), a.start):
+            res[i] = replace(a, kind="count", unit="housing unit per year", dimension=None)
     return res
 
 
