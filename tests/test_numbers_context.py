@@ -540,3 +540,17 @@ def test_a_housing_release_level_at_a_rate_is_housing_units_a_year(sentence, tex
 def test_a_rate_of_something_else_beside_housing_words_is_no_housing_rate():
     got = found("Housing costs rose while the jobless rate of 4.1 percent held and 2,000 homes were sold.")
     assert all(u != "housing unit per year" for _t, _v, u in got)
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("The government has reduced its stake in the company from 61 to about 26 percent.", "61"),
+    ("We are seeing containment in the 50 and 60 percent range.", "50"),
+    ("The jobless rate fell from 5.2 to 4.9 percent.", "5.2"),
+])
+def test_a_bare_number_paired_with_a_percent_is_a_percent(sentence, text):
+    assert any(t.endswith(text) and u == "percent" for t, _v, u in found(sentence))
+
+
+def test_a_number_before_a_percent_in_another_phrase_is_no_percent():
+    got = dict((t, u) for t, _v, u in found("Of the 40 members, 12 voted; turnout was 30 percent."))
+    assert got["12"] != "percent" and got["30 percent"] == "percent"

@@ -37,6 +37,7 @@ _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughl
 _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
+_PAIRED = re.compile(r"\s+(?:to|and|or)\s+")
 _NEAR_CHARS = 400
 _LEAD_WORDS = re.compile(r"(?:(?:[a-z]+\s+){0,3}(?=\d))?", re.I)  # "fell by 9,000": the clause names the noun before the verb
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[a-z]{2,5})\)")  # "13.5 million metric tons (mmt)"
@@ -111,6 +112,11 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     for i, a in enumerate(res):
         if a.kind == "cardinal" and a.unit is None and a.value == 1 and counted.counts_people(tail(s, a.start, 40)[0]):
             res[i] = replace(a, kind="count", unit="person")  # "Suicide Bomber Kills 1"
+            continue
+        if a.kind == "cardinal" and a.unit is None and i + 1 < len(res) and res[i + 1].kind == "percent" \
+                and _PAIRED.fullmatch(s, a.end, res[i + 1].start):
+            b = res[i + 1]  # "from 61 to about 26 percent", "in the 50 and 60 percent": one unit for the pair
+            res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
             continue
         if a.kind != "cardinal" or (a.unit or "").split(" per ")[0] == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
             continue
