@@ -51,6 +51,10 @@ Periods said after an amount (session 24): "About 1.3 million people die each ye
 per year" for every real labeller (17 such counts and money amounts in the real-news dev sets,
 none left plain); a gold count or money amount followed in its clause, within seven words and
 before the next gold amount, by "each"/"every" year, month, week or day gets the rate.
+
+Fertility rates (session 24): every real labeller gives a bare fertility rate ("declined from
+1.96 in 2008 to 1.90") the unit "baby per woman" (7 labels, none bare); a gold unitless decimal
+in a sentence naming a fertility rate gets it.
 """
 
 from __future__ import annotations
@@ -89,7 +93,7 @@ def migrate(path: Path, write: bool) -> int:
                     and (nxt["unit"] or "").startswith(m["unit"] + " per ") and re.search(r"\bto\s*$", between):
                 print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {nxt['unit']}")
                 m["unit"], changed = nxt["unit"], changed + 1
-        changed += _shared_rate(ex, path) + _toll_deaths(ex, path) + _index_levels(ex, path) + _each_period(ex, path)
+        changed += _shared_rate(ex, path) + _toll_deaths(ex, path) + _index_levels(ex, path) + _each_period(ex, path) + _fertility(ex, path)
         for m in ex["numbers"]:
             for rule, strict, inclusive in ((AT_LEAST, ">", ">="), (UP_TO, "<", "<=")):
                 if m["qualifier"] == strict and rule.match(m["text"]):
@@ -166,6 +170,19 @@ def _each_period(ex: dict, path: Path) -> int:
                 and not re.search(r"\b(?:the|these|those|its|their|our|all)\s+$", text[max(0, start - 8):start], re.I):
             print(f"change {path.stem} {ex['id']}: {m['text']!r} {m['unit']} -> {m['unit']} per {each[1].lower()}")
             m["unit"], changed = f"{m['unit']} per {each[1].lower()}", changed + 1
+    return changed
+
+
+def _fertility(ex: dict, path: Path) -> int:
+    """A bare decimal in a sentence about a fertility rate is babies per woman."""
+    if not re.search(r"\bfertility\s+rates?\b", ex["text"], re.I):
+        return 0
+    changed = 0
+    for m in ex["numbers"]:
+        if m["kind"] == "cardinal" and m["unit"] is None and "." in m["text"] and 0.5 <= m["value"] < 10:
+            print(f"change {path.stem} {ex['id']}: {m['text']!r} None -> baby per woman")
+            m.update(kind="count", unit="baby per woman")
+            changed += 1
     return changed
 
 

@@ -554,3 +554,25 @@ def test_a_bare_number_paired_with_a_percent_is_a_percent(sentence, text):
 def test_a_number_before_a_percent_in_another_phrase_is_no_percent():
     got = dict((t, u) for t, _v, u in found("Of the 40 members, 12 voted; turnout was 30 percent."))
     assert got["12"] != "percent" and got["30 percent"] == "percent"
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Scientists have upgraded the magnitude of the quake from 9.0 to around 9.1.", "9.0"),
+    ("The agency estimated its magnitude at a minimum of 7.8.", "a minimum of 7.8"),
+    ("Six earthquakes, the first 5.3 Mw, shook the region.", "5.3 Mw"),
+    ("Officials called it a 7.1 magnitude quake, while the USGS puts it at 6.9.", "6.9"),
+])
+def test_a_bare_decimal_where_a_quake_or_its_magnitude_is_named_is_a_magnitude(sentence, text):
+    assert (text, "magnitude") in [(t, u) for t, _v, u in found(sentence)]
+
+
+def test_a_quake_sentence_without_the_word_keeps_other_decimals_bare():
+    assert [u for _t, _v, u in found("After the quake the region's output index fell 2.3.")] == [None]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("The total fertility rate declined from 1.96 in 2008 to 1.90 in 2009.", "1.90"),
+    ("South Korea's fertility rate fell to 0.72 last year.", "0.72"),
+])
+def test_a_bare_fertility_rate_is_babies_per_woman(sentence, text):
+    assert (text, "baby per woman") in [(t, u) for t, _v, u in found(sentence)]

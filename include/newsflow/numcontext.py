@@ -52,6 +52,10 @@ _PERIODIC_PAY = re.compile(
     r"incomes?|rents?|earnings|stipends?|allowances?|pensions?|premiums?|subscriptions?|fees?)\b", re.I)
 _QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
 _QUAKE_AFTER = re.compile(r"[\s-]+(?:magnitude\s+)?(?:earthquake|quake|aftershock|tremor|temblor)s?\b", re.I)
+_MAGNITUDE_WORD = re.compile(r"\bmagnitude\b", re.I)
+_ONE_DECIMAL = re.compile(r"\d\.\d(?:[-–]\d\.\d)?")
+_MW_AFTER = re.compile(r"\s?Mw\b")
+_FERTILITY = re.compile(r"\bfertility\s+rates?\b", re.I)
 _M_BEFORE = re.compile(r"\bM\s?$")  # "M 6.5 or larger": a magnitude as seismologists write it
 _QUAKE_BEFORE = re.compile(r"\b(?:earthquake|quake|aftershock|tremor|temblor)s?\s+(?:\w+\s+){0,3}?"
                            r"(?:was|is|measured|measuring|registered|registering|of)\s+(?:an?\s+)?(?:magnitude\s+)?$", re.I)
@@ -98,7 +102,7 @@ def share_context(out: list[Any], s: str) -> list[Any]:
     res = _conversions(res, s)
     res = _shared_rates(exchange_rates(res, s), s)
     res = _housing_rates(_each_period(_periodic_pay(res, s), s), s)
-    res = _quake_magnitudes(res, s)
+    res = _fertility_rates(_quake_magnitudes(res, s), s)
     res = _metric_tons(_index_points(_race_distances(_half_compounds(res, s), s), s), s)
     res = _abbreviated_rates(res, s)
     res = _headline_millions(res, s)
@@ -327,23 +331,30 @@ def _bracketed_alongside(res: list[Any], s: str, i: int) -> list[int]:
 def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
     """"a 4.8 aftershock", "the quake was a 6.7": a bare number with one decimal between 1 and
     10 right before an earthquake noun, or right after "quake ... was/measured", is its
-    magnitude (news rarely writes the word). Anywhere else in the sentence it stays bare ("the
+    magnitude (news rarely writes the word); so is "5.3 Mw". Where the sentence says
+    "magnitude" itself, every such number is one ("upgraded the magnitude of the quake from 9.0
+    to around 9.1-9.3", "the USGS puts it at 6.9"). Anywhere else it stays bare ("the
     quake-hit region's output fell 2.3")."""
-    if not _QUAKE.search(s) or "magnitude" not in UNITS.units:
+    named = _MAGNITUDE_WORD.search(s)
+    if not (named or _QUAKE.search(s)) or "magnitude" not in UNITS.units:
         return res
     unit = UNITS.units["magnitude"]
     for i, a in enumerate(res):
-        if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
-                and 1 <= a.value < 10 and (_QUAKE_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])
+        if a.kind == "cardinal" and a.unit is None and _ONE_DECIMAL.fullmatch(a.text.split()[-1]) \
+                and 1 <= a.value < 10 and (named or _QUAKE_AFTER.match(s, a.end) or _MW_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])
                                            or _M_BEFORE.search(s, max(0, a.start - 3), a.start)):
-            res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
+            end = mw.end() if (mw := _MW_AFTER.match(s, a.end)) else a.end
+            res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension, end=end, text=s[a.start:end])
     return res
-    unit = UNITS.units["magnitude"]
-    for i, a in enumerate(res):
-        if a.kind == "cardinal" and a.unit is None and re.fullmatch(r"\d\.\d", a.text.split()[-1]) \
-                and 1 <= a.value < 10:
-            res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension)
-    return res
+
+
+def _fertility_rates(res: list[Any], s: str) -> list[Any]:
+    """"the total fertility rate declined from 1.96 in 2008 to 1.90": in a sentence about a
+    fertility rate a bare decimal below ten is babies per woman, as every real label has it."""
+    if not _FERTILITY.search(s):
+        return res
+    return [replace(a, kind="count", unit="baby per woman", dimension=None)
+            if a.kind == "cardinal" and a.unit is None and 0.5 <= a.value < 10 and "." in a.text else a for a in res]
 
 
 def _index_points(res: list[Any], s: str) -> list[Any]:
