@@ -576,3 +576,13 @@ def test_a_quake_sentence_without_the_word_keeps_other_decimals_bare():
 ])
 def test_a_bare_fertility_rate_is_babies_per_woman(sentence, text):
     assert (text, "baby per woman") in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("The unemployment rate inched lower, falling 0.2 point to 9.5 percent.", "falling 0.2 point", "percentage point"),
+    ("Participation rate increased 0.1 pts to 64.6%.", "increased 0.1 pts", "percentage point"),
+    ("The employment rate was 71.0 per cent, up 0.4 on the quarter.", "up 0.4", "percentage point"),
+    ("Inflation rose to 2.4 percent, up from 2.1 in May.", "up from 2.1", "percent"),
+])
+def test_a_bare_change_beside_a_rate_is_in_points_and_a_level_it_came_from_in_percent(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]

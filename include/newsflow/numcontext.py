@@ -38,6 +38,9 @@ _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
 _PAIRED = re.compile(r"\s+(?:to|and|or)\s+")
+_POINTS_TO = re.compile(r"(?P<pts>\s+(?:points?|pts\.?|pp))?\s+to\s+")
+_COMMA = re.compile(r",\s*")
+_FROM_WORD = re.compile(r"\bfrom\b", re.I)
 _NEAR_CHARS = 400
 _LEAD_WORDS = re.compile(r"(?:(?:[a-z]+\s+){0,3}(?=\d))?", re.I)  # "fell by 9,000": the clause names the noun before the verb
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[a-z]{2,5})\)")  # "13.5 million metric tons (mmt)"
@@ -117,10 +120,8 @@ def share_context(out: list[Any], s: str) -> list[Any]:
         if a.kind == "cardinal" and a.unit is None and a.value == 1 and counted.counts_people(tail(s, a.start, 40)[0]):
             res[i] = replace(a, kind="count", unit="person")  # "Suicide Bomber Kills 1"
             continue
-        if a.kind == "cardinal" and a.unit is None and i + 1 < len(res) and res[i + 1].kind == "percent" \
-                and _PAIRED.fullmatch(s, a.end, res[i + 1].start):
-            b = res[i + 1]  # "from 61 to about 26 percent", "in the 50 and 60 percent": one unit for the pair
-            res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
+        if a.kind == "cardinal" and a.unit is None and (pp := _rate_change(res, s, i)):
+            res[i] = pp
             continue
         if a.kind != "cardinal" or (a.unit or "").split(" per ")[0] == "times" or a.value < 2 or s[a.end:a.end + 1].isalpha():
             continue
@@ -267,6 +268,24 @@ _EACH_BEFORE = re.compile(r"\b(?:Each|Every)\s+(?P<period>year|month|week|day)\s
 _ANNUAL_MONEY = re.compile(r"\s+(?:(?:of|in)\s+)?(?:annual|yearly)\s+(?!rates?\b|growth\b|inflation\b)[a-z]", re.I)
 _FIXED_GROUP = re.compile(r"\b(?:the|these|those|its|their|our|all)\s+$", re.I)
 _PREPOSITION_LAST = re.compile(r"\b(?:in|within|for|over|than|of|from)$", re.I)
+
+
+def _rate_change(res: list[Any], s: str, i: int) -> Any | None:
+    """A bare number beside a percent: "from 61 to about 26 percent", "in the 50 and 60 percent"
+    share its unit; a change of a rate is in percentage points ("falling 0.2 point to 9.5
+    percent", "was 71.0 per cent, up 0.4 on the quarter"), a level it came from in percent
+    ("2.4 percent, up from 2.1"). None when nothing says so."""
+    a = res[i]
+    nxt, prev = (res[i + 1] if i + 1 < len(res) else None), (res[i - 1] if i else None)
+    if a.qualifier in ("up", "down") and not _FROM_WORD.search(a.text) and nxt is not None and nxt.unit == "percent" and (
+            m := _POINTS_TO.fullmatch(s, a.end, nxt.start)):
+        end = m.end("pts") if m["pts"] else a.end
+        return replace(a, kind="percent", unit="percentage point", end=end, text=s[a.start:end])
+    if nxt is not None and nxt.kind == "percent" and _PAIRED.fullmatch(s, a.end, nxt.start):
+        return replace(a, kind=nxt.kind, unit=nxt.unit, dimension=nxt.dimension)
+    if a.qualifier in ("up", "down") and prev is not None and prev.unit == "percent" and _COMMA.fullmatch(s, prev.end, a.start):
+        return replace(a, kind="percent", unit="percent" if _FROM_WORD.search(a.text) else "percentage point")
+    return None
 
 
 def _each_period(res: list[Any], s: str) -> list[Any]:
