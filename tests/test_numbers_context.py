@@ -586,3 +586,12 @@ def test_a_bare_fertility_rate_is_babies_per_woman(sentence, text):
 ])
 def test_a_bare_change_beside_a_rate_is_in_points_and_a_level_it_came_from_in_percent(sentence, text, unit):
     assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It was the worst flooding in more than a decade.", ("more than a decade", 10.0, "year")),
+    ("The slowest growth rate in over a decade.", ("over a decade", 10.0, "year")),
+    ("The strongest hurricane in a decade hit the coast.", ("a decade", 1.0, "decade")),
+])
+def test_a_decade_exceeded_is_ten_years_and_a_decade_itself_one_decade(sentence, expected):
+    assert expected in found(sentence)
