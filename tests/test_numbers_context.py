@@ -595,3 +595,20 @@ def test_a_bare_change_beside_a_rate_is_in_points_and_a_level_it_came_from_in_pe
 ])
 def test_a_decade_exceeded_is_ten_years_and_a_decade_itself_one_decade(sentence, expected):
     assert expected in found(sentence)
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Raccuglia, considered one of Italy's 30 most dangerous fugitives, is arrested.", "fugitive"),
+    ("His family is one of 44,000 families that the agency helped.", "family"),
+    ("The agency says one of South Sudan's armed groups released the children.", "group"),
+])
+def test_one_of_a_sized_or_possessed_set_counts_its_noun(sentence, unit):
+    assert ("one", unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Debenhams, one of the largest department stores, closed.",
+    "Neiman, one of the world's most successful artists, died.",
+])
+def test_one_of_a_superlative_set_counts_nothing(sentence):
+    assert all(t.lower() != "one" for t, _v, _u in found(sentence))

@@ -56,8 +56,10 @@ _TWO_WORDS = re.compile(r"\s*([\w.-]*)\s*([\w.-]*)")
 _OR_MORE = re.compile(r"\s+or\s+(?:more|fewer|less)(?=\s+[a-z])", re.I)
 _BOTH_SEXES = re.compile(r"(?:men\s+and\s+women|women\s+and\s+men|boys\s+and\s+girls|girls\s+and\s+boys)\b", re.I)
 _PAREN_SHARE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s?%\s*\)")
-_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|his|her|their|our|these|those|(?:(?:at\s+least|some|about)\s+)?"
-                        r"(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3}))(?=\s)", re.I)  # "one of three leaks"
+_PARTITIVE = re.compile(r"\s+of\s+(?:(?:the|its|his|her|their|our|these|those|(?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)['’]s)"
+                        r"(?:\s+(?P<n1>(?:(?:at\s+least|some|about)\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3}(?:,\d{3})*)))?|"
+                        r"(?P<n2>(?:(?:at\s+least|some|about)\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3}(?:,\d{3})*)))"
+                        r"(?=\s)", re.I)  # "one of three leaks", "one of 44,000 families", "one of South Sudan's armed groups"
 _ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main|few|many|only|other|very|more|leading|"
                             r"key|major|same|chief|prime|principal|primary|biggest|greatest|largest)\b)"
                             r"[a-z]+(?:-[a-z]+)*(?<!est)(?<!er)\s+[a-z]+(?:s|men|people|children)\b(?![-’'])(?<!ss)")
@@ -463,9 +465,10 @@ def partitive_noun(s: str, end: int, value: float = 2.0) -> str | None:
     """"three of his family members", "240 of the 543 seats": what the number is a part of. "one
     of the owners", "one of the wounded soldiers" only with the plural noun right after the
     determiner or one plain modifier ("one of the largest groups", "one of the most..." single
-    something out; they do not count it)."""
+    something out; they do not count it), or with the set's size ("one of Italy's 30 most
+    dangerous fugitives", "one of 44,000 families")."""
     pm = _PARTITIVE.match(s, end)
-    if pm and value == 1 and not (_PLAIN_PLURAL.match(s, pm.end()) or _ONE_OF_PLURAL.match(s, pm.end())):
+    if pm and value == 1 and not (pm["n1"] or pm["n2"] or _PLAIN_PLURAL.match(s, pm.end()) or _ONE_OF_PLURAL.match(s, pm.end())):
         return None
     cn = count_noun(s, pm.end(), 2.0, None) if pm else None
     return cn[0] if cn else None
