@@ -612,3 +612,12 @@ def test_one_of_a_sized_or_possessed_set_counts_its_noun(sentence, unit):
 ])
 def test_one_of_a_superlative_set_counts_nothing(sentence):
     assert all(t.lower() != "one" for t, _v, _u in found(sentence))
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("Yield is forecast at 177.3 bushels per harvested acre, up 1.2 bushels.", "177.3 bushels per harvested acre", "bushel per acre"),
+    ("The cotton yield is 850 pounds per harvested acre.", "850 pounds per harvested acre", "pound per acre"),
+    ("Sorghum yield is 70 bushels per planted acre.", "70 bushels per planted acre", "bushel per acre"),
+])
+def test_a_yield_per_harvested_or_planted_acre_is_per_acre(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]

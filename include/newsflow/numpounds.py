@@ -10,7 +10,7 @@ import re
 
 # "pounds of beef", "60,000 pounds (30 tons) of", "27 tonnes (60,000 pounds)", a yield "7,716 pounds per
 # acre": pounds are a weight
-_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
+_POUND_WEIGHT_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+of\b|\s+per\s+(?:(?:harvested|planted)\s+)?(?:acre|hectare)\b|\s*\(\s*(?:about\s+)?[\d.,]+\s*(?:kg|kilo(?:gram)?s?|"
                                  r"(?:metric\s+)?tons?|tonnes?|t)\b", re.I)
 _POUND_WEIGHT_BEFORE = re.compile(r"(?:(?:kg|kilo(?:gram)?s?|tons?|tonnes?|ounces?|oz|lbs?)\s*\(|\bweigh(?:s|ed|ing)?|\bweight\s+of)"
                                   r"\s*(?:about\s+|some\s+|(?:less|more)\s+than\s+|up\s+to\s+|over\s+|under\s+)?$", re.I)

@@ -407,6 +407,9 @@ _NUMBERED_BASE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:a\s+|one\s+)?(?:hundr
                             r"\s+(?:[a-z]+\s+)?(?:population|people|persons|residents|inhabitants|[a-z]+s)\b(?![-’'])")
 
 
+_CROP_AREA = re.compile(r"(?:harvested|planted|seeded|irrigated|bearing)\s+(?=(?:acres?|hectares?|ha)\b)", re.I)
+
+
 def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | None, int] | None:
     """The denominator of a rate after a unit or noun: "per hectare", "/kg", "per US dollar",
     "per game" -> (singular name or ISO code, its dimension, end). "a barrel", "an hour" only
@@ -426,6 +429,8 @@ def rate_after(s: str, end: int, article_ok: bool = False) -> tuple[str, str | N
 def _denominator(s: str, pos: int, article: bool) -> tuple[str, str | None, int] | None:
     """A unit, a currency or (after "per" and "/") a counted noun at ``pos``; a population rate
     keeps its base as written ("per 100,000 population", "per 100 milk cows")."""
+    if crop := _CROP_AREA.match(s, pos):  # "bushels per harvested acre": the acre, harvested or planted
+        pos = crop.end()
     if not article and (nd := _NUMBERED_BASE.match(s, pos)):
         return nd.group(), None, nd.end()
     um = UNITS.match(s, pos)
