@@ -621,3 +621,15 @@ def test_one_of_a_superlative_set_counts_nothing(sentence):
 ])
 def test_a_yield_per_harvested_or_planted_acre_is_per_acre(sentence, text, unit):
     assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("Although 800,000 liters of oil a day are still pouring into the sea, crews cope.", "800,000 liters", "litre per day"),
+    ("Visitors are warned to drink at least 4 liters of water each day.", "at least 4 liters", "litre per day"),
+])
+def test_a_measure_of_something_a_day_is_a_rate(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+def test_a_measure_of_something_a_day_earlier_is_no_rate():
+    assert [u for _t, _v, u in found("He ran 5 km of trails a day earlier.")] == ["kilometre"]

@@ -30,7 +30,7 @@ from newsflow.numrefer import (
 )
 from newsflow.numtimes import compound_spans
 from newsflow.numwords import NOT_NOUNS, scaled
-from newsflow.units import UNITS, conversion_symbols, rate_after, rate_dimension
+from newsflow.units import TIME_NAMES, UNITS, conversion_symbols, rate_after, rate_dimension
 
 # between an amount and its bracketed conversion: "40 miles (64 km)", "£220m (or $265m)"
 _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughly\s+|some\s+|c\.\s*)?")
@@ -266,6 +266,8 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
 # period said after the amount, in its clause (not "in each year from 2011", not a percent)
 _EACH_AFTER = re.compile(r"(?P<gap>(?:\s+[^\s,;:.!?()]+){0,7}?)\s+(?:each|every)\s+(?P<period>year|month|week|day)\b(?!['’])", re.I)
 _EACH_BEFORE = re.compile(r"\b(?:Each|Every)\s+(?P<period>year|month|week|day)\s*,\s*(?:[^\s,;:.!?()]+\s+){0,4}$", re.I)
+_OF_A_PERIOD = re.compile(r"(?P<gap>)\s+of\s+(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:a|per)\s+(?P<period>year|month|week|day)\b"
+                          r"(?!\s+(?:earlier|ago|before|after|later|on)\b)", re.I)  # "800,000 liters of oil a day"
 _ANNUAL_MONEY = re.compile(r"\s+(?:(?:of|in)\s+)?(?:annual|yearly)\s+(?!rates?\b|growth\b|inflation\b)[a-z]", re.I)
 _FIXED_GROUP = re.compile(r"\b(?:the|these|those|its|their|our|all)\s+$", re.I)
 _PREPOSITION_LAST = re.compile(r"\b(?:in|within|for|over|than|of|from)$", re.I)
@@ -290,14 +292,15 @@ def _rate_change(res: list[Any], s: str, i: int) -> Any | None:
 
 
 def _each_period(res: list[Any], s: str) -> list[Any]:
-    """A count or money said with "each year"/"every month" after it in its clause, or after a
-    leading "Each year," is a rate ("2 million visitors each year" is visitor per year; in the
-    real dev sets 17 such labels are rates, none plain); so is money "of annual costs"."""
+    """A count, money or measure said with "each year"/"every month" after it in its clause, or
+    after a leading "Each year," is a rate ("2 million visitors each year" is visitor per year;
+    in the real dev sets 17 such labels are rates, none plain); so are "800,000 liters of oil a
+    day" and money "of annual costs"."""
     for i, a in enumerate(res):
-        if a.kind not in ("count", "money") or a.unit is None or " per " in a.unit:
+        if a.kind not in ("count", "money", "quantity") or a.unit is None or " per " in a.unit or a.unit in TIME_NAMES:
             continue
         limit = res[i + 1].start if i + 1 < len(res) else len(s)
-        after = _EACH_AFTER.match(s, a.end, limit)
+        after = _EACH_AFTER.match(s, a.end, limit) or _OF_A_PERIOD.match(s, a.end, limit)
         if after and _PREPOSITION_LAST.search(after["gap"]):
             after = None
         before = _EACH_BEFORE.search(s, max(res[i - 1].end if i else 0, a.start - 60), a.start)
