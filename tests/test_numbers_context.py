@@ -633,3 +633,11 @@ def test_a_measure_of_something_a_day_is_a_rate(sentence, text, unit):
 
 def test_a_measure_of_something_a_day_earlier_is_no_rate():
     assert [u for _t, _v, u in found("He ran 5 km of trails a day earlier.")] == ["kilometre"]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("The blast killed one police officer and wounded two.", "one police officer"),
+    ("One Afghan police officer died.", "One Afghan police officer"),
+])
+def test_one_police_officer_counts_a_police_officer(sentence, text):
+    assert (text, "police officer") in [(t, u) for t, _v, u in found(sentence)]

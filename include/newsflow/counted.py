@@ -64,6 +64,7 @@ _ONE_OF_PLURAL = re.compile(r"\s+(?!(?:most|least|best|worst|first|last|top|main
                             r"key|major|same|chief|prime|principal|primary|biggest|greatest|largest)\b)"
                             r"[a-z]+(?:-[a-z]+)*(?<!est)(?<!er)\s+[a-z]+(?:s|men|people|children)\b(?![-’'])(?<!ss)")
 _PLAIN_PLURAL = re.compile(r"\s+[a-z]+(?:s|men|people|children)\b(?![-’'])(?<!ss)")  # "one of the cameramen"
+_POLICE_OFFICER = re.compile(r"\s+(officer|constable)s?\b", re.I)
 _TIMES = re.compile(r"\s+times\b(?!\s+(?:Square|of\s+India|of\s+London)\b)")
 # A verb of harm right before a bare number: it counts people ("killing 12", "injuring around 60").
 _CASUALTY_BEFORE = re.compile(
@@ -167,6 +168,8 @@ def count_noun(s: str, end: int, value: float, value_max: float | None) -> tuple
             words.append((noun, nm.end()))  # "Three crew members": the members are counted
             pos = nm.end()
             continue
+        if noun == "police" and (officer := _POLICE_OFFICER.match(s, nm.end())):
+            return _compound(words, pos, f"police {officer[1].lower()}"), officer.end()  # "one police officer"
         if singular(noun) != noun or noun in IRREGULAR_PLURALS or (
                 noun in INVARIANT_PLURALS and value > 1 and _ends_phrase(s, nm.end())):
             return singular(noun) if coordinated else _compound(words, pos, singular(noun)), nm.end()
