@@ -641,3 +641,14 @@ def test_a_measure_of_something_a_day_earlier_is_no_rate():
 ])
 def test_one_police_officer_counts_a_police_officer(sentence, text):
     assert (text, "police officer") in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("Tokyo reports 602 new cases in the past 24 hours, bringing the total number of confirmed cases to 45,529.",
+     "45,529", "case"),
+    ("Employment in 2023 was up from 3.5 million in 1990, an 89-percent increase over this 33-year period.",
+     "up from 3.5 million", "job"),
+    ("Some cities reached daily highs 19 out of the 31 days in the month.", "19", "day"),
+])
+def test_a_bare_figure_takes_its_subject_over_a_span_of_time_nearby_but_not_over_a_whole(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]

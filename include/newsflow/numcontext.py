@@ -37,6 +37,7 @@ _CONVERSION_GAP = re.compile(r"\s*\(\s*(?:or\s+|about\s+|approximately\s+|roughl
 _NEXT_IN_BRACKET = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "(127 mph; 110 kn)"
 _BRACKET_END = re.compile(r"\s*\)")
 _CLAUSE_BREAK = re.compile(r"[;:]")
+_OUT_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)  # "19 out of the 31 days": a part of the days
 _PAIRED = re.compile(r"\s+(?:to|and|or)\s+")
 _POINTS_TO = re.compile(r"(?P<pts>\s+(?:points?|pts\.?|pp))?\s+to\s+")
 _COMMA = re.compile(r",\s*")
@@ -145,11 +146,13 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind="count", unit="death")  # "bringing the death toll to 18,125" (not the "24 hours" nearby)
         elif a.value == int(a.value) and (noun := numsubjects.plural_from(s, core)):
             res[i] = replace(a, kind="count", unit=noun)  # "cut daily transits from 36 to 24"
-        elif near:
-            _, _, b = min(near, key=lambda t: (t[0], not t[1]))
+        elif near and not ((best := min(near, key=lambda t: (t[0], not t[1])))[2].unit in TIME_NAMES
+                           and not _OUT_OF.fullmatch(s, a.end, max(a.end, best[2].start))
+                           and a.value == int(a.value) and numsubjects.counted_before(s, core)):
+            b = best[2]  # the nearest count or measure; a span of time ("to 73 in three days") yields to a subject before
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif a.value == int(a.value) and (noun := numsubjects.counted_before(s, core)):
-            res[i] = replace(a, kind="count", unit=noun)
+            res[i] = replace(a, kind="count", unit=noun)  # and "confirmed cases ... to 45,529" past "24 hours"
     res = group_shares(distributed_ones(counted_rates(bracketed_counts(res, s), s), s), s)
     return shared_rates(changes_of_rates(mark_changes(price_units(elided_antecedents(res, s), s), s), s), s)
 
