@@ -652,3 +652,16 @@ def test_one_police_officer_counts_a_police_officer(sentence, text):
 ])
 def test_a_bare_figure_takes_its_subject_over_a_span_of_time_nearby_but_not_over_a_whole(sentence, text, unit):
     assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The median age of all mothers for births registered in 2009 was 30.6 years.",
+    "Indigenous mothers were younger with a median age of 24.5 years in 2000.",
+    "The average age rose over the period, from 25.4 years in 1971 to 26.6 years in 1980.",
+])
+def test_an_average_age_is_no_amount(sentence):
+    assert [t for t, _v, _u in found(sentence) if "." in t] == []
+
+
+def test_a_share_beside_an_average_age_is_still_an_amount():
+    assert ("40%", "percent") in [(t, u) for t, _v, u in found("The average age of cars rose to 12.5 years, and 40% are older.")]

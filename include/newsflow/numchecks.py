@@ -45,6 +45,17 @@ def tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
     return s[i:start], i
 
 
+# "the median age of all mothers ... was 30.6 years", "from 25.4 years in 1971 to 26.6 years"
+_AVERAGE_AGE = re.compile(r"\b(?:median|average|mean)\s+age\b(?:[^;%$£€]{0,180}?\b(?:was|is|were|of|at|from|to|and))?\s+$", re.I)
+_SHARE_AFTER = re.compile(r"\s*(?:%|percent\b|per\s*cent\b)", re.I)
+
+
+def average_age(s: str, start: int, end: int) -> bool:
+    """Whether the number at ``start``..``end`` states an average age, which the conventions
+    leave unlabelled like any age (the real labellers leave "a median age of 24.5 years" bare)."""
+    return bool(_AVERAGE_AGE.search(tail(s, start, 200)[0])) and not _SHARE_AFTER.match(s, end)
+
+
 def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float, is_words: bool,
                        start: int, end: int, factor: float, kind: str) -> bool:
     """Filter bare numbers that are years, dates, times, names or phone numbers."""
