@@ -258,15 +258,16 @@ def test_per_rates_are_one_unit(sentence, unit, dimension):
 
 def test_money_and_article_rates_follow_the_conventions_file():
     """Money rates fold into one unit ("USD per barrel", issue 10), "a"/"an" rates only for the
-    kinds unit_conventions.json lists (money: the labelled sets keep "16 million tonnes a year"
-    a plain tonnage); a comparison ("a year earlier") is never a rate."""
+    kinds unit_conventions.json lists (money and measures: every real label of "16 million
+    tonnes a year" is a rate); a comparison ("a year earlier") is never a rate."""
     from newsflow import units
 
     assert units.MONEY_RATES
-    assert {"money"} == units.ARTICLE_RATES
+    assert {"money", "quantity"} == units.ARTICLE_RATES
     a = one("Brent rose to $82 per barrel.")
     assert (a.value, a.unit, a.dimension) == (82.0, "USD per barrel", "currency/volume")
-    assert one("Output is 16 million tonnes a year.").unit == "tonne"
+    assert one("Output is 16 million tonnes a year.").unit == "tonne per year"
+    assert one("Output was 16 million tonnes a year earlier.").unit == "tonne"
     assert one("Profit was $5bn a year earlier.").unit == "USD"  # a comparison, never a rate
 
 
@@ -818,7 +819,9 @@ def test_pay_named_with_its_period_is_a_rate(sentence, units):
     [
         ("The glacier lost about 30 gigatonnes of ice per year.", "gigatonne per year"),
         ("The mine shipped 4 million tonnes of ore per month.", "tonne per month"),
-        ("Exports reached 20 million tonnes of soybeans a year.", "tonne"),  # 'a year' folds money only
+        ("Exports reached 20 million tonnes of soybeans a year.", "tonne per year"),  # as every real label of a measure
+        ("The plant can produce 16.5 million tonnes a year.", "tonne per year"),
+        ("Exports were 16.5 million tonnes a year earlier.", "tonne"),  # a comparison, not a rate
     ],
 )
 def test_a_rate_over_time_after_the_object(sentence, unit):
@@ -1025,11 +1028,12 @@ def test_a_money_rate_after_a_bracketed_conversion_belongs_to_both():
     ("Students spent $4.5 billion every year.", [("$4.5 billion every year", "USD per year")]),
     ("She paid $5 every other day.", [("$5", "USD")]),
     # a count per span of time is one unit, as every real-news set labels it ("50 lashes a week",
-    # "2 million trips a year", "13 million passengers a day"); measures stay apart
+    # "2 million trips a year", "13 million passengers a day"), and so is a measure's
+    # ("1 million barrels a day", "800,000 liters of oil a day": every real label of one)
     ("He walked 4,000 steps every day.", [("4,000 steps every day", "step per day")]),
     ("The station welcomes over 35,000 people a day.", [("over 35,000 people a day", "person per day")]),
     ("That is more than the 400,000 deaths a year from tobacco.", [("400,000 deaths a year", "death per year")]),
-    ("The mine ships 16 million tonnes a year.", [("16 million tonnes", "tonne")]),
+    ("The mine ships 16 million tonnes a year.", [("16 million tonnes a year", "tonne per year")]),
     ("Two people a year earlier had been hurt.", [("Two people", "person")]),  # a comparison, no rate
     ("The agency spends $5 billion annually.", [("$5 billion annually", "USD per year")]),
     ("The race draws 10,000 runners annually.", [("10,000 runners annually", "runner per year")]),
@@ -1352,7 +1356,7 @@ def test_a_title_case_headline_counts_its_capitalised_noun(sentence, expected):
 
 def test_kilowatt_hours_in_any_case():
     assert [a.unit for a in extract("Prices were €0.276 per KWh and 300 kwh a month.")] == [
-        "EUR per kilowatt-hour", "kilowatt-hour"]
+        "EUR per kilowatt-hour", "kilowatt-hour per month"]
 
 
 @pytest.mark.parametrize("sentence, expected", [
