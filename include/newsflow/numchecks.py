@@ -53,7 +53,8 @@ _SHARE_AFTER = re.compile(r"\s*(?:%|percent\b|per\s*cent\b)", re.I)
 def average_age(s: str, start: int, end: int) -> bool:
     """Whether the number at ``start``..``end`` states an average age, which the conventions
     leave unlabelled like any age (the real labellers leave "a median age of 24.5 years" bare)."""
-    return bool(_AVERAGE_AGE.search(tail(s, start, 200)[0])) and not _SHARE_AFTER.match(s, end)
+    return (" age" in s or " Age" in s or " AGE" in s) and bool(_AVERAGE_AGE.search(tail(s, start, 200)[0])) \
+        and not _SHARE_AFTER.match(s, end)
 
 
 def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float, is_words: bool,

@@ -378,7 +378,7 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     if hyphens and _SCORE_CUE.search(s) and not _not_sport(s):
         unit = sport_unit(s, float(hyphens[0]["x"]), float(hyphens[0]["y"]), series=False)  # once: the sentence's sport
         found += [(m, [count(m, "x", unit), count(m, "y", unit)]) for m in hyphens]
-    if _SCORECARD_WORDS.search(s) or _SCORECARD_MARKS.search(s):  # not "runs" alone: "a 19–0 run"
+    if _SCORECARD_WORDS.search(s) or (("*" in s or "/" in s) and _SCORECARD_MARKS.search(s)):  # not "runs" alone: "a 19–0 run"
         found += _inline_scorecard(s, count)
     if "[" in s:
         found += [(m, [make(m.start(), m.end(), m.group(), "ordinal", float(m["n"]), None, None, "=", None)])
