@@ -69,6 +69,20 @@ def test_scorer_counts_errors():
     assert (rep.scores["value"].tp, rep.scores["value"].fp, rep.scores["value"].fn) == (0, 2, 2)
 
 
+def test_scorer_locates_a_gold_number_as_a_whole_token():
+    """Gold "3" after "34" in a results line is the standalone 3, not the start of 34."""
+    from newsflow.numbers import Amount
+
+    text = "Baltimore Ravens 34, Cincinnati Bengals 3"
+    ex = [{"id": "t", "text": text, "numbers": [
+        {"text": "34", "kind": "count", "value": 34.0, "value_max": None, "unit": "point", "qualifier": "="},
+        {"text": "3", "kind": "count", "value": 3.0, "value_max": None, "unit": "point", "qualifier": "="}]}]
+    right = lambda s: [Amount(17, 19, "34", "count", 34.0, None, "point", "=", None),  # noqa: E731
+                       Amount(40, 41, "3", "count", 3.0, None, "point", "=", None)]
+    rep = evaluate.score_numbers(ex, extract=right)
+    assert (rep.scores["value+unit"].tp, rep.scores["value+unit"].fp, rep.scores["value+unit"].fn) == (2, 0, 0)
+
+
 # -- held-out sets: labelled independently and never used to tune the rules -----------------------
 # Pins sit a little under the first measurement (numbers value 0.963, value+unit 0.913, exact 0.821;
 # entities 0.835 against the raw model's 0.732). Looking at these sets' errors to fix rules would
