@@ -665,3 +665,13 @@ def test_an_average_age_is_no_amount(sentence):
 
 def test_a_share_beside_an_average_age_is_still_an_amount():
     assert ("40%", "percent") in [(t, u) for t, _v, u in found("The average age of cars rose to 12.5 years, and 40% are older.")]
+
+
+@pytest.mark.parametrize("sentence, text, unit", [
+    ("He won 12 straight championships.", "12 straight championships", "championship"),
+    ("Seven accused players appeared in court.", "Seven accused players", "player"),
+    ("Researchers counted 40 female nematodes.", "40 female nematodes", "nematode"),
+    ("Two female suicide bombers struck the camp.", "Two female suicide bombers", "suicide bomber"),
+])
+def test_describing_words_before_a_counted_noun_are_no_part_of_it_but_a_suicide_bomber_is_one(sentence, text, unit):
+    assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]

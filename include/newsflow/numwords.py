@@ -101,7 +101,8 @@ CASUALTY_WORDS = frozenset("injured dead wounded missing hurt killed".split())
 # throws" in box scores); any other adjective before a counted noun is left out.
 TERMS_OF_ART = frozenset(("named storm", "major hurricane", "tropical storm", "tropical depression",
                           "personal foul", "technical foul", "free throw", "free kick", "field goal",
-                          "job opening"))  # JOLTS: "job openings fell by 2.3 million" count openings of jobs
+                          "job opening", "suicide bomber"))  # JOLTS: "job openings fell by 2.3 million" count openings of jobs;
+# "two female suicide bombers" are suicide bombers (every real label keeps the compound)
 # Words between a number and its noun that do not change what is counted: "19 more weeks".
 COUNT_MODIFIERS = frozenset("more additional further extra other".split())
 # Labour-market words that stand for what they count: "payrolls rose by 200,000" are jobs,
@@ -132,6 +133,7 @@ _ADJECTIVES = frozenset(
     newborn recent current potential possible similar known unknown midget angry fake such pregnant
     sick independent incumbent elite frail innocent elderly dead missing armed suspected alleged
     unemployed homeless brave loyal hostile rival key chief lead top vulnerable eligible
+    straight consecutive accused male female intermediate undergraduate
     """.split())
 _ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "less", "able", "ible", "ary", "ese", "ish",
                       "ed", "ing", "est", "ern", "ly")
