@@ -211,3 +211,17 @@ def test_a_declared_total_or_a_not_out_star_marks_a_scorecard_without_cricket_wo
 def test_a_star_after_a_rating_marks_no_scorecard():
     units = {a.unit for a in extract("The hotel was rated 4.5* by 200 users, and Smith 5* by 20.")}
     assert not units & {"run", "wicket"}
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Germany beat Poland 29:24 in the final of the World Men's Handball Championship.", [(29.0, "goal"), (24.0, "goal")]),
+    ("India win the series 3:1.", [(3.0, "match"), (1.0, "match")]),
+])
+def test_a_score_written_with_a_colon_after_a_score_verb_or_series(line, expected):
+    assert [(a.value, a.unit) for a in extract(line) if a.kind != "ordinal"] == expected
+
+
+@pytest.mark.parametrize("line", ["He won the race at 2:15 pm.", "They won, and at 10:30 GMT the team left.",
+                                  "The ratio was 3:1 after the vote."])
+def test_a_clock_or_a_ratio_with_a_colon_is_no_score(line):
+    assert not any(a.unit in ("goal", "point", "match") for a in extract(line))

@@ -55,7 +55,7 @@ _SPORT_UNITS = (  # the counted unit of a score, from the sport the sentence nam
     (re.compile(r"\b(?:basketball|NBA|WNBA|points?|rugby|NFL|touchdowns?|netball)\b|\bBowl\b", re.I), "point"),
     # sports and competitions counted in goals whatever the score ("beat Croatia 13-11 in the water
     # polo final", "thrashed Werder Bremen 10-0 in the Bundesliga"); not "football" (NFL or soccer)
-    (re.compile(r"\b(?:soccer|(?:ice|field)\s+hockey|hockey|handball|water\s+polo|lacrosse|futsal|NHL|MLS|FIFA|UEFA|"
+    (re.compile(r"\b(?:[Ss]occer|(?:[Ii]ce|[Ff]ield)\s+[Hh]ockey|[Hh]ockey|[Hh]andball|[Ww]ater\s+[Pp]olo|[Ll]acrosse|[Ff]utsal|NHL|MLS|FIFA|UEFA|"
                 r"Bundesliga|Premier\s+League|La\s+Liga|Serie\s+A|Ligue\s+1|Eredivisie|Champions\s+League|"
                 r"Europa\s+League|Confederations\s+Cup|Euro\s+20\d\d|world\s+juniors|Hockeyroos|Black\s+Sticks)\b"), "goal"),
     # a cup or a qualifier names no sport: goals below 20 a side ("13-0 in a World Cup qualifier"), not
@@ -354,6 +354,27 @@ def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
     return found
 
 
+# "beat Poland 29:24", "win the series 3:1", "levels the series to 1:1": a score written with a
+# colon, as European reports do (a clock has two digits of minutes after it and no score verb before)
+_CLOCK_AT = re.compile(r"\b(?:at|by|until|till|before|after|from|since|around|about)\s+$", re.I)
+_CLOCK_ZONE = re.compile(r"\s*(?:a\.?m\b\.?|p\.?m\b\.?|GMT|UTC|BST|[ECMP][SD]T|CET|local|hours?\b|h\b)", re.I)
+_COLON_SCORE = re.compile(r"(?<![\d:.,])(?P<x>\d{1,3}):(?P<y>\d{1,3})(?![\d:]|[.,]\d)")
+
+
+def _colon_scores(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
+    """The colon scores of ``s`` after a score verb or a series, as two counts each."""
+    found = []
+    for m in _COLON_SCORE.finditer(s):
+        before = s[max(0, m.start() - 70):m.start()]
+        if not (SCORE_BEFORE.search(before) or _SERIES.search(s, max(0, m.start() - 40), m.start())) or (
+                len(m["y"]) == 2 and (_CLOCK_AT.search(before) or _CLOCK_ZONE.match(s, m.end()))):
+            continue  # "won the race at 2:15 pm": a clock
+        units = score_units(s, m.start(), float(m["x"]), float(m["y"]), m.end())
+        if units:
+            found.append((m, [count(m, "x", units[0]), count(m, "y", units[1])]))
+    return found
+
+
 def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
     """Add what sports pages write in layouts of their own (``make`` builds an amount): Australian
     rules tallies, game clocks in seconds, golf match-play margins, hyphenated results lines and
@@ -372,6 +393,8 @@ def game_layouts(res: list[Any], s: str, make: Any) -> list[Any]:
             clock = s[m.start("m"):m.end("s")]
             found.append((m, [make(m.start("m"), m.end("s"), clock, "quantity", float(int(m["m"]) * 60 + int(m["s"])),
                                    None, "second", "=", None, "time")]))
+    if ":" in s:
+        found += _colon_scores(s, count)
     if " and " in s and (plays := [m for m in _MATCH_PLAY.finditer(s) if int(m["x"]) > int(m["y"])]) and _GOLF.search(s):
         found += [(m, [count(m, "x", "hole"), count(m, "y", "hole")]) for m in plays]
     hyphens = [m for m in _HYPHEN_RESULT.finditer(s) if not _LIST_GOES_ON.match(s, m.end())] if "-" in s else []
