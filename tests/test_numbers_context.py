@@ -675,3 +675,12 @@ def test_a_share_beside_an_average_age_is_still_an_amount():
 ])
 def test_describing_words_before_a_counted_noun_are_no_part_of_it_but_a_suicide_bomber_is_one(sentence, text, unit):
     assert (text, unit) in [(t, u) for t, _v, u in found(sentence)]
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("Many fishermen get sick, and 52 of them are hospitalized.", "52"),
+    ("Three were arrested on Monday.", "Three"),
+    ("About 300 were evacuated from the valley.", "About 300"),
+])
+def test_a_bare_number_that_is_hospitalised_arrested_or_evacuated_counts_people(sentence, text):
+    assert (text, "person") in [(t, u) for t, _v, u in found(sentence)]

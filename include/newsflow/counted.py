@@ -73,9 +73,9 @@ _CASUALTY_BEFORE = re.compile(
     r"\s+(?:(?!and\b|or\b)\S+\s+){0,2}$", re.I)  # "killed and 263 more": the verb is the clause before
 # "four are dead", "two were seriously injured": a number that is the subject of a harm
 _CASUALTY_AFTER = re.compile(
-    r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
+    r"\s+(?:of\s+(?:them|those)\s+)?(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
-    rf"(?:{'|'.join(sorted(CASUALTY_WORDS))})\b", re.I)
+    rf"(?:{'|'.join(sorted(CASUALTY_WORDS))}|hospitali[sz]ed|evacuated|rescued|arrested|detained|displaced)\b", re.I)
 _TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(CASUALTY_WORDS))})\b"
                              r"(?=\s+(?i:in|at|after|as|from|on|near|following|during|amid|across)\b|\s*[,:;.!]|\s*$)")
 _BECOME = re.compile(r"\s+(?:(?:could|will|would|may|might|should|are\s+(?:expected|forecast|likely)\s+to)\s+)?"
