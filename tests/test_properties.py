@@ -38,6 +38,12 @@ LAYOUT_TOKENS = st.sampled_from([
     "States", "had", "mb", "(-7.5%)", "(+5%)", "widened", "10,000th", "25.1N", "80.4W", "their 70s", "25 and older",
     "100m", "hurdles", "half of", "in half", "rises to", "closed at", "Nikkei", "a barrel", "per cwt", "MMBtu",
     "job openings", "net migration", "charged", "water polo", "World Cup", "6.5 to seven percent", "day 8:",
+    # session 24: periods after amounts, housing rates, magnitudes, fertility, points of a rate, decades,
+    # sized sets, crop acres, average ages, colon scores, scorecard marks, people verbs
+    "each year", "Each year,", "every month", "of oil a day", "annual rate of", "housing starts", "magnitude",
+    "Mw", "fertility rate", "0.2 point to", "pts", "more than a decade", "one of Italy's 30", "per harvested acre",
+    "police officer", "median age of", "29:24", "beat", "3:1", "600/6d", "184*", "straight", "hospitalized",
+    "of them", "tons", "global", "percent,", "up from", "in three days",
 ])
 NEWSY = st.lists(st.one_of(TOKENS, LAYOUT_TOKENS), max_size=40).map(" ".join)
 # Arbitrary Unicode (surrogates cannot be in a decoded text), and the two mixed.
