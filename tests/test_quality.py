@@ -81,6 +81,9 @@ def test_scorer_locates_a_gold_number_as_a_whole_token():
                        Amount(40, 41, "3", "count", 3.0, None, "point", "=", None)]
     rep = evaluate.score_numbers(ex, extract=right)
     assert (rep.scores["value+unit"].tp, rep.scores["value+unit"].fp, rep.scores["value+unit"].fn) == (2, 0, 0)
+    located = evaluate._locate("Shares rose 2.5 percent on 1,000 trades, then 2 more and 1 later.",
+                               [{"text": "2"}, {"text": "1"}])
+    assert [start for start, _end, _m in located] == [46, 57]  # not inside "2.5" or "1,000"
 
 
 # -- held-out sets: labelled independently and never used to tune the rules -----------------------

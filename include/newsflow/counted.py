@@ -73,8 +73,12 @@ _CASUALTY_BEFORE = re.compile(
     r"\s+(?:(?!and\b|or\b)\S+\s+){0,2}$", re.I)  # "killed and 263 more": the verb is the clause before
 # "four are dead", "two were seriously injured": a number that is the subject of a harm
 _CASUALTY_AFTER = re.compile(
-    r"\s+(?:of\s+(?:them|those)\s+)?(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
+    r"\s+(?:are|were|was|is|have\s+been|had\s+been|remain(?:ed)?)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     r"(?:(?:confirmed|reported|feared|believed|presumed)\s+)?"
+    rf"(?:{'|'.join(sorted(CASUALTY_WORDS))}|hospitali[sz]ed|evacuated|arrested|displaced)\b"
+    # "52 of them are hospitalized", "8 of them were rescued": people, whatever the clause counted
+    # before; a plain "35 were rescued" after "40 horses" rescues the horses
+    rf"|\s+of\s+(?:them|those)\s+(?:are|were|was|have\s+been|had\s+been)\s+(?:\w+ly\s+|now\s+|still\s+|also\s+|all\s+)?"
     rf"(?:{'|'.join(sorted(CASUALTY_WORDS))}|hospitali[sz]ed|evacuated|rescued|arrested|detained|displaced)\b", re.I)
 _TITLE_CASUALTY = re.compile(rf"\s+(?:{'|'.join(w.capitalize() for w in sorted(CASUALTY_WORDS))})\b"
                              r"(?=\s+(?i:in|at|after|as|from|on|near|following|during|amid|across)\b|\s*[,:;.!]|\s*$)")

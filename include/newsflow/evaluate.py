@@ -249,7 +249,7 @@ def _locate(text: str, mentions: list[dict]) -> list[tuple[int, int, dict]]:
         start = m.get("start")
         if start is None:
             # successive whole-token occurrences: "4%" must not match inside "1.4%", nor "3" inside "34"
-            rx = re.compile(r"(?<![\w.,])" + re.escape(m["text"]) + (r"(?![\d])" if m["text"][-1:].isdigit() else ""))
+            rx = re.compile(r"(?<![\w.,])" + re.escape(m["text"]) + (r"(?!\d|[.,]\d)" if m["text"][-1:].isdigit() else ""))
             hit = rx.search(text, cursor[m["text"]]) or rx.search(text) or re.search(re.escape(m["text"]), text)
             start = hit.start() if hit else -1
             cursor[m["text"]] = start + 1

@@ -374,10 +374,11 @@ def _read_scale(s: str, r: _Reading, out: list[Amount]) -> bool:
     r.value = scaled(r.core.value, r.factor)
     if re.match(r"(?:\s?[-–]\s?\d+)?(?:-year-olds?\b|\s+years?\s+old\b|\s*-?\s*year-olds?\b)", s[r.end:]) \
             or re.search(r"\bage[sd]?\s+(?:of\s+|under\s+|over\s+|from\s+|\d+\s?[-–]\s?)?$|\bpeople\s+(?:over|under|aged)\s+$",
-                         _tail(s, r.start)[0], re.I) \
-            or (r.currency is None and r.value < 120 and average_age(s, r.start, r.end)):
+                         _tail(s, r.start)[0], re.I):
         r.end += _AGE_RANGE_END.match(s, r.end).end() - r.end
         return False  # ages are not amounts, nor the other end of their range
+    if r.currency is None and r.value < 120 and average_age(s, r.start, r.end):
+        return False  # "the median age was 30.6 years": one age, no range
     if r.value >= 2 and (tm := _TIME_MULTIPLIER.match(s, r.end)):
         r.unit, r.end = "times", tm.end()  # "a four-time champion": a multiplier, like "four times"
     elif r.currency is None and re.match(r"-(?!to-\d)[a-z]", s[r.end:]):

@@ -45,16 +45,24 @@ def tail(s: str, start: int, n: int = 64) -> tuple[str, int]:
     return s[i:start], i
 
 
-# "the median age of all mothers ... was 30.6 years", "from 25.4 years in 1971 to 26.6 years"
-_AVERAGE_AGE = re.compile(r"\b(?:median|average|mean)\s+age\b(?:[^;%$£€]{0,180}?\b(?:was|is|were|of|at|from|to|and))?\s+$", re.I)
-_SHARE_AFTER = re.compile(r"\s*(?:%|percent\b|per\s*cent\b)", re.I)
+# "the median age of all mothers was 30.6 years", "a median age of 24.5 years": an average age
+# right after its phrase; "from 25.4 years in 1971 to 26.6 years": decimal years in its sentence
+_AVERAGE_AGE = re.compile(r"\b(?:median|average|mean)\s+age\b(?:\s+of\s+(?:[a-z]+\s+){1,6}?(?:was|is|were|stood\s+at)|"
+                          r"\s+(?:was|is|were|of|at|stood\s+at|rose\s+to|fell\s+to))\s+(?:about\s+|around\s+|nearly\s+)?$", re.I)
+_AGE_PHRASE = re.compile(r"\b(?:median|average|mean)\s+age\b", re.I)
+_AGE_END = re.compile(r"\s*(?:years?\b|[,.;:)]|$|\s+(?:in|on|for|while|and|but|compared|versus|against)\b)")
+_YEARS_AFTER = re.compile(r"\s+years?\b")
 
 
 def average_age(s: str, start: int, end: int) -> bool:
     """Whether the number at ``start``..``end`` states an average age, which the conventions
-    leave unlabelled like any age (the real labellers leave "a median age of 24.5 years" bare)."""
-    return (" age" in s or " Age" in s or " AGE" in s) and bool(_AVERAGE_AGE.search(tail(s, start, 200)[0])) \
-        and not _SHARE_AFTER.match(s, end)
+    leave unlabelled like any age (the real labellers leave "a median age of 24.5 years" bare):
+    right after "median age (of mothers) was", ending there, or decimal years in such a sentence."""
+    if not (" age" in s or " Age" in s or " AGE" in s):
+        return False
+    if _AVERAGE_AGE.search(tail(s, start, 120)[0]):
+        return bool(_AGE_END.match(s, end))
+    return "." in s[start:end] and bool(_YEARS_AFTER.match(s, end)) and bool(_AGE_PHRASE.search(s, 0, start))
 
 
 def plausible_cardinal(s: str, core_start: int, core_end: int, core_value: float, is_words: bool,

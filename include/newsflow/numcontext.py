@@ -41,6 +41,8 @@ _OUT_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)  # "19 out of the 
 _PAIRED = re.compile(r"\s+(?:to|and|or)\s+")
 _POINTS_TO = re.compile(r"(?P<pts>\s+(?:points?|pts\.?|pp))?\s+to\s+")
 _COMMA = re.compile(r",\s*")
+_PART_OF_SET = re.compile(r"\b[Oo]f\s+(?:the\s+)?[\d,]+\s+[a-z]+s\b")  # "Of 200 respondents, 58 or 29 percent"
+_PRICE_AT = re.compile(r"\s+(?:at|to)\s+[$£€\d]")  # "up 2.30 at 160.10": a price's change
 _FROM_WORD = re.compile(r"\bfrom\b", re.I)
 _NEAR_CHARS = 400
 _LEAD_WORDS = re.compile(r"(?:(?:[a-z]+\s+){0,3}(?=\d))?", re.I)  # "fell by 9,000": the clause names the noun before the verb
@@ -57,9 +59,11 @@ _PERIODIC_PAY = re.compile(
 _QUAKE = re.compile(r"\b(?:earthquakes?|quakes?|aftershocks?|tremors?|temblors?|seismic)\b", re.I)
 _QUAKE_AFTER = re.compile(r"[\s-]+(?:magnitude\s+)?(?:earthquake|quake|aftershock|tremor|temblor)s?\b", re.I)
 _MAGNITUDE_WORD = re.compile(r"\bmagnitude\b", re.I)
+_MAGNITUDE_NEAR = re.compile(r"\bmagnitude\b[^.;,:]{0,30}$", re.I)  # "estimated its magnitude at a minimum of 7.8"
 _ONE_DECIMAL = re.compile(r"\d\.\d(?:[-–]\d\.\d)?")
 _MW_AFTER = re.compile(r"\s?Mw\b")
 _A_DECADE = re.compile(r"\ba\s+decade$", re.I)
+_OTHER_MEASURE = re.compile(r"[;%]|\b(?:GDP|growth|inflation|grew|prices?|index|yen|dollars?|euros?)\b")
 _FERTILITY = re.compile(r"\bfertility\s+rates?\b", re.I)
 _M_BEFORE = re.compile(r"\bM\s?$")  # "M 6.5 or larger": a magnitude as seismologists write it
 _QUAKE_BEFORE = re.compile(r"\b(?:earthquake|quake|aftershock|tremor|temblor)s?\s+(?:\w+\s+){0,3}?"
@@ -70,9 +74,12 @@ _MARKET = re.compile(r"\b(?:Dow|S&P|Standard\s*&\s*Poor['’]s|Nasdaq|NASDAQ|FTS
 _A_HALF = re.compile(r"an?\s+half", re.I)
 _RUNNING = re.compile(r"\b(?:run|runs|runners?|running|race|races|marathons?|walk|fun\s+run|athletics)\b", re.I)
 _GLUED_K = re.compile(r"[Kk]\b")
-_WORLD_TONS = re.compile(r"\b(?:world|global|worldwide|exports?|exporters?|imports?|production|harvest(?:ed)?|crops?|"
-                         r"stocks|trade|rice|wheat|corn|maize|grain|soybeans?|sugar|cocoa|coffee)\b", re.I)
-_US_TONS = re.compile(r"\b(?:pounds?|short|United\s+States|California|Texas|Florida|domestic)\b", re.I)
+_WORLD_TONS = re.compile(  # a world market ("global ending stocks", "Argentina production was lowered") or a crop
+    r"\b(?:world|global)\s+(?:\w+\s+)?(?:production|trade|exports?|imports?|stocks|market|supplies|demand|output)\b"
+    r"|\b(?:production|exports?|imports?|stocks|crops?|harvest)\b[^.;]{0,40}?\b(?:raised|lowered|increased|decreased|"
+    r"forecast|projected|reduced|cut|revised)\b"
+    r"|\b(?:rice|wheat|corn|maize|grains?|soybeans?|sugar|cocoa|coffee|barley|sorghum|oilseeds?)\b", re.I)
+_US_TONS = re.compile(r"\b(?:pounds?|short\s+tons?|United\s+States|California|Texas|Florida|domestic)\b", re.I)
 _INDEX_NAME = re.compile(r"\s+(?:index|Index)\b")
 _LEVEL_BEFORE = re.compile(r"\b(?:of|was|is|were|below|above|past|the|at|to)\s+$", re.I)
 _LEVEL_AFTER = re.compile(r"\s+(?:mark|level|barrier|threshold)\b", re.I)
@@ -133,6 +140,8 @@ def share_context(out: list[Any], s: str) -> list[Any]:
                 continue
             if a.value != int(a.value) and " per " not in (b.unit or ""):
                 continue  # a fraction counts only rates: "from 1.6 babies per woman ... to 2.2"
+            if " per " in (b.unit or "") and a.value >= 1000 and b.value < 100 and a.value > 100 * b.value:
+                continue  # "Births fell 2.3 million as the rate held at 1.8 babies per woman": no rate of that size
             lo, hi = min(a.end, b.end), max(a.start, b.start)
             if hi - lo > _NEAR_CHARS:
                 continue  # twelve words are never this long: skip the split (long texts have many amounts)
@@ -146,10 +155,11 @@ def share_context(out: list[Any], s: str) -> list[Any]:
             res[i] = replace(a, kind="count", unit="death")  # "bringing the death toll to 18,125" (not the "24 hours" nearby)
         elif a.value == int(a.value) and (noun := numsubjects.plural_from(s, core)):
             res[i] = replace(a, kind="count", unit=noun)  # "cut daily transits from 36 to 24"
-        elif near and not ((best := min(near, key=lambda t: (t[0], not t[1])))[2].unit in TIME_NAMES
+        elif near and not (((best := min(near, key=lambda t: (t[0], not t[1])))[2].unit in TIME_NAMES or " per " in best[2].unit)
                            and not _OUT_OF.fullmatch(s, a.end, max(a.end, best[2].start))
                            and a.value == int(a.value) and numsubjects.counted_before(s, core)):
-            b = best[2]  # the nearest count or measure; a span of time ("to 73 in three days") yields to a subject before
+            b = best[2]  # the nearest count or measure; a span of time ("to 73 in three days") or a rate ("Births
+            # fell 2.3 million as the fertility rate held at 1.8") yields to a subject named before
             res[i] = replace(a, kind=b.kind, unit=b.unit, dimension=b.dimension)
         elif a.value == int(a.value) and (noun := numsubjects.counted_before(s, core)):
             res[i] = replace(a, kind="count", unit=noun)  # and "confirmed cases ... to 45,529" past "24 hours"
@@ -270,26 +280,30 @@ def _periodic_pay(res: list[Any], s: str) -> list[Any]:
 _EACH_AFTER = re.compile(r"(?P<gap>(?:\s+[^\s,;:.!?()]+){0,7}?)\s+(?:each|every)\s+(?P<period>year|month|week|day)\b(?!['’])", re.I)
 _EACH_BEFORE = re.compile(r"\b(?:Each|Every)\s+(?P<period>year|month|week|day)\s*,\s*(?:[^\s,;:.!?()]+\s+){0,4}$", re.I)
 _OF_A_PERIOD = re.compile(r"(?P<gap>)\s+of\s+(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:a|per)\s+(?P<period>year|month|week|day)\b"
-                          r"(?!\s+(?:earlier|ago|before|after|later|on)\b)", re.I)  # "800,000 liters of oil a day"
+                          r"(?!['’]|\s+(?:earlier|ago|before|after|later|on)\b)", re.I)  # "800,000 liters of oil a day"
 _ANNUAL_MONEY = re.compile(r"\s+(?:(?:of|in)\s+)?(?:annual|yearly)\s+(?!rates?\b|growth\b|inflation\b)[a-z]", re.I)
-_FIXED_GROUP = re.compile(r"\b(?:the|these|those|its|their|our|all)\s+$", re.I)
+_FIXED_GROUP = re.compile(r"(?:\b(?:the|these|those|its|their|our|all)|['’]s)\s+$", re.I)
+_ANOTHER_CLAUSE = re.compile(r"\b(?:and|or|but|that|which|who|whom|where|when|while|whose)\b", re.I)
 _PREPOSITION_LAST = re.compile(r"\b(?:in|within|for|over|than|of|from)$", re.I)
 
 
 def _rate_change(res: list[Any], s: str, i: int) -> Any | None:
     """A bare number beside a percent: "from 61 to about 26 percent", "in the 50 and 60 percent"
-    share its unit; a change of a rate is in percentage points ("falling 0.2 point to 9.5
-    percent", "was 71.0 per cent, up 0.4 on the quarter"), a level it came from in percent
-    ("2.4 percent, up from 2.1"). None when nothing says so."""
+    share its unit (not "Of 200 respondents, 58 or 29 percent", a part of a counted set); a small
+    change of a rate is in percentage points ("falling 0.2 point to 9.5 percent", "was 71.0 per
+    cent, up 0.4 on the quarter"), a level it came from in percent ("2.4 percent, up from 2.1").
+    None when nothing says so (not "fell 20,000 to 14.5 percent", "up 2.30 at 160.10")."""
     a = res[i]
     nxt, prev = (res[i + 1] if i + 1 < len(res) else None), (res[i - 1] if i else None)
     if a.qualifier in ("up", "down") and not _FROM_WORD.search(a.text) and nxt is not None and nxt.unit == "percent" and (
-            m := _POINTS_TO.fullmatch(s, a.end, nxt.start)):
+            m := _POINTS_TO.fullmatch(s, a.end, nxt.start)) and (a.value < 10 or (m["pts"] and a.value < 100)):
         end = m.end("pts") if m["pts"] else a.end
         return replace(a, kind="percent", unit="percentage point", end=end, text=s[a.start:end])
-    if nxt is not None and nxt.kind == "percent" and _PAIRED.fullmatch(s, a.end, nxt.start):
+    if nxt is not None and nxt.kind == "percent" and (pair := _PAIRED.fullmatch(s, a.end, nxt.start)) and a.value <= 100 \
+            and ("to" in pair.group() or (a.value < nxt.value and not _PART_OF_SET.search(s, 0, a.start))):
         return replace(a, kind=nxt.kind, unit=nxt.unit, dimension=nxt.dimension)
-    if a.qualifier in ("up", "down") and prev is not None and prev.unit == "percent" and _COMMA.fullmatch(s, prev.end, a.start):
+    if a.qualifier in ("up", "down") and prev is not None and prev.unit == "percent" and _COMMA.fullmatch(s, prev.end, a.start) \
+            and a.value < 10 and not _PRICE_AT.match(s, a.end):
         return replace(a, kind="percent", unit="percent" if _FROM_WORD.search(a.text) else "percentage point")
     return None
 
@@ -304,8 +318,8 @@ def _each_period(res: list[Any], s: str) -> list[Any]:
             continue
         limit = res[i + 1].start if i + 1 < len(res) else len(s)
         after = _EACH_AFTER.match(s, a.end, limit) or _OF_A_PERIOD.match(s, a.end, limit)
-        if after and _PREPOSITION_LAST.search(after["gap"]):
-            after = None
+        if after and (_PREPOSITION_LAST.search(after["gap"]) or _ANOTHER_CLAUSE.search(after["gap"])):
+            after = None  # "400 beds and is inspected every year", "a boat that sails every week"
         before = ("ach " in s or "very " in s) and _EACH_BEFORE.search(s, max(res[i - 1].end if i else 0, a.start - 60), a.start)
         if _FIXED_GROUP.search(s, max(0, a.start - 8), a.start):
             continue  # "the 40 members meet each year": a fixed group, not a flow
@@ -319,7 +333,8 @@ def _each_period(res: list[Any], s: str) -> list[Any]:
 # "housing starts ... were at a seasonally adjusted annual rate of 1,353,000", "the revised May
 # figure of 956,000": a statistics office's level of building, in housing units a year
 _HOUSING = re.compile(r"\b(?:housing\s+(?:units?|starts)|building\s+permits?|authori[sz]ations?|units\s+in\s+buildings)\b", re.I)
-_RATE_WAS = re.compile(r"\b(?:rate|figure)\b[^.;,\d]{0,60}?\b(?:was|of|at)\s+$", re.I)
+_RATE_WAS = re.compile(r"(?<!monthly\s)(?<!weekly\s)\b(?:rate|figure)(?:\s+for\s+units\b[^.;,\d]{0,50}?)?\s+(?:was|of|at)\s+$", re.I)
+_A_MONTH = re.compile(r"\s+(?:a|per|each)\s+(?:month|week|day)\b", re.I)
 
 
 def _housing_rates(res: list[Any], s: str) -> list[Any]:
@@ -330,7 +345,7 @@ def _housing_rates(res: list[Any], s: str) -> list[Any]:
         return res
     for i, a in enumerate(res):
         if ((a.kind == "cardinal" and a.unit is None) or a.unit == "unit") and a.value >= 1000 and a.value == int(a.value) \
-                and _RATE_WAS.search(s, max(0, a.start - 80), a.start):
+                and _RATE_WAS.search(s, max(0, a.start - 80), a.start) and not _A_MONTH.match(s, a.end):
             res[i] = replace(a, kind="count", unit="housing unit per year", dimension=None)
     return res
 
@@ -362,12 +377,14 @@ def _quake_magnitudes(res: list[Any], s: str) -> list[Any]:
     to around 9.1-9.3", "the USGS puts it at 6.9"). Anywhere else it stays bare ("the
     quake-hit region's output fell 2.3")."""
     named = "agnitude" in s and _MAGNITUDE_WORD.search(s)
-    if not (named or _QUAKE.search(s)) or "magnitude" not in UNITS.units:
+    quake = _QUAKE.search(s)
+    if not (named or quake) or "magnitude" not in UNITS.units:
         return res
     unit = UNITS.units["magnitude"]
     for i, a in enumerate(res):
-        if a.kind == "cardinal" and a.unit is None and _ONE_DECIMAL.fullmatch(a.text.split()[-1]) \
-                and 1 <= a.value < 10 and (named or _QUAKE_AFTER.match(s, a.end) or _MW_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])
+        if a.kind == "cardinal" and a.unit is None and _ONE_DECIMAL.fullmatch(a.text.split()[-1]) and 1 <= a.value < 10 and (
+                (named and (quake or _MAGNITUDE_NEAR.search(s, max(0, a.start - 40), a.start)))
+                or _QUAKE_AFTER.match(s, a.end) or _MW_AFTER.match(s, a.end) or _QUAKE_BEFORE.search(s[:a.start])
                                            or _M_BEFORE.search(s, max(0, a.start - 3), a.start)):
             end = mw.end() if (mw := _MW_AFTER.match(s, a.end)) else a.end
             res[i] = replace(a, kind=unit.kind, unit=unit.name, dimension=unit.dimension, end=end, text=s[a.start:end])
@@ -383,12 +400,19 @@ def _decades_exceeded(res: list[Any]) -> list[Any]:
 
 
 def _fertility_rates(res: list[Any], s: str) -> list[Any]:
-    """"the total fertility rate declined from 1.96 in 2008 to 1.90": in a sentence about a
-    fertility rate a bare decimal below ten is babies per woman, as every real label has it."""
+    """"the total fertility rate declined from 1.96 in 2008 to 1.90": a bare decimal below ten
+    after a fertility rate, in its clause, is babies per woman, as every real label has it (not
+    "while GDP grew 1.2", nor a number before the rate is named)."""
     if "ertility" not in s or not _FERTILITY.search(s):
         return res
-    return [replace(a, kind="count", unit="baby per woman", dimension=None)
-            if a.kind == "cardinal" and a.unit is None and 0.5 <= a.value < 10 and "." in a.text else a for a in res]
+    out = []
+    for a in res:
+        phrase = next(reversed(list(_FERTILITY.finditer(s, 0, a.start))), None)
+        if a.kind == "cardinal" and a.unit is None and 0.5 <= a.value < 10 and "." in a.text and phrase \
+                and a.start - phrase.end() <= 120 and not _OTHER_MEASURE.search(s, phrase.end(), a.start):
+            a = replace(a, kind="count", unit="baby per woman", dimension=None)
+        out.append(a)
+    return out
 
 
 def _index_points(res: list[Any], s: str) -> list[Any]:
@@ -422,7 +446,8 @@ def _metric_tons(res: list[Any], s: str) -> list[Any]:
     """"5.63 tons per hectare", "2 million tons from 1.5 million hectares": tons beside a metric
     area are metric tonnes (a short ton is a US measure, never per hectare). So are the tons of a
     world market's crops ("global rice production ... 478.6 million tons", USDA's world tables
-    are metric), unless the sentence is about US pounds, states or the United States itself
+    are metric: a crop, or a world market's words), unless the sentence is about US pounds, short
+    tons, states or the United States itself
     (real labels: 25 tonne against 1 where such a sentence's tons were left as tons)."""
     if not any(a.unit and "hectare" in a.unit for a in res) and not (
             any(a.unit and re.fullmatch(r"ton(?: per .+)?", a.unit) for a in res)

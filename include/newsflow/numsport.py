@@ -324,8 +324,10 @@ _BRACKET = re.compile(r"\((?P<body>[^()]{3,200})\)")
 # a scorecard's own words: not "Test" alone (medical, school and rugby Tests), nor "over €50,000"
 _SCORECARD_WORDS = re.compile(r"\b(?:cricket\w*|innings|wickets?|batsm[ae]n|bowl(?:ed|er|ers|ing)|top-scor\w+|ODIs?|T20s?|"
                               r"overs|\d+(?:\.\d)?\s+overs?|ov\.|dec|not\s+out)\b")
-# a scorecard's own marks: a declared total "600/6d", a batsman not out "(Sarwan 184*)"
-_SCORECARD_MARKS = re.compile(r"(?<![\w/.])[1-9]\d{1,2}/(?:\d|10)d\b|(?<=[A-Za-z]\s)\d{1,3}\*(?![\w*])")
+# a scorecard's own marks: a declared total "600/6d", a batsman not out "(Sarwan 184*)" beside a
+# total "398/5" (not old money "12/6d", nor a poll's "Smith 48*")
+_SCORECARD_MARKS = re.compile(r"(?<![\w/.])[1-9]\d{2}/(?:\d|10)d\b|(?<=[A-Za-z]\s)\d{1,3}\*(?![\w*])(?=.*?(?<![\w/.])\d{2,3}/\d{1,2}\b)"
+                              r"|(?<![\w/.])\d{2,3}/\d{1,2}\b(?=.*?(?<=[A-Za-z]\s)\d{1,3}\*)")
 _BATSMAN = re.compile(rf"(?!(?:{'|'.join(calendar.month_name[1:])}|{'|'.join(calendar.month_abbr[1:])})\b)[A-Z][\w'’.-]+\s+(?P<r>\d{{1,3}})(?![,.]\d)\*?(?=\s*(?:[,;]|$))")
 # Tennis: a seed in square brackets after a player ("Dinara Safina [1]") is a place, not a count;
 # a tiebreak after a set of 7–6 gives the loser's points alone ("6–7(5)").
@@ -356,8 +358,8 @@ def _inline_scorecard(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
 
 # "beat Poland 29:24", "win the series 3:1", "levels the series to 1:1": a score written with a
 # colon, as European reports do (a clock has two digits of minutes after it and no score verb before)
-_CLOCK_AT = re.compile(r"\b(?:at|by|until|till|before|after|from|since|around|about)\s+$", re.I)
-_CLOCK_ZONE = re.compile(r"\s*(?:a\.?m\b\.?|p\.?m\b\.?|GMT|UTC|BST|[ECMP][SD]T|CET|local|hours?\b|h\b)", re.I)
+_CLOCK_AT = re.compile(r"\b(?:at|by|until|till|before|after|from|since|around|about|in|with)\s+$", re.I)
+_CLOCK_ZONE = re.compile(r"\s*(?:a\.?m\b\.?|p\.?m\b\.?|GMT|UTC|BST|[ECMP][SD]T|CET|local|hours?\b|h\b|into\b|left\b|remaining\b)", re.I)
 _COLON_SCORE = re.compile(r"(?<![\d:.,])(?P<x>\d{1,3}):(?P<y>\d{1,3})(?![\d:]|[.,]\d)")
 
 
@@ -367,8 +369,8 @@ def _colon_scores(s: str, count: Any) -> list[tuple[re.Match, list[Any]]]:
     for m in _COLON_SCORE.finditer(s):
         before = s[max(0, m.start() - 70):m.start()]
         if not (SCORE_BEFORE.search(before) or _SERIES.search(s, max(0, m.start() - 40), m.start())) or (
-                len(m["y"]) == 2 and (_CLOCK_AT.search(before) or _CLOCK_ZONE.match(s, m.end()))):
-            continue  # "won the race at 2:15 pm": a clock
+                len(m["y"]) == 2 and (len(m["x"]) == 1 or _CLOCK_AT.search(before) or _CLOCK_ZONE.match(s, m.end()))):
+            continue  # "won the race at 2:15 pm", "won the marathon in 2:08": a clock or a time
         units = score_units(s, m.start(), float(m["x"]), float(m["y"]), m.end())
         if units:
             found.append((m, [count(m, "x", units[0]), count(m, "y", units[1])]))

@@ -46,7 +46,7 @@ def counted_before(s: str, start: int) -> str | None:
     """What a bare number counts when its clause named it before: "the number of job vacancies
     dropped by 45,000", "Measles cases in Europe jumped to more than 42,000", "striking workers
     (75,000)", "nonfarm employment rose by 252,000" (jobs)."""
-    clause = re.split(r"[;:]", s[:start])[-1]
+    clause = re.split(r"[;:]", s[max(0, start - 240):start])[-1]  # a subject is named within a few words (and long texts stay linear)
     nm = _NUMBER_OF.search(clause)
     if (lm := _LABOUR_SUBJECT.search(clause)) and not (nm and nm.end() >= lm.start()) and not (lm["noun"] and _OWN_POPULATION.search(
             clause, 0, lm.end("noun"))):
