@@ -337,6 +337,21 @@ def test_real_dev10_numbers_do_not_fall():
 # On text no rule had seen, the session's rules moved value+unit by about 0.01. Every set pinned a
 # little under its last measurement (all amounts, value / value+unit / exact).
 
+#
+# -- real news, amounts, thirty-seventh to forty-fourth dev sets (sessions 23 and 24), each from a
+# fresh labeller. Value+unit without ordinals: session-22 code (7e18c72) -> session 23's code when
+# they arrived -> end of session 24 (scorer with whole-token gold, see test_scorer_locates_...):
+#   dev37 current-events pages, 2012-2022            0.879 -> 0.899 -> 0.907   (tuned on)
+#   dev38 Wikinews and VOA, 2015-2024                0.835 -> 0.860 -> 0.881   (tuned on)
+#   dev39 US federal releases and advisories         0.830 -> 0.878 -> 0.917   (tuned on)
+#   dev40 a mix: current events, sports, VOA, federal 0.820 -> 0.836 -> 0.873  (tuned on)
+#   dev41 a held-out-like mix (measured only)        0.871 -> 0.897 -> 0.897
+#   dev42 VOA news and Special English (measured)    0.784 -> 0.784 -> 0.797
+#   dev43 current events and sports (measured only)  0.829 -> 0.851 -> 0.851
+#   dev44 US federal releases (measured only)        0.776 -> 0.908 -> 0.911   (MMBtu's name, see README)
+# dev41-44's errors were never read. Pinned a little under the end-of-session figures (all
+# amounts, value / value+unit / exact).
+
 
 @pytest.mark.parametrize(("name", "value", "unit", "exact"), [
     ("real-dev11", 0.93, 0.80, 0.66), ("real-dev12", 0.96, 0.85, 0.66), ("real-dev13", 0.97, 0.89, 0.70),
@@ -350,24 +365,36 @@ def test_real_dev10_numbers_do_not_fall():
     ("real-dev29", 0.93, 0.81, 0.72), ("real-dev30", 0.95, 0.82, 0.73), ("real-dev31", 0.96, 0.88, 0.75),
     ("real-dev32", 0.94, 0.78, 0.66),
     ("real-dev33", 0.93, 0.83, 0.70), ("real-dev34", 0.96, 0.86, 0.75), ("real-dev35", 0.96, 0.89, 0.77),
-    ("real-dev36", 0.95, 0.85, 0.63)])  # dev33-36: measured only
-def test_real_dev11_to_dev36_numbers_do_not_fall(name, value, unit, exact):
+    ("real-dev36", 0.95, 0.85, 0.63),  # dev33-36: measured only
+    ("real-dev37", 0.97, 0.90, 0.80), ("real-dev38", 0.95, 0.87, 0.73), ("real-dev39", 0.96, 0.90, 0.67),
+    ("real-dev40", 0.97, 0.87, 0.77),
+    ("real-dev41", 0.95, 0.88, 0.74), ("real-dev42", 0.91, 0.80, 0.66), ("real-dev43", 0.95, 0.84, 0.76),
+    ("real-dev44", 0.93, 0.88, 0.62)])  # dev41-44: measured only
+def test_real_dev11_to_dev44_numbers_do_not_fall(name, value, unit, exact):
     rep = evaluate.score_numbers(evaluate.numbers_examples(name))
     assert rep.scores["value"].f1 >= value and rep.scores["value+unit"].f1 >= unit, rep.as_dict()
     assert rep.scores["exact"].f1 >= exact, rep.as_dict()
 
 
 # -- real news, amounts, held out (real_numbers_heldout.jsonl): measured, never tuned on ---------
-# Pinned a little under the last measurement (value 0.957, value+unit 0.849, exact 0.733 after
-# session 22's round, whose inclusive bounds moved exact; 0.957 / 0.852 / 0.688 after session 21's,
-# 0.947 / 0.845 / 0.675 before it), so a change that loses real-news amounts fails here even if
-# the dev sets hold.
+# Pinned a little under the last measurement (value 0.963, value+unit 0.877, exact 0.761 after
+# sessions 23-24; 0.957 / 0.849 / 0.733 after session 22's round, whose inclusive bounds moved
+# exact; 0.957 / 0.852 / 0.688 after session 21's, 0.947 / 0.845 / 0.675 before it), so a change
+# that loses real-news amounts fails here even if the dev sets hold.
 
 
 def test_real_heldout_numbers_do_not_fall():
     rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT))
-    assert rep.scores["value"].f1 >= 0.95 and rep.scores["value+unit"].f1 >= 0.84, rep.as_dict()
-    assert rep.scores["exact"].f1 >= 0.72, rep.as_dict()
+    assert rep.scores["value"].f1 >= 0.96 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
+    assert rep.scores["exact"].f1 >= 0.75, rep.as_dict()
+
+
+def test_real_heldout_numbers_meet_the_issue_targets():
+    """Issue 10's definition (ordinals left out of gold and predictions alike): value F1 >= 0.93
+    and value+unit F1 >= 0.87. Measured 0.968 / 0.875 at the end of session 24 (0.962 / 0.844 at
+    its predecessor's start, 7e18c72)."""
+    rep = evaluate.score_numbers(evaluate.load(evaluate.NUMBERS_REAL_HELDOUT), ordinals=False)
+    assert rep.scores["value"].f1 >= 0.93 and rep.scores["value+unit"].f1 >= 0.87, rep.as_dict()
 
 
 # -- bag of mentions, coarse classes (PER, ORG, LOC, MISC): the measure for real newswire ----------
