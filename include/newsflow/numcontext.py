@@ -300,7 +300,7 @@ def _rate_change(res: list[Any], s: str, i: int) -> Any | None:
         end = m.end("pts") if m["pts"] else a.end
         return replace(a, kind="percent", unit="percentage point", end=end, text=s[a.start:end])
     if nxt is not None and nxt.kind == "percent" and (pair := _PAIRED.fullmatch(s, a.end, nxt.start)) and a.value <= 100 \
-            and ("to" in pair.group() or (a.value < nxt.value and not _PART_OF_SET.search(s, 0, a.start))):
+            and ("to" in pair.group() or (a.value < nxt.value and not _PART_OF_SET.search(s, max(0, a.start - 80), a.start))):
         return replace(a, kind=nxt.kind, unit=nxt.unit, dimension=nxt.dimension)
     if a.qualifier in ("up", "down") and prev is not None and prev.unit == "percent" and _COMMA.fullmatch(s, prev.end, a.start) \
             and a.value < 10 and not _PRICE_AT.match(s, a.end):
